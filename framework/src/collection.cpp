@@ -1,0 +1,119 @@
+#include "collection.hpp"
+
+#include <boost/json.hpp>
+#include <boost/test/framework.hpp>
+#include <boost/test/tree/traverse.hpp>
+#include <boost/test/tree/visitor.hpp>
+
+#include <algorithm>
+#include <ostream>
+#include <tuple>
+
+namespace attest::detail {
+namespace ut = boost::unit_test;
+
+namespace {
+
+class Collector final : public ut::test_tree_visitor {
+ public:
+  Collector(const Registry& registry, std::vector<TestInfo>& out) : registry_(registry), out_(out) {}
+
+  void visit(const ut::test_case& tc) override {
+    out_.push_back(TestInfo{tc.p_id, tc.full_name(), std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
+                            tc.p_line_num, registry_.effective(tc), tc.p_description.get(),
+                            tc.p_default_status == ut::test_unit::RS_ENABLED});
+  }
+
+ private:
+  const Registry& registry_;
+  std::vector<TestInfo>& out_;
+};
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string s;
+  for (const auto& item : items) {
+    if (!s.empty()) s += sep;
+    s += item;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<TestInfo> collect_tests(const Registry& registry) {
+  std::vector<TestInfo> tests;
+  tests.reserve(ut::framework::master_test_suite().size());
+  Collector collector(registry, tests);
+  ut::traverse_test_tree(ut::framework::master_test_suite().p_id, collector, true);
+  return tests;
+}
+
+std::vector<std::string> validate_marks(const Registry& registry, const Config& config) {
+  struct Problem {
+    std::string file;
+    std::size_t line;
+    std::string message;
+  };
+  std::vector<Problem> problems;
+  std::string declare_in =
+      config.source.empty() ? std::string("attest.json") : config.source.string();
+  for (const auto& [id, marks] : registry.all()) {
+    const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+    std::string file(tu.p_file_name.begin(), tu.p_file_name.end());
+    for (const auto& m : marks.markers)
+      if (!config.is_known_marker(m))
+        problems.push_back({file, tu.p_line_num,
+                            "unknown marker '" + m + "' on " + tu.p_type_name.begin() +
+                                " '" + tu.full_name() + "' (declare it in " + declare_in + ")"});
+    for (const auto& r : marks.requirements)
+      if (!config.is_valid_requirement(r))
+        problems.push_back({file, tu.p_line_num,
+                            "requirement ID '" + r + "' on " + tu.p_type_name.begin() + " '" +
+                                tu.full_name() + "' does not match requirement_pattern '" +
+                                config.requirement_pattern + "'"});
+  }
+  std::sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+    return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);
+  });
+  std::vector<std::string> out;
+  for (const auto& p : problems) out.push_back(p.file + ":" + std::to_string(p.line) + ": " + p.message);
+  return out;
+}
+
+void write_manifest_json(std::ostream& out, const std::string& binary,
+                         const std::vector<TestInfo>& tests) {
+  boost::json::array list;
+  list.reserve(tests.size());
+  for (const auto& t : tests) {
+    if (!t.selected) continue;
+    boost::json::array markers(t.marks.markers.begin(), t.marks.markers.end());
+    boost::json::array requirements(t.marks.requirements.begin(), t.marks.requirements.end());
+    list.push_back(boost::json::object{{"id", t.name},
+                                       {"file", t.file},
+                                       {"line", t.line},
+                                       {"markers", std::move(markers)},
+                                       {"requirements", std::move(requirements)},
+                                       {"description", t.description},
+                                       {"enabled", t.enabled}});
+  }
+  boost::json::object doc{{"attest_manifest", 1}, {"binary", binary}, {"tests", std::move(list)}};
+  out << boost::json::serialize(doc) << '\n';
+}
+
+void write_collection_text(std::ostream& out, const std::vector<TestInfo>& tests) {
+  std::size_t selected = 0;
+  for (const auto& t : tests) {
+    if (!t.selected) continue;
+    ++selected;
+    out << t.name;
+    if (!t.marks.markers.empty()) out << "  [" << join(t.marks.markers, ", ") << "]";
+    if (!t.marks.requirements.empty()) out << "  verifies " << join(t.marks.requirements, ", ");
+    if (!t.enabled) out << "  (disabled)";
+    out << "  " << t.file << ':' << t.line << '\n';
+  }
+  out << '\n' << selected << '/' << tests.size() << " tests collected";
+  if (selected != tests.size()) out << " (" << tests.size() - selected << " deselected)";
+  out << '\n';
+}
+
+}  // namespace attest::detail

@@ -1,0 +1,42 @@
+// The collected test tree as attest sees it: one TestInfo per test case, in
+// Boost's declaration order, with effective markers and requirements; plus the
+// strict validation of what the decorators declared, and the manifest/listing.
+#pragma once
+
+#include <boost/test/tree/test_unit.hpp>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "registry.hpp"
+
+namespace attest::detail {
+
+struct TestInfo {
+  boost::unit_test::test_unit_id id;
+  std::string name;  // Boost full name: suite/case
+  std::string file;
+  std::size_t line;
+  Marks marks;              // effective: inherited from suites
+  std::string description;  // Boost's description decorator
+  bool enabled;             // Boost's default run status before attest's selection
+  bool selected = true;     // attest's -m/-k/--req verdict
+};
+
+/// Walks the tree (after framework::finalize_setup_phase) collecting every test case.
+std::vector<TestInfo> collect_tests(const Registry& registry);
+
+/// Unknown markers and malformed requirement IDs, as `file:line: message`, sorted.
+std::vector<std::string> validate_marks(const Registry& registry, const Config& config);
+
+/// The manifest (★ contract): {"attest_manifest": 1, "binary": ..., "tests": [...]}.
+/// Only selected tests are listed, as pytest's --collect-only lists what would run.
+void write_manifest_json(std::ostream& out, const std::string& binary,
+                         const std::vector<TestInfo>& tests);
+
+/// The human listing for --collect-only.
+void write_collection_text(std::ostream& out, const std::vector<TestInfo>& tests);
+
+}  // namespace attest::detail

@@ -1,0 +1,57 @@
+#include "registry.hpp"
+
+#include <boost/test/framework.hpp>
+
+#include <algorithm>
+
+namespace attest::detail {
+namespace {
+
+void append_unique(std::vector<std::string>& to, const std::vector<std::string>& from) {
+  for (const auto& v : from)
+    if (std::find(to.begin(), to.end(), v) == to.end()) to.push_back(v);
+}
+
+}  // namespace
+
+Registry& Registry::instance() {
+  static Registry registry;
+  return registry;
+}
+
+void Registry::add_marker(boost::unit_test::test_unit_id id, std::string_view name) {
+  auto& markers = units_[id].markers;
+  if (std::find(markers.begin(), markers.end(), name) == markers.end())
+    markers.emplace_back(name);
+}
+
+void Registry::add_requirements(boost::unit_test::test_unit_id id,
+                                const std::vector<std::string>& ids) {
+  append_unique(units_[id].requirements, ids);
+}
+
+const Marks* Registry::own(boost::unit_test::test_unit_id id) const {
+  auto it = units_.find(id);
+  return it == units_.end() ? nullptr : &it->second;
+}
+
+Marks Registry::effective(const boost::unit_test::test_unit& tu) const {
+  // Collect the chain innermost-first, then merge outermost-first so suite
+  // markers come before the case's own, as a reader of the source sees them.
+  const Marks* chain[32];
+  std::size_t depth = 0;
+  for (boost::unit_test::test_unit_id id = tu.p_id; id != boost::unit_test::INV_TEST_UNIT_ID && depth < 32;) {
+    if (const Marks* m = own(id)) chain[depth++] = m;
+    const auto& unit = boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY);
+    id = unit.p_parent_id.get();
+  }
+  Marks result;
+  while (depth > 0) {
+    const Marks* m = chain[--depth];
+    append_unique(result.markers, m->markers);
+    append_unique(result.requirements, m->requirements);
+  }
+  return result;
+}
+
+}  // namespace attest::detail

@@ -1,0 +1,86 @@
+#include <cstdio>
+#include <ostream>
+
+#include "reports.hpp"
+
+namespace attest::detail {
+namespace {
+
+// XML 1.0 text/attribute escaping; characters XML cannot carry at all
+// (most C0 controls) become U+FFFD so a stray byte never makes the file invalid.
+std::string xml_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') out += "\xEF\xBF\xBD";
+        else out += ch;
+    }
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& item : items) s += (s.empty() ? "" : ",") + item;
+  return s;
+}
+
+std::string seconds(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", ms / 1000.0);
+  return buf;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+void write_junit_xml(std::ostream& out, const std::string& binary,
+                     const std::vector<TestInfo>& tests, const std::vector<TestResult>& results,
+                     const Summary& summary) {
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"" << xml_escape(binary) << "\" tests=\"" << results.size()
+      << "\" failures=\"" << summary.failed << "\" errors=\"0\" skipped=\"" << summary.skipped
+      << "\" time=\"" << seconds(summary.duration_ms) << "\">\n"
+      << "  <testsuite name=\"" << xml_escape(binary) << "\" tests=\"" << results.size()
+      << "\" failures=\"" << summary.failed << "\" errors=\"0\" skipped=\"" << summary.skipped
+      << "\" time=\"" << seconds(summary.duration_ms) << "\">\n";
+  for (const auto& r : results) {
+    const auto& t = tests[r.test];
+    // classname: the suite path with dots (as pytest writes module.Class); the binary for top-level cases.
+    auto slash = t.name.rfind('/');
+    std::string classname = binary, name = t.name;
+    if (slash != std::string::npos) {
+      classname = t.name.substr(0, slash);
+      for (auto& c : classname)
+        if (c == '/') c = '.';
+      name = t.name.substr(slash + 1);
+    }
+    out << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name)
+        << "\" file=\"" << xml_escape(t.file) << "\" line=\"" << t.line << "\" time=\""
+        << seconds(r.duration_ms) << "\">\n"
+        << "      <properties>\n"
+        << "        <property name=\"verifies\" value=\"" << xml_escape(join(t.marks.requirements))
+        << "\"/>\n"
+        << "        <property name=\"markers\" value=\"" << xml_escape(join(t.marks.markers))
+        << "\"/>\n"
+        << "      </properties>\n";
+    if (r.outcome == Outcome::failed)
+      out << "      <failure message=\"" << xml_escape(first_line(r.message)) << "\">"
+          << xml_escape(r.message) << "</failure>\n";
+    else if (r.outcome == Outcome::skipped)
+      out << "      <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+}  // namespace attest::detail

@@ -1,0 +1,242 @@
+#include "results.hpp"
+
+#include <boost/test/execution_monitor.hpp>
+#include <boost/test/framework.hpp>
+#include <boost/test/results_collector.hpp>
+#include <boost/test/tree/traverse.hpp>
+#include <boost/test/tree/visitor.hpp>
+#include <boost/test/unit_test_log.hpp>
+#include <boost/test/unit_test_log_formatter.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+namespace attest::detail {
+namespace ut = boost::unit_test;
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::passed: return "passed";
+    case Outcome::failed: return "failed";
+    case Outcome::skipped: return "skipped";
+  }
+  return "?";
+}
+
+namespace {
+
+long long now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string str(ut::const_string s) { return std::string(s.begin(), s.end()); }
+
+bool is_ancestor(ut::test_unit_id ancestor, ut::test_unit_id id) {
+  while (id != ut::INV_TEST_UNIT_ID) {
+    if (id == ancestor) return true;
+    id = ut::framework::get(id, ut::TUT_ANY).p_parent_id.get();
+  }
+  return false;
+}
+
+// Captures error-level log entries (failed checks, uncaught exceptions, their
+// BOOST_TEST_CONTEXT) and hands them to the recorder; it writes nothing.
+// Registered at log_all_errors, so Boost never calls it for passing checks.
+class MessageCapture final : public ut::unit_test_log_formatter {
+ public:
+  explicit MessageCapture(ResultsRecorder& recorder) : recorder_(recorder) {}
+
+  void log_start(std::ostream&, ut::counter_t) override {}
+  void log_finish(std::ostream&) override {}
+  void log_build_info(std::ostream&, bool) override {}
+  void test_unit_start(std::ostream&, const ut::test_unit&) override {}
+  void test_unit_finish(std::ostream&, const ut::test_unit&, unsigned long) override {}
+
+  void log_exception_start(std::ostream&, const ut::log_checkpoint_data& checkpoint,
+                           const boost::execution_exception& ex) override {
+    const auto& where = ex.where();
+    entry_ = where.m_line_num == 0  // Boost's "unknown location(0)"
+                 ? std::string()
+                 : str(where.m_file_name) + ":" + std::to_string(where.m_line_num) + ": ";
+    entry_ += str(ex.what());
+    if (!checkpoint.m_file_name.is_empty())
+      entry_ += " (last checkpoint: " + str(checkpoint.m_file_name) + ":" +
+                std::to_string(checkpoint.m_line_num) + ")";
+    capturing_ = true;
+  }
+  void log_exception_finish(std::ostream&) override { flush(); }
+
+  void log_entry_start(std::ostream&, const ut::log_entry_data& entry,
+                       log_entry_types type) override {
+    capturing_ = type == BOOST_UTL_ET_ERROR || type == BOOST_UTL_ET_FATAL_ERROR;
+    if (capturing_) entry_ = entry.m_file_name + ":" + std::to_string(entry.m_line_num) + ": ";
+  }
+  void log_entry_value(std::ostream&, ut::const_string value) override {
+    if (capturing_) entry_.append(value.begin(), value.end());
+  }
+  void log_entry_finish(std::ostream&) override { flush(); }
+
+  void entry_context_start(std::ostream&, ut::log_level) override {}
+  void log_entry_context(std::ostream&, ut::log_level, ut::const_string value) override {
+    if (capturing_) entry_ += "\n    context: " + str(value);
+  }
+  void entry_context_finish(std::ostream&, ut::log_level) override {}
+
+ private:
+  void flush() {
+    if (capturing_) recorder_.add_message(ut::framework::current_test_unit().p_id, entry_);
+    capturing_ = false;
+    entry_.clear();
+  }
+
+  ResultsRecorder& recorder_;
+  bool capturing_ = false;
+  std::string entry_;
+};
+
+// Disables every unit: used by -x so Boost runs nothing after the first failure.
+struct DisableAll final : ut::test_tree_visitor {
+  bool visit(const ut::test_unit& tu) override {
+    const_cast<ut::test_unit&>(tu).p_run_status.value = ut::test_unit::RS_DISABLED;
+    return true;
+  }
+};
+
+}  // namespace
+
+ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, bool exitfirst)
+    : tests_(tests), exitfirst_(exitfirst), recorded_(tests.size(), false) {
+  index_.reserve(tests.size());
+  for (std::size_t i = 0; i < tests.size(); ++i) index_.emplace(tests[i].id, i);
+  results_.reserve(tests.size());
+}
+
+void ResultsRecorder::install_log_capture() {
+  ut::unit_test_log.add_formatter(new MessageCapture(*this));
+  ut::unit_test_log.set_threshold_level(ut::OF_CUSTOM_LOGGER, ut::log_all_errors);
+}
+
+void ResultsRecorder::add_message(ut::test_unit_id id, const std::string& text) {
+  auto& m = messages_[id];
+  if (!m.empty()) m += '\n';
+  m += text;
+}
+
+void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ns_ = now_ns(); }
+
+void ResultsRecorder::test_finish() { wall_ms_ = static_cast<double>(now_ns() - start_ns_) / 1e6; }
+
+void ResultsRecorder::record(std::size_t index, Outcome outcome, double ms, std::string message) {
+  if (recorded_[index]) return;
+  recorded_[index] = true;
+  results_.push_back({index, outcome, ms, std::move(message)});
+}
+
+void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long elapsed_us) {
+  const auto& r = ut::results_collector.results(tu.p_id);
+  std::string message;
+  if (auto it = messages_.find(tu.p_id); it != messages_.end()) {
+    message = std::move(it->second);
+    messages_.erase(it);
+  }
+  if (tu.p_type == ut::TUT_SUITE) {
+    // A suite fixture that failed means its cases never ran: report them as
+    // failed with the fixture's message instead of silently dropping them.
+    if (!r.passed() && !message.empty() && !stopped_)
+      record_descendants(tu, Outcome::failed, "suite '" + tu.full_name() + "' failed: " + message,
+                         false);
+    return;
+  }
+  auto it = index_.find(tu.p_id);
+  if (it == index_.end()) return;
+  bool passed = r.passed();
+  if (!passed && message.empty()) {
+    if (r.p_timed_out) message = "timed out";
+    else if (r.p_assertions_failed < r.p_expected_failures)
+      message = "fewer failures than expected";
+    else message = "failed";
+  }
+  record(it->second, passed ? Outcome::passed : Outcome::failed,
+         static_cast<double>(elapsed_us) / 1000.0, passed ? std::string() : std::move(message));
+  if (!passed && exitfirst_ && !stopped_) stop_remaining();
+}
+
+void ResultsRecorder::test_unit_skipped(const ut::test_unit& tu, ut::const_string reason) {
+  if (stopped_) return;  // -x: what did not run is not reported, as with pytest
+  std::string why = str(reason);
+  // "disabled" is also how Boost reports units that selection turned off:
+  // only tests disabled in the source (`* disabled()`) count as skipped.
+  bool disabled = why == "disabled";
+  if (tu.p_type == ut::TUT_SUITE) {
+    record_descendants(tu, Outcome::skipped, why, disabled);
+    return;
+  }
+  auto it = index_.find(tu.p_id);
+  if (it == index_.end()) return;
+  const auto& t = tests_[it->second];
+  if (!t.selected || (disabled && t.enabled)) return;
+  record(it->second, Outcome::skipped, 0.0, why);
+}
+
+void ResultsRecorder::record_descendants(const ut::test_unit& suite, Outcome outcome,
+                                         const std::string& message, bool only_default_disabled) {
+  for (std::size_t i = 0; i < tests_.size(); ++i) {
+    const auto& t = tests_[i];
+    if (recorded_[i] || !t.selected || (only_default_disabled && t.enabled)) continue;
+    if (is_ancestor(suite.p_id, t.id)) record(i, outcome, 0.0, message);
+  }
+}
+
+void ResultsRecorder::stop_remaining() {
+  stopped_ = true;
+  DisableAll disable;
+  ut::traverse_test_tree(ut::framework::master_test_suite().p_id, disable, true);
+}
+
+Summary ResultsRecorder::summary() const {
+  Summary s;
+  for (const auto& r : results_) {
+    switch (r.outcome) {
+      case Outcome::passed: ++s.passed; break;
+      case Outcome::failed: ++s.failed; break;
+      case Outcome::skipped: ++s.skipped; break;
+    }
+  }
+  s.duration_ms = wall_ms_;
+  return s;
+}
+
+void write_durations(std::ostream& out, const std::vector<TestInfo>& tests,
+                     const std::vector<TestResult>& results, int n) {
+  std::vector<const TestResult*> ran;
+  for (const auto& r : results)
+    if (r.outcome != Outcome::skipped) ran.push_back(&r);
+  std::sort(ran.begin(), ran.end(),
+            [](const TestResult* a, const TestResult* b) { return a->duration_ms > b->duration_ms; });
+  if (n > 0 && ran.size() > static_cast<std::size_t>(n)) ran.resize(static_cast<std::size_t>(n));
+  out << "============ slowest " << (n > 0 ? std::to_string(n) + " " : std::string())
+      << "durations ============\n";
+  char buf[32];
+  for (const auto* r : ran) {
+    std::snprintf(buf, sizeof buf, "%9.3fs ", r->duration_ms / 1000.0);
+    out << buf << tests[r->test].name << '\n';
+  }
+}
+
+void write_summary_line(std::ostream& out, const Summary& s, bool stopped_early) {
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2fs", s.duration_ms / 1000.0);
+  auto ran = s.passed + s.failed;
+  out << "attest: ran " << ran << (ran == 1 ? " test" : " tests") << " in " << secs;
+  if (stopped_early) out << "; stopped after the first failure (-x)";
+  // The closing line alone, in the plain shape CI tools read: "N passed, N failed[, N skipped]".
+  out << "\nattest: " << s.passed << " passed, " << s.failed << " failed";
+  if (s.skipped) out << ", " << s.skipped << " skipped";
+  out << '\n';
+}
+
+}  // namespace attest::detail

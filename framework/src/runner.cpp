@@ -1,0 +1,241 @@
+// attest::run — Boost.Test's unit_test_main, with attest's seam in the middle:
+//   init → finalize_setup_phase (decorators apply) → validate markers →
+//   select (-m/-k/--req into p_default_status) → collect-only | run → reports.
+// Boost applies --run_test inside framework::run() on top of p_default_status,
+// so Boost's own filters, reporting and --list_content agree with attest's.
+#include <attest/runner.hpp>
+
+#include <boost/test/framework.hpp>
+#include <boost/test/results_collector.hpp>
+#include <boost/test/results_reporter.hpp>
+#include <boost/test/tree/traverse.hpp>
+#include <boost/test/tree/visitor.hpp>
+#include <boost/test/unit_test_parameters.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <set>
+
+#include "collection.hpp"
+#include "config.hpp"
+#include "options.hpp"
+#include "registry.hpp"
+#include "reports.hpp"
+#include "results.hpp"
+#include "selection.hpp"
+
+namespace attest {
+namespace ut = boost::unit_test;
+using namespace detail;
+
+namespace {
+
+std::string binary_name(const char* argv0) {
+  return argv0 ? std::filesystem::path(argv0).filename().string() : std::string("tests");
+}
+
+std::string g_binary;  // for the default init function, which takes no arguments
+
+bool default_init() {
+  auto& name = ut::framework::master_test_suite().p_name.value;
+  if (name == "Master Test Suite") name = g_binary;
+  return true;
+}
+
+// An output file opened before any test runs, so a bad path fails fast.
+struct OutputFile {
+  std::string path;
+  std::ofstream stream;
+};
+
+std::optional<OutputFile> open_output(const std::optional<std::string>& path, const char* flag) {
+  if (!path) return std::nullopt;
+  OutputFile f{*path, std::ofstream(*path, std::ios::binary | std::ios::trunc)};
+  if (!f.stream) throw UsageError(std::string(flag) + ": cannot write '" + *path + "'");
+  return f;
+}
+
+void close_output(std::optional<OutputFile>& f) {
+  if (!f) return;
+  f->stream.close();
+  if (!f->stream) throw std::runtime_error("failed writing '" + f->path + "'");
+}
+
+// Boost's --list_content and --list_labels, reproduced here because Boost
+// prints them from inside unit_test_main, before attest's selection exists.
+struct ContentLister final : ut::test_tree_visitor {
+  explicit ContentLister(std::ostream& os) : os(os) {}
+  void report(const ut::test_unit& tu) {
+    os << std::setw(indent) << "" << tu.p_name.get()
+       << (tu.p_default_status == ut::test_unit::RS_ENABLED ? "*" : " ");
+    if (!tu.p_description->empty()) os << ": " << tu.p_description.get();
+    os << '\n';
+  }
+  void visit(const ut::test_case& tc) override { report(tc); }
+  bool test_suite_start(const ut::test_suite& ts) override {
+    if (indent >= 0) report(ts);
+    indent += 4;
+    return true;
+  }
+  void test_suite_finish(const ut::test_suite&) override { indent -= 4; }
+  std::ostream& os;
+  int indent = -4;  // the master suite is not printed
+};
+
+struct LabelLister final : ut::test_tree_visitor {
+  bool visit(const ut::test_unit& tu) override {
+    labels.insert(tu.p_labels->begin(), tu.p_labels->end());
+    return true;
+  }
+  std::set<std::string> labels;
+};
+
+bool boost_listing_requested() {
+  namespace rc = ut::runtime_config;
+  auto& os = ut::results_reporter::get_stream();
+  if (rc::get<ut::output_format>(rc::btrt_list_content) != ut::OF_INVALID) {
+    ContentLister lister(os);
+    ut::traverse_test_tree(ut::framework::master_test_suite().p_id, lister, true);
+    return true;
+  }
+  if (rc::get<bool>(rc::btrt_list_labels)) {
+    LabelLister lister;
+    ut::traverse_test_tree(ut::framework::master_test_suite().p_id, lister, true);
+    os << "Available labels:\n";
+    for (const auto& l : lister.labels) os << "  " << l << '\n';
+    return true;
+  }
+  return false;
+}
+
+int run_selected(const Options& options, std::vector<TestInfo>& tests) {
+  auto junit = open_output(options.junitxml, "--junitxml");
+  auto report = open_output(options.report_json, "--report-json");
+
+  ResultsRecorder recorder(tests, options.exitfirst);
+  ut::framework::register_observer(recorder);
+  recorder.install_log_capture();
+  struct Deregister {
+    ResultsRecorder& r;
+    ~Deregister() { ut::framework::deregister_observer(r); }
+  } deregister{recorder};
+
+  ut::framework::run();
+
+  Summary summary = recorder.summary();
+  if (report) write_results_json(report->stream, g_binary, tests, recorder.results(), summary);
+  if (junit) write_junit_xml(junit->stream, g_binary, tests, recorder.results(), summary);
+  close_output(report);
+  close_output(junit);
+
+  std::cout.flush();
+  if (options.durations) write_durations(std::cout, tests, recorder.results(), *options.durations);
+  write_summary_line(std::cout, summary, recorder.stopped_early());
+
+  namespace rc = ut::runtime_config;
+  if (!rc::get<bool>(rc::btrt_result_code)) return exit_ok;
+  bool passed = summary.failed == 0 &&
+                ut::results_collector.results(ut::framework::master_test_suite().p_id).passed();
+  return passed ? exit_ok : exit_tests_failed;
+}
+
+int run_framework(const Options& options, const Config& config, bool (*init)()) {
+  std::vector<char*> argv;
+  for (const auto& a : options.boost_args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  ut::framework::init(init ? init : &default_init, static_cast<int>(argv.size() - 1), argv.data());
+  ut::framework::finalize_setup_phase();
+
+  Registry& registry = Registry::instance();
+  if (auto problems = validate_marks(registry, config); !problems.empty()) {
+    for (const auto& p : problems) std::cerr << p << '\n';
+    std::cerr << "attest: error: " << problems.size() << " collection error"
+              << (problems.size() == 1 ? "" : "s") << "; no test was run\n";
+    return exit_usage_error;
+  }
+
+  auto tests = collect_tests(registry);
+  select_tests(tests, options, config);
+  apply_selection(tests);
+  std::size_t selected = 0;
+  for (const auto& t : tests) selected += t.selected;
+
+  if (options.manifest) {
+    auto manifest = open_output(options.manifest, "--manifest");
+    write_manifest_json(manifest->stream, g_binary, tests);
+    close_output(manifest);
+  }
+  switch (options.collect) {
+    case CollectFormat::json: write_manifest_json(std::cout, g_binary, tests); break;
+    case CollectFormat::text: write_collection_text(std::cout, tests); break;
+    case CollectFormat::none: break;
+  }
+  if (options.collect != CollectFormat::none) return selected ? exit_ok : exit_no_tests_selected;
+  if (boost_listing_requested()) return exit_ok;
+
+  if (selected == 0) {
+    std::cerr << "attest: no tests selected: " << tests.size() << " collected, all deselected"
+              << (options.markexpr || options.keywordexpr || !options.requirements.empty()
+                      ? " by " + describe_filters(options)
+                      : std::string())
+              << '\n';
+    return exit_no_tests_selected;
+  }
+  return run_selected(options, tests);
+}
+
+}  // namespace
+
+int run(int argc, char* argv[], bool (*init)()) {
+  Options options;
+  try {
+    options = parse_options(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "attest: error: " << e.what() << " (see --help)\n";
+    return exit_usage_error;
+  }
+  g_binary = binary_name(argc > 0 ? argv[0] : nullptr);
+  if (options.help) std::cout << options_help();
+
+  Config config;
+  try {
+    config = options.help ? default_config() : load_config(options.config);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\nattest: error: bad config; no test was run\n";
+    return exit_usage_error;
+  }
+
+  int code = exit_usage_error;
+  try {
+    code = run_framework(options, config, init);
+  } catch (const ut::framework::nothing_to_test& e) {
+    // --help and friends end here with success; Boost's own argument errors with failure.
+    code = e.m_result_code == 0 ? exit_ok : exit_usage_error;
+  } catch (const UsageError& e) {
+    std::cerr << "attest: error: " << e.what() << '\n';
+    code = exit_usage_error;
+  } catch (const ut::framework::setup_error& e) {
+    std::string what = e.what();
+    bool nothing = what.find("no test cases matching filter") != std::string::npos;
+    std::cerr << "attest: " << (nothing ? "no tests selected: " : "error: test setup: ") << what
+              << '\n';
+    code = nothing ? exit_no_tests_selected : exit_usage_error;
+  } catch (const ut::framework::internal_error& e) {
+    std::cerr << "attest: error: Boost.Test internal error: " << e.what() << '\n';
+    code = exit_usage_error;
+  } catch (const std::exception& e) {
+    std::cerr << "attest: error: " << e.what() << '\n';
+    code = exit_usage_error;
+  }
+  try {
+    ut::framework::shutdown();
+  } catch (...) {
+    std::cerr << "attest: error: Boost.Test shutdown failed\n";
+  }
+  return code;
+}
+
+}  // namespace attest

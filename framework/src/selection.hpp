@@ -1,0 +1,25 @@
+// -m / -k / --req selection. The verdict is written into Boost's own tree
+// state (p_default_status), so Boost's execution, reporting and --list_content
+// agree with attest; Boost's --run_test filters then apply on top of it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "collection.hpp"
+#include "config.hpp"
+#include "options.hpp"
+
+namespace attest::detail {
+
+/// Sets TestInfo::selected. Throws UsageError for a malformed expression (with
+/// its column) or a -m marker that is not registered.
+void select_tests(std::vector<TestInfo>& tests, const Options& options, const Config& config);
+
+/// Disables the deselected test cases and every suite left without an enabled child.
+void apply_selection(const std::vector<TestInfo>& tests);
+
+/// "-m 'slow', --req FR-001" — what the user filtered by, for messages.
+std::string describe_filters(const Options& options);
+
+}  // namespace attest::detail
