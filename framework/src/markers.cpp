@@ -2,35 +2,60 @@
 
 #include <boost/test/tree/test_unit.hpp>
 
+#include <string>
+#include <vector>
+
 #include "registry.hpp"
 
 namespace attest {
+namespace {
 
-requirement::requirement(std::initializer_list<std::string_view> ids) {
-  ids_.reserve(ids.size());
-  for (auto id : ids) ids_.emplace_back(id);
+namespace ut = boost::unit_test;
+
+// What Boost keeps (via clone()) until finalize_setup_phase applies it: owned
+// copies of the IDs, since the user-facing decorators only view their arguments.
+// Validation (pattern, unknown markers) happens after every decorator applied,
+// so each problem in the binary is reported at once with its file:line.
+class stored_requirement final : public ut::decorator::base {
+ public:
+  explicit stored_requirement(std::vector<std::string> ids) : ids_(std::move(ids)) {}
+
+  void apply(ut::test_unit& tu) override {
+    detail::Registry::instance().add_requirements(tu.p_id, ids_);
+    for (const auto& id : ids_) tu.add_label(id);
+  }
+  ut::decorator::base_ptr clone() const override {
+    return ut::decorator::base_ptr(new stored_requirement(ids_));
+  }
+
+ private:
+  std::vector<std::string> ids_;
+};
+
+class stored_mark final : public ut::decorator::base {
+ public:
+  explicit stored_mark(std::string name) : name_(std::move(name)) {}
+
+  void apply(ut::test_unit& tu) override {
+    detail::Registry::instance().add_marker(tu.p_id, name_);
+    tu.add_label(name_);
+  }
+  ut::decorator::base_ptr clone() const override { return ut::decorator::base_ptr(new stored_mark(name_)); }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+void requirement::apply(ut::test_unit& tu) { stored_requirement({ids().begin(), ids().end()}).apply(tu); }
+
+ut::decorator::base_ptr requirement::clone() const {
+  return ut::decorator::base_ptr(new stored_requirement({ids().begin(), ids().end()}));
 }
 
-void requirement::apply(boost::unit_test::test_unit& tu) {
-  // Validation (pattern, emptiness) happens after all decorators ran, so every
-  // problem in the binary is reported at once with its file:line.
-  detail::Registry::instance().add_requirements(tu.p_id, ids_);
-  for (const auto& id : ids_) tu.add_label(id);
-}
+void mark::apply(ut::test_unit& tu) { stored_mark(std::string(name_)).apply(tu); }
 
-boost::unit_test::decorator::base_ptr requirement::clone() const {
-  return boost::unit_test::decorator::base_ptr(new requirement(*this));
-}
-
-mark::mark(std::string_view name) : name_(name) {}
-
-void mark::apply(boost::unit_test::test_unit& tu) {
-  detail::Registry::instance().add_marker(tu.p_id, name_);
-  tu.add_label(name_);
-}
-
-boost::unit_test::decorator::base_ptr mark::clone() const {
-  return boost::unit_test::decorator::base_ptr(new mark(*this));
-}
+ut::decorator::base_ptr mark::clone() const { return ut::decorator::base_ptr(new stored_mark(std::string(name_))); }
 
 }  // namespace attest

@@ -7,6 +7,7 @@
 #include <boost/test/tree/visitor.hpp>
 #include <boost/test/unit_test_log.hpp>
 #include <boost/test/unit_test_log_formatter.hpp>
+#include <boost/test/unit_test_parameters.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -109,7 +110,10 @@ struct DisableAll final : ut::test_tree_visitor {
 }  // namespace
 
 ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, bool exitfirst)
-    : tests_(tests), exitfirst_(exitfirst), recorded_(tests.size(), false) {
+    : tests_(tests),
+      exitfirst_(exitfirst),
+      boost_filters_(!ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters).empty()),
+      recorded_(tests.size(), false) {
   index_.reserve(tests.size());
   for (std::size_t i = 0; i < tests.size(); ++i) index_.emplace(tests[i].id, i);
   results_.reserve(tests.size());
@@ -168,9 +172,11 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
 void ResultsRecorder::test_unit_skipped(const ut::test_unit& tu, ut::const_string reason) {
   if (stopped_) return;  // -x: what did not run is not reported, as with pytest
   std::string why = str(reason);
-  // "disabled" is also how Boost reports units that selection turned off:
-  // only tests disabled in the source (`* disabled()`) count as skipped.
+  // "disabled" is also how Boost reports units that a filter turned off: only
+  // tests disabled in the source (`* disabled()`) count as skipped, and only
+  // when no Boost --run_test filter is active (it may have deselected them).
   bool disabled = why == "disabled";
+  if (disabled && boost_filters_) return;
   if (tu.p_type == ut::TUT_SUITE) {
     record_descendants(tu, Outcome::skipped, why, disabled);
     return;

@@ -59,6 +59,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
 
   const std::vector<TestInfo>& tests_;
   bool exitfirst_;
+  bool boost_filters_;  // --run_test given: Boost's "disabled" skips are ambiguous
   bool stopped_ = false;
   std::unordered_map<boost::unit_test::test_unit_id, std::size_t> index_;
   std::unordered_map<boost::unit_test::test_unit_id, std::string> messages_;

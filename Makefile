@@ -1,0 +1,53 @@
+# attest — developer and CI entry points. `make help` lists them.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+.PHONY: help deps configure build test test-unit test-e2e demo check docs-check bench install clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+deps: ## install missing Debian packages (idempotent; root or sudo)
+	@bash ci/install-deps.sh
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja ## configure the CMake build in $(BUILD_DIR)
+
+build: configure ## build the libraries, tools and suites
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build ## run every suite through CTest
+	$(CTEST)
+
+test-unit: build ## run the unit suite
+	$(CTEST) -L unit
+
+test-e2e: build ## run the e2e suite (runner as a user drives it, downstream find_package project)
+	$(CTEST) -L e2e
+
+demo: build ## the main job for now: show collection with markers, then run our suites by marker
+	@echo "== attest's own unit tests, collected with markers and requirements"
+	$(BUILD_DIR)/suites/unit/attest_unit_tests --config attest.json --collect-only
+	@echo "== run the unit-marked tests, slowest 5 shown"
+	$(BUILD_DIR)/suites/unit/attest_unit_tests --config attest.json -m "unit and not slow" --durations 5
+	@echo "== run the e2e suite with JUnit and results JSON in $(BUILD_DIR)/results"
+	$(BUILD_DIR)/suites/e2e/attest_e2e_tests --config attest.json -m e2e \
+	  --junitxml $(BUILD_DIR)/results/e2e.xml --report-json $(BUILD_DIR)/results/e2e.json
+
+docs-check: ## TESTING.md snippets must be the compiled examples, verbatim
+	python3 ci/check-doc-snippets.py TESTING.md
+
+check: test docs-check ## everything CI runs: all suites and the docs check
+
+bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench
+	suites/bench/run.sh $(BUILD_DIR)
+
+install: build ## install into PREFIX (default /usr/local)
+	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
+
+clean: ## remove the build directory
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Generates the 10k-case benchmark suites: the same trivial test cases, each
+verifying one requirement, once with attest markers and once as plain
+Boost.Test with labels (the anchor).
+
+usage: generate.py OUT_DIR [--tests N] [--files F]
+"""
+import argparse
+import pathlib
+
+ap = argparse.ArgumentParser()
+ap.add_argument("out")
+ap.add_argument("--tests", type=int, default=10000)
+ap.add_argument("--files", type=int, default=20)
+args = ap.parse_args()
+
+out = pathlib.Path(args.out)
+per_file = (args.tests + args.files - 1) // args.files
+
+for variant in ("attest", "plain"):
+    d = out / variant
+    d.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for f in range(args.files):
+        lines = []
+        if variant == "attest":
+            lines.append("#include <attest/attest.hpp>")
+        else:
+            if f == 0:
+                lines.append("#define BOOST_TEST_MODULE plain")
+            lines.append("#include <boost/test/unit_test.hpp>")
+        lines.append(f"BOOST_AUTO_TEST_SUITE(s{f:03d})")
+        for _ in range(per_file):
+            if n >= args.tests:
+                break
+            req = f"FR-{n % 2000:05d}"
+            deco = (f'*attest::requirement("{req}") * attest::mark("unit")' if variant == "attest"
+                    else f'*boost::unit_test::label("{req}") * boost::unit_test::label("unit")')
+            lines.append(f"BOOST_AUTO_TEST_CASE(t{n:05d}, {deco}) {{ BOOST_TEST({n} >= 0); }}")
+            n += 1
+        lines.append("BOOST_AUTO_TEST_SUITE_END()")
+        (d / f"tests_{f:03d}.cpp").write_text("\n".join(lines) + "\n")
