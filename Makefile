@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-e2e demo check docs-check bench install clean
+.PHONY: help deps configure build test test-unit test-e2e demo check docs-check fuzz bench install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,7 +41,10 @@ demo: build ## the main job for now: show collection with markers, then run our 
 docs-check: ## TESTING.md snippets must be the compiled examples, verbatim
 	python3 ci/check-doc-snippets.py TESTING.md
 
-check: test docs-check ## everything CI runs: all suites and the docs check
+fuzz: deps ## build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 15)
+	bash ci/fuzz.sh $(BUILD_DIR) $(or $(FUZZ_SECONDS),15)
+
+check: test docs-check fuzz ## everything CI runs: all suites, the docs check, the fuzzers
 
 bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench
 	suites/bench/run.sh $(BUILD_DIR)

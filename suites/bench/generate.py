@@ -40,3 +40,13 @@ for variant in ("attest", "plain"):
             n += 1
         lines.append("BOOST_AUTO_TEST_SUITE_END()")
         (d / f"tests_{f:03d}.cpp").write_text("\n".join(lines) + "\n")
+
+# pytest, the anchor for collection and run time: the same cases with markers.
+d = out / "pytest"
+d.mkdir(parents=True, exist_ok=True)
+(d / "pytest.ini").write_text("[pytest]\nmarkers =\n    unit: unit\n    req(id): requirement\n")
+lines = ["import pytest", ""]
+for n in range(args.tests):
+    lines += [f'@pytest.mark.req("FR-{n % 2000:05d}")', "@pytest.mark.unit",
+              f"def test_t{n:05d}():", f"    assert {n} >= 0", ""]
+(d / "test_bench.py").write_text("\n".join(lines))

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each briefly.
+# usage: ci/fuzz.sh [BUILD_DIR] [SECONDS_EACH]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/build}/fuzz
+seconds=${2:-15}
+mkdir -p "$out"
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -I"$root/framework/src")
+
+clang++ "${flags[@]}" "$root/suites/fuzz/expression_fuzz.cpp" "$root/framework/src/expression.cpp" \
+  -o "$out/expression_fuzz"
+clang++ "${flags[@]}" "$root/suites/fuzz/config_fuzz.cpp" "$root/framework/src/config.cpp" \
+  -lboost_json -o "$out/config_fuzz"
+
+for target in expression config; do
+  corpus="$out/corpus-$target"
+  mkdir -p "$corpus"
+  echo "fuzz: $target for ${seconds}s"
+  # Seeds are read from the committed corpus; new inputs go to the build dir.
+  "$out/${target}_fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+    -artifact_prefix="$out/${target}-" "$corpus" "$root/suites/fuzz/corpus/$target" 2>"$out/$target.log" \
+    || { tail -40 "$out/$target.log"; echo "fuzz: $target FAILED (crash input in $out)"; exit 1; }
+  tail -1 "$out/$target.log"
+done
