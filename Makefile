@@ -44,7 +44,7 @@ docs-check: ## TESTING.md snippets must be the compiled examples, verbatim
 fuzz: deps ## build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 15)
 	bash ci/fuzz.sh $(BUILD_DIR) $(or $(FUZZ_SECONDS),15)
 
-check: test docs-check fuzz ## everything CI runs: all suites, the docs check, the fuzzers
+check: docs-check fuzz test ## everything CI runs: the docs check, the fuzzers, all suites (last)
 
 bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench
 	suites/bench/run.sh $(BUILD_DIR)

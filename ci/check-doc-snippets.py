@@ -5,7 +5,7 @@ A fenced block preceded by `<!-- snippet: PATH#NAME -->` must equal the lines
 between the two `// [NAME]` markers in PATH (relative to the repository root);
 `<!-- snippet: PATH -->` quotes the whole file. Exit 1 names each drift with
 file:line; exit 2 for a snippet pointing at nothing.
-usage: check-doc-snippets.py GUIDE.md [...]
+usage: check-doc-snippets.py [--fix] GUIDE.md [...]   (--fix rewrites drifted blocks)
 """
 import pathlib
 import re
@@ -15,9 +15,11 @@ root = pathlib.Path(__file__).resolve().parent.parent
 marker = re.compile(r"<!--\s*snippet:\s*([^#\s]+)(?:#(\S+))?\s*-->")
 status = 0
 checked = 0
+fix = "--fix" in sys.argv[1:]
 
-for guide in sys.argv[1:]:
+for guide in [a for a in sys.argv[1:] if a != "--fix"]:
     lines = pathlib.Path(guide).read_text().splitlines()
+    fixes = []
     for i, line in enumerate(lines):
         m = marker.search(line)
         if not m:
@@ -46,13 +48,20 @@ for guide in sys.argv[1:]:
             end += 1
         actual = lines[j + 1:end]
         checked += 1
-        if actual != expected:
+        if actual != expected and fix:
+            fixes.append((j + 1, end, expected))
+        elif actual != expected:
             status = 1
             print(f"{where}: snippet differs from {path}{'#' + name if name else ''}")
             for a, e in zip(actual + [""] * len(expected), expected + [""] * len(actual)):
                 if a != e:
                     print(f"    guide:  {a!r}\n    source: {e!r}")
                     break
+    for start, end, expected in reversed(fixes):
+        lines[start:end] = expected
+    if fixes:
+        pathlib.Path(guide).write_text("\n".join(lines) + "\n")
+        print(f"{guide}: rewrote {len(fixes)} snippets")
 
 print(f"check-doc-snippets: {checked} snippets checked, {'all match' if status == 0 else 'drift found'}")
 sys.exit(status)

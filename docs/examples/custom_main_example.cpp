@@ -10,6 +10,7 @@ int main(int argc, char* argv[]) {
 }
 // [custom-main]
 
-BOOST_AUTO_TEST_CASE(runs_under_a_custom_main, *attest::requirement("FR-018") * attest::mark("unit")) {
+BOOST_AUTO_TEST_CASE(runs_under_a_custom_main,
+                     *attest::requirement("FR-018") * attest::mark("unit")) {
   BOOST_TEST(std::string(std::getenv("TZ")) == "UTC");
 }

@@ -36,7 +36,8 @@ struct Database {
 };
 
 // Fixture test cases take decorators after the fixture.
-BOOST_FIXTURE_TEST_CASE(counts_rows, Database, *attest::requirement("FR-018") * attest::mark("database")) {
+BOOST_FIXTURE_TEST_CASE(counts_rows, Database,
+                        *attest::requirement("FR-018") * attest::mark("database")) {
   BOOST_TEST(rows.size() == 3u);
 }
 
@@ -49,9 +50,9 @@ BOOST_DATA_TEST_CASE(non_negative, boost::unit_test::data::make({0, 1, 2}), n) {
 
 // [boost-decorators]
 // attest's decorators combine with Boost's own.
-BOOST_AUTO_TEST_CASE(with_timeout,
-                     *attest::requirement("FR-018") * attest::mark("slow") *
-                         boost::unit_test::timeout(30) * boost::unit_test::description("bounded")) {
+BOOST_AUTO_TEST_CASE(with_timeout, *attest::requirement("FR-018") * attest::mark("slow") *
+                                       boost::unit_test::timeout(30) *
+                                       boost::unit_test::description("bounded")) {
   BOOST_TEST(true);
 }
 // [boost-decorators]

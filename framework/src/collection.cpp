@@ -16,10 +16,12 @@ namespace {
 
 class Collector final : public ut::test_tree_visitor {
  public:
-  Collector(const Registry& registry, std::vector<TestInfo>& out) : registry_(registry), out_(out) {}
+  Collector(const Registry& registry, std::vector<TestInfo>& out)
+      : registry_(registry), out_(out) {}
 
   void visit(const ut::test_case& tc) override {
-    out_.push_back(TestInfo{tc.p_id, tc.full_name(), std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
+    out_.push_back(TestInfo{tc.p_id, tc.full_name(),
+                            std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
                             tc.p_line_num, registry_.effective(tc), tc.p_description.get(),
                             tc.p_default_status == ut::test_unit::RS_ENABLED});
   }
@@ -63,8 +65,8 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
     for (const auto& m : marks.markers)
       if (!config.is_known_marker(m))
         problems.push_back({file, tu.p_line_num,
-                            "unknown marker '" + m + "' on " + tu.p_type_name.begin() +
-                                " '" + tu.full_name() + "' (declare it in " + declare_in + ")"});
+                            "unknown marker '" + m + "' on " + tu.p_type_name.begin() + " '" +
+                                tu.full_name() + "' (declare it in " + declare_in + ")"});
     for (const auto& r : marks.requirements)
       if (!config.is_valid_requirement(r))
         problems.push_back({file, tu.p_line_num,
@@ -76,7 +78,8 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);
   });
   std::vector<std::string> out;
-  for (const auto& p : problems) out.push_back(p.file + ":" + std::to_string(p.line) + ": " + p.message);
+  for (const auto& p : problems)
+    out.push_back(p.file + ":" + std::to_string(p.line) + ": " + p.message);
   return out;
 }
 

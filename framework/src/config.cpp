@@ -120,16 +120,20 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
           fail_at(text, origin, name,
                   "invalid marker name '" + marker + "' (letters, digits, '_', '-', '.')");
         if (!description.is_string())
-          fail_at(text, origin, name, "the description of marker '" + marker + "' must be a string");
+          fail_at(text, origin, name,
+                  "the description of marker '" + marker + "' must be a string");
         config.markers[marker] = std::string(description.as_string());
       }
     } else if (key == "requirement_pattern") {
-      if (!value.is_string()) fail_at(text, origin, key, "\"requirement_pattern\" must be a string");
+      if (!value.is_string())
+        fail_at(text, origin, key, "\"requirement_pattern\" must be a string");
       config.requirement_pattern = std::string(value.as_string());
     } else if (key == "requirements") {
-      if (!value.is_array()) fail_at(text, origin, key, "\"requirements\" must be an array of paths");
+      if (!value.is_array())
+        fail_at(text, origin, key, "\"requirements\" must be an array of paths");
       for (const auto& entry : value.as_array()) {
-        if (!entry.is_string()) fail_at(text, origin, key, "\"requirements\" entries must be strings");
+        if (!entry.is_string())
+          fail_at(text, origin, key, "\"requirements\" entries must be strings");
         config.requirements.push_back(origin.parent_path() / std::string(entry.as_string()));
       }
     } else {

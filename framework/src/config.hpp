@@ -35,7 +35,8 @@ inline constexpr const char* default_requirement_pattern = R"([A-Za-z0-9][A-Za-z
 /// The built-in markers every project has.
 const std::map<std::string, std::string>& builtin_markers();
 
-/// Built-in markers and the default requirement pattern: the config of a project without attest.json.
+/// Built-in markers and the default requirement pattern: the config of a project without
+/// attest.json.
 Config default_config();
 
 /// Searches `attest.json` in `start` and its parents.

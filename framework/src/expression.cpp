@@ -21,13 +21,20 @@ struct Token {
 
 const char* describe(Tok kind) {
   switch (kind) {
-    case Tok::lparen: return "left parenthesis";
-    case Tok::rparen: return "right parenthesis";
-    case Tok::or_: return "or";
-    case Tok::and_: return "and";
-    case Tok::not_: return "not";
-    case Tok::ident: return "identifier";
-    case Tok::eof: return "end of input";
+    case Tok::lparen:
+      return "left parenthesis";
+    case Tok::rparen:
+      return "right parenthesis";
+    case Tok::or_:
+      return "or";
+    case Tok::and_:
+      return "and";
+    case Tok::not_:
+      return "not";
+    case Tok::ident:
+      return "identifier";
+    case Tok::eof:
+      return "end of input";
   }
   return "?";
 }
@@ -55,7 +62,10 @@ std::vector<Token> tokenize(std::string_view text) {
       std::size_t start = i;
       while (i < text.size() && is_ident_char(text[i])) ++i;
       auto word = text.substr(start, i - start);
-      Tok kind = word == "or" ? Tok::or_ : word == "and" ? Tok::and_ : word == "not" ? Tok::not_ : Tok::ident;
+      Tok kind = word == "or"    ? Tok::or_
+                 : word == "and" ? Tok::and_
+                 : word == "not" ? Tok::not_
+                                 : Tok::ident;
       tokens.push_back({kind, word, start + 1});
     } else {
       throw ExpressionError(i + 1, std::string("unexpected character \"") + c + "\"");
@@ -149,10 +159,14 @@ bool Expression::eval(std::uint32_t index,
                       const std::function<bool(std::string_view)>& matches) const {
   const Node& n = nodes_[index];
   switch (n.op) {
-    case Op::ident: return matches(n.ident);
-    case Op::not_: return !eval(n.lhs, matches);
-    case Op::and_: return eval(n.lhs, matches) && eval(n.rhs, matches);
-    case Op::or_: return eval(n.lhs, matches) || eval(n.rhs, matches);
+    case Op::ident:
+      return matches(n.ident);
+    case Op::not_:
+      return !eval(n.lhs, matches);
+    case Op::and_:
+      return eval(n.lhs, matches) && eval(n.rhs, matches);
+    case Op::or_:
+      return eval(n.lhs, matches) || eval(n.rhs, matches);
   }
   return false;
 }

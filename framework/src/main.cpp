@@ -5,4 +5,6 @@
 
 bool init_unit_test() __attribute__((weak));
 
-int main(int argc, char* argv[]) { return attest::run(argc, argv, init_unit_test ? &init_unit_test : nullptr); }
+int main(int argc, char* argv[]) {
+  return attest::run(argc, argv, init_unit_test ? &init_unit_test : nullptr);
+}

@@ -40,7 +40,9 @@ class stored_mark final : public ut::decorator::base {
     detail::Registry::instance().add_marker(tu.p_id, name_);
     tu.add_label(name_);
   }
-  ut::decorator::base_ptr clone() const override { return ut::decorator::base_ptr(new stored_mark(name_)); }
+  ut::decorator::base_ptr clone() const override {
+    return ut::decorator::base_ptr(new stored_mark(name_));
+  }
 
  private:
   std::string name_;
@@ -48,7 +50,9 @@ class stored_mark final : public ut::decorator::base {
 
 }  // namespace
 
-void requirement::apply(ut::test_unit& tu) { stored_requirement({ids().begin(), ids().end()}).apply(tu); }
+void requirement::apply(ut::test_unit& tu) {
+  stored_requirement({ids().begin(), ids().end()}).apply(tu);
+}
 
 ut::decorator::base_ptr requirement::clone() const {
   return ut::decorator::base_ptr(new stored_requirement({ids().begin(), ids().end()}));
@@ -56,6 +60,8 @@ ut::decorator::base_ptr requirement::clone() const {
 
 void mark::apply(ut::test_unit& tu) { stored_mark(std::string(name_)).apply(tu); }
 
-ut::decorator::base_ptr mark::clone() const { return ut::decorator::base_ptr(new stored_mark(std::string(name_))); }
+ut::decorator::base_ptr mark::clone() const {
+  return ut::decorator::base_ptr(new stored_mark(std::string(name_)));
+}
 
 }  // namespace attest

@@ -48,9 +48,12 @@ Options parse_options(int argc, const char* const argv[]) {
       o.collect = CollectFormat::text;
     } else if (arg.substr(0, 15) == "--collect-only=") {
       auto fmt = arg.substr(15);
-      if (fmt == "text") o.collect = CollectFormat::text;
-      else if (fmt == "json") o.collect = CollectFormat::json;
-      else throw UsageError("--collect-only takes text or json, not '" + std::string(fmt) + "'");
+      if (fmt == "text")
+        o.collect = CollectFormat::text;
+      else if (fmt == "json")
+        o.collect = CollectFormat::json;
+      else
+        throw UsageError("--collect-only takes text or json, not '" + std::string(fmt) + "'");
     } else if (take_value(args, i, "--manifest", v)) {
       o.manifest = v;
     } else if (take_value(args, i, "-m", v)) {

@@ -21,8 +21,7 @@ Registry& Registry::instance() {
 
 void Registry::add_marker(boost::unit_test::test_unit_id id, std::string_view name) {
   auto& markers = units_[id].markers;
-  if (std::find(markers.begin(), markers.end(), name) == markers.end())
-    markers.emplace_back(name);
+  if (std::find(markers.begin(), markers.end(), name) == markers.end()) markers.emplace_back(name);
 }
 
 void Registry::add_requirements(boost::unit_test::test_unit_id id,
@@ -40,7 +39,8 @@ Marks Registry::effective(const boost::unit_test::test_unit& tu) const {
   // markers come before the case's own, as a reader of the source sees them.
   const Marks* chain[32];
   std::size_t depth = 0;
-  for (boost::unit_test::test_unit_id id = tu.p_id; id != boost::unit_test::INV_TEST_UNIT_ID && depth < 32;) {
+  for (boost::unit_test::test_unit_id id = tu.p_id;
+       id != boost::unit_test::INV_TEST_UNIT_ID && depth < 32;) {
     if (const Marks* m = own(id)) chain[depth++] = m;
     const auto& unit = boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY);
     id = unit.p_parent_id.get();

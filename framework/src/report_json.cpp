@@ -17,20 +17,20 @@ void write_results_json(std::ostream& out, const std::string& binary,
         {"id", t.name},
         {"outcome", to_string(r.outcome)},
         {"duration_ms", r.duration_ms},
-        {"requirements", boost::json::array(t.marks.requirements.begin(), t.marks.requirements.end())},
+        {"requirements",
+         boost::json::array(t.marks.requirements.begin(), t.marks.requirements.end())},
         {"markers", boost::json::array(t.marks.markers.begin(), t.marks.markers.end())},
         {"message", r.message},
         {"file", t.file},
         {"line", t.line}});
   }
-  boost::json::object doc{
-      {"attest_results", 1},
-      {"binary", binary},
-      {"tests", std::move(list)},
-      {"summary", boost::json::object{{"passed", summary.passed},
-                                      {"failed", summary.failed},
-                                      {"skipped", summary.skipped},
-                                      {"duration_ms", summary.duration_ms}}}};
+  boost::json::object doc{{"attest_results", 1},
+                          {"binary", binary},
+                          {"tests", std::move(list)},
+                          {"summary", boost::json::object{{"passed", summary.passed},
+                                                          {"failed", summary.failed},
+                                                          {"skipped", summary.skipped},
+                                                          {"duration_ms", summary.duration_ms}}}};
   out << boost::json::serialize(doc) << '\n';
 }
 

@@ -14,14 +14,26 @@ std::string xml_escape(std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
-        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') out += "\xEF\xBF\xBD";
-        else out += ch;
+        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+          out += "\xEF\xBF\xBD";
+        else
+          out += ch;
     }
   }
   return out;
@@ -55,7 +67,8 @@ void write_junit_xml(std::ostream& out, const std::string& binary,
       << "\" time=\"" << seconds(summary.duration_ms) << "\">\n";
   for (const auto& r : results) {
     const auto& t = tests[r.test];
-    // classname: the suite path with dots (as pytest writes module.Class); the binary for top-level cases.
+    // classname: the suite path with dots (as pytest writes module.Class); the binary for top-level
+    // cases.
     auto slash = t.name.rfind('/');
     std::string classname = binary, name = t.name;
     if (slash != std::string::npos) {

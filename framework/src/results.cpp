@@ -19,9 +19,12 @@ namespace ut = boost::unit_test;
 
 const char* to_string(Outcome outcome) {
   switch (outcome) {
-    case Outcome::passed: return "passed";
-    case Outcome::failed: return "failed";
-    case Outcome::skipped: return "skipped";
+    case Outcome::passed:
+      return "passed";
+    case Outcome::failed:
+      return "failed";
+    case Outcome::skipped:
+      return "skipped";
   }
   return "?";
 }
@@ -112,7 +115,9 @@ struct DisableAll final : ut::test_tree_visitor {
 ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, bool exitfirst)
     : tests_(tests),
       exitfirst_(exitfirst),
-      boost_filters_(!ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters).empty()),
+      boost_filters_(
+          !ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters)
+               .empty()),
       recorded_(tests.size(), false) {
   index_.reserve(tests.size());
   for (std::size_t i = 0; i < tests.size(); ++i) index_.emplace(tests[i].id, i);
@@ -159,10 +164,12 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   if (it == index_.end()) return;
   bool passed = r.passed();
   if (!passed && message.empty()) {
-    if (r.p_timed_out) message = "timed out";
+    if (r.p_timed_out)
+      message = "timed out";
     else if (r.p_assertions_failed < r.p_expected_failures)
       message = "fewer failures than expected";
-    else message = "failed";
+    else
+      message = "failed";
   }
   record(it->second, passed ? Outcome::passed : Outcome::failed,
          static_cast<double>(elapsed_us) / 1000.0, passed ? std::string() : std::move(message));
@@ -207,9 +214,15 @@ Summary ResultsRecorder::summary() const {
   Summary s;
   for (const auto& r : results_) {
     switch (r.outcome) {
-      case Outcome::passed: ++s.passed; break;
-      case Outcome::failed: ++s.failed; break;
-      case Outcome::skipped: ++s.skipped; break;
+      case Outcome::passed:
+        ++s.passed;
+        break;
+      case Outcome::failed:
+        ++s.failed;
+        break;
+      case Outcome::skipped:
+        ++s.skipped;
+        break;
     }
   }
   s.duration_ms = wall_ms_;
@@ -221,8 +234,9 @@ void write_durations(std::ostream& out, const std::vector<TestInfo>& tests,
   std::vector<const TestResult*> ran;
   for (const auto& r : results)
     if (r.outcome != Outcome::skipped) ran.push_back(&r);
-  std::sort(ran.begin(), ran.end(),
-            [](const TestResult* a, const TestResult* b) { return a->duration_ms > b->duration_ms; });
+  std::sort(ran.begin(), ran.end(), [](const TestResult* a, const TestResult* b) {
+    return a->duration_ms > b->duration_ms;
+  });
   if (n > 0 && ran.size() > static_cast<std::size_t>(n)) ran.resize(static_cast<std::size_t>(n));
   out << "============ slowest " << (n > 0 ? std::to_string(n) + " " : std::string())
       << "durations ============\n";

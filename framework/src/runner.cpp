@@ -169,9 +169,14 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
     close_output(manifest);
   }
   switch (options.collect) {
-    case CollectFormat::json: write_manifest_json(std::cout, g_binary, tests); break;
-    case CollectFormat::text: write_collection_text(std::cout, tests); break;
-    case CollectFormat::none: break;
+    case CollectFormat::json:
+      write_manifest_json(std::cout, g_binary, tests);
+      break;
+    case CollectFormat::text:
+      write_collection_text(std::cout, tests);
+      break;
+    case CollectFormat::none:
+      break;
   }
   if (options.collect != CollectFormat::none) return selected ? exit_ok : exit_no_tests_selected;
   if (boost_listing_requested()) return exit_ok;

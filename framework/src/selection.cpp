@@ -35,7 +35,8 @@ Expression compile(const std::string& flag, const std::string& text) {
 class SuiteStatusFixer final : public ut::test_tree_visitor {
  public:
   void visit(const ut::test_case& tc) override {
-    if (!enabled_.empty() && tc.p_default_status == ut::test_unit::RS_ENABLED) enabled_.back() = true;
+    if (!enabled_.empty() && tc.p_default_status == ut::test_unit::RS_ENABLED)
+      enabled_.back() = true;
   }
   bool test_suite_start(const ut::test_suite&) override {
     enabled_.push_back(false);

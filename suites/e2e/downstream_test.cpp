@@ -16,8 +16,9 @@ const fs::path kProject = ATTEST_DOWNSTREAM_DIR;
 
 // Configures and builds the downstream project with `package_args`; returns its test binary.
 fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> package_args) {
-  std::vector<std::string> configure = {ATTEST_CMAKE, "-S", kProject.string(), "-B", build_dir.string(),
-                                        "-G", ATTEST_CMAKE_GENERATOR, "-DCMAKE_BUILD_TYPE=Release"};
+  std::vector<std::string> configure = {
+      ATTEST_CMAKE,       "-S", kProject.string(),      "-B",
+      build_dir.string(), "-G", ATTEST_CMAKE_GENERATOR, "-DCMAKE_BUILD_TYPE=Release"};
   configure.insert(configure.end(), package_args.begin(), package_args.end());
   auto c = run_command(configure);
   BOOST_TEST_REQUIRE(c.exit_code == 0, c.out + c.err);
@@ -47,8 +48,8 @@ void check_runner(const fs::path& binary, const fs::path& tmp) {
   auto results = boost::json::parse(attest_test::read_file(report)).as_object();
   BOOST_TEST(results.at("tests").as_array().size() == 1u);
   BOOST_TEST(results.at("tests").as_array()[0].at("outcome").as_string() == "passed");
-  BOOST_TEST(attest_test::read_file(junit).find("<property name=\"verifies\" value=\"SHOP-001\"/>") !=
-             std::string::npos);
+  BOOST_TEST(attest_test::read_file(junit).find(
+                 "<property name=\"verifies\" value=\"SHOP-001\"/>") != std::string::npos);
 }
 
 }  // namespace
@@ -57,14 +58,16 @@ BOOST_AUTO_TEST_SUITE(downstream, *attest::mark("e2e") * attest::mark("slow"))
 
 BOOST_AUTO_TEST_CASE(find_package_from_the_build_tree, *attest::requirement("FR-017")) {
   TempDir tmp;
-  auto binary = build_downstream(tmp.path / "build", {std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
+  auto binary =
+      build_downstream(tmp.path / "build", {std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
   check_runner(binary, tmp.path);
 }
 
 BOOST_AUTO_TEST_CASE(find_package_from_an_install_prefix, *attest::requirement("FR-017")) {
   TempDir tmp;
   auto prefix = tmp.path / "prefix";
-  auto install = run_command({ATTEST_CMAKE, "--install", ATTEST_BUILD_DIR, "--prefix", prefix.string()});
+  auto install =
+      run_command({ATTEST_CMAKE, "--install", ATTEST_BUILD_DIR, "--prefix", prefix.string()});
   BOOST_TEST_REQUIRE(install.exit_code == 0, install.out + install.err);
   BOOST_TEST(fs::exists(prefix / "include/attest/attest.hpp"));
   auto binary = build_downstream(tmp.path / "build", {"-DCMAKE_PREFIX_PATH=" + prefix.string()});

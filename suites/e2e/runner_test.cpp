@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 #include "run_command.hpp"
 
@@ -44,18 +45,34 @@ const boost::json::object& find_test(const boost::json::object& doc, const std::
   throw std::runtime_error("no test " + id);
 }
 
+// The 1-based line of the first line of `file` (in the sample dir) containing `needle`:
+// expected locations follow the sample sources instead of being hard-coded.
+std::size_t line_of(const std::string& file, const std::string& needle) {
+  std::istringstream in(read_file(std::string(ATTEST_SAMPLE_DIR) + "/" + file));
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (++n, line.find(needle) != std::string::npos) return n;
+  throw std::runtime_error(needle + " not in " + file);
+}
+
+std::string location_of(const std::string& file, const std::string& needle) {
+  return file + ":" + std::to_string(line_of(file, needle));
+}
+
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-const strings all_passing = {"plain_unmarked", "parses_orders", "two_requirements", "db/inserts_rows",
-                             "db/full_sync", "db/fixture_rows", "squares/_0", "squares/_1", "squares/_2"};
+const strings all_passing = {"plain_unmarked",  "parses_orders", "two_requirements",
+                             "db/inserts_rows", "db/full_sync",  "db/fixture_rows",
+                             "squares/_0",      "squares/_1",    "squares/_2"};
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(collection, *attest::mark("e2e"))
 
-BOOST_AUTO_TEST_CASE(manifest_lists_every_test_with_its_marks, *attest::requirement("FR-006", "FR-001", "FR-002")) {
+BOOST_AUTO_TEST_CASE(manifest_lists_every_test_with_its_marks,
+                     *attest::requirement("FR-006", "FR-001", "FR-002")) {
   auto r = sample({"--collect-only=json"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   auto doc = parse_object(r.out);
@@ -67,14 +84,17 @@ BOOST_AUTO_TEST_CASE(manifest_lists_every_test_with_its_marks, *attest::requirem
   BOOST_TEST(boost::json::serialize(full_sync.at("markers")) == R"(["integration","slow"])");
   BOOST_TEST(boost::json::serialize(full_sync.at("requirements")) == R"(["FR-010","FR-011"])");
   BOOST_TEST(contains(std::string(full_sync.at("file").as_string()), "sample_tests.cpp"));
-  BOOST_TEST(full_sync.at("line").as_int64() == 29);
+  BOOST_TEST(
+      full_sync.at("line").as_int64() ==
+      static_cast<std::int64_t>(line_of("sample_tests.cpp", "BOOST_AUTO_TEST_CASE(full_sync")));
 
   const auto& two = find_test(doc, "two_requirements");
   BOOST_TEST(two.at("description").as_string() == "verifies two requirements");
   BOOST_TEST(boost::json::serialize(two.at("requirements")) == R"(["FR-002","SC-001"])");
 
   // Data test cases inherit from BOOST_TEST_DECORATOR on the generated suite.
-  BOOST_TEST(boost::json::serialize(find_test(doc, "squares/_2").at("requirements")) == R"(["FR-020"])");
+  BOOST_TEST(boost::json::serialize(find_test(doc, "squares/_2").at("requirements")) ==
+             R"(["FR-020"])");
   BOOST_TEST(find_test(doc, "disabled_case").at("enabled").as_bool() == false);
   BOOST_TEST(find_test(doc, "plain_unmarked").at("markers").as_array().empty());
 }
@@ -83,7 +103,8 @@ BOOST_AUTO_TEST_CASE(manifest_file_and_text_listing, *attest::requirement("FR-00
   TempDir tmp;
   auto r = sample({"--collect-only", "--manifest", (tmp.path / "m.json").string(), "-m", "slow"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-  BOOST_TEST(contains(r.out, "db/full_sync  [integration, slow]  verifies FR-010, FR-011  "), r.out);
+  BOOST_TEST(contains(r.out, "db/full_sync  [integration, slow]  verifies FR-010, FR-011  "),
+             r.out);
   BOOST_TEST(contains(r.out, "1/13 tests collected (12 deselected)"), r.out);
   BOOST_TEST(!contains(r.out, "Running"));  // nothing ran
   BOOST_TEST(ids_of(parse_object(read_file(tmp.path / "m.json"))) == strings{"db/full_sync"});
@@ -94,9 +115,11 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(selection, *attest::mark("e2e"))
 
 BOOST_AUTO_TEST_CASE(marker_expressions, *attest::requirement("FR-007")) {
-  BOOST_TEST(collected({"-m", "integration and not slow"}) == (strings{"db/inserts_rows", "db/fixture_rows"}));
+  BOOST_TEST(collected({"-m", "integration and not slow"}) ==
+             (strings{"db/inserts_rows", "db/fixture_rows"}));
   BOOST_TEST(collected({"-m", "slow or database"}) == (strings{"db/full_sync", "db/fixture_rows"}));
-  BOOST_TEST(collected({"-m", "not (unit or integration or failing)"}) == (strings{"plain_unmarked", "disabled_case"}));
+  BOOST_TEST(collected({"-m", "not (unit or integration or failing)"}) ==
+             (strings{"plain_unmarked", "disabled_case"}));
 }
 
 BOOST_AUTO_TEST_CASE(keyword_expressions_are_case_insensitive, *attest::requirement("FR-008")) {
@@ -129,9 +152,11 @@ BOOST_AUTO_TEST_CASE(boost_list_content_agrees, *attest::requirement("FR-010", "
 BOOST_AUTO_TEST_CASE(boost_run_test_applies_on_top, *attest::requirement("FR-010", "FR-012")) {
   TempDir tmp;
   auto report = (tmp.path / "r.json").string();
-  auto r = sample({"-m", "integration", "--run_test=db/inserts_rows,fixture_rows", "--report-json", report});
+  auto r = sample(
+      {"-m", "integration", "--run_test=db/inserts_rows,fixture_rows", "--report-json", report});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-  BOOST_TEST(ids_of(parse_object(read_file(report))) == (strings{"db/inserts_rows", "db/fixture_rows"}));
+  BOOST_TEST(ids_of(parse_object(read_file(report))) ==
+             (strings{"db/inserts_rows", "db/fixture_rows"}));
   // Boost's own label filter still works: markers are labels.
   auto labels = sample({"--run_test=@slow", "--report-json", report});
   BOOST_TEST_REQUIRE(labels.exit_code == 0, labels.err);
@@ -151,8 +176,10 @@ BOOST_AUTO_TEST_CASE(report_json_has_outcomes_and_messages, *attest::requirement
   BOOST_TEST(doc.at("attest_results").as_int64() == 1);
   const auto& wrong = find_test(doc, "failing/wrong_count");
   BOOST_TEST(wrong.at("outcome").as_string() == "failed");
-  BOOST_TEST(contains(std::string(wrong.at("message").as_string()), "check rows == 5 has failed [10 != 5]"));
-  BOOST_TEST(contains(std::string(wrong.at("message").as_string()), "sample_tests.cpp:56"));
+  BOOST_TEST(contains(std::string(wrong.at("message").as_string()),
+                      "check rows == 5 has failed [10 != 5]"));
+  BOOST_TEST(contains(std::string(wrong.at("message").as_string()),
+                      location_of("sample_tests.cpp", "BOOST_TEST(rows == 5)")));
   const auto& thrown = find_test(doc, "failing/throws");
   BOOST_TEST(contains(std::string(thrown.at("message").as_string()), "connection refused"));
   const auto& ok = find_test(doc, "squares/_1");
@@ -196,7 +223,8 @@ BOOST_AUTO_TEST_CASE(junit_is_valid_xml_with_properties, *attest::requirement("F
   BOOST_TEST(count("<failure ") == 2u);
   // A real XML parser accepts it.
   auto parsed = attest_test::run_command(
-      {"/usr/bin/python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])", junit.string()});
+      {"/usr/bin/python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])",
+       junit.string()});
   BOOST_TEST(parsed.exit_code == 0, parsed.err);
 }
 
@@ -206,7 +234,8 @@ BOOST_AUTO_TEST_CASE(durations_and_exitfirst, *attest::requirement("FR-015")) {
   auto pos = r.out.find("slowest 3 durations");
   BOOST_TEST_REQUIRE(pos != std::string::npos, r.out);
   std::size_t lines = 0;
-  for (auto p = r.out.find('\n', pos); p != std::string::npos && r.out.compare(p + 1, 7, "attest:") != 0;
+  for (auto p = r.out.find('\n', pos);
+       p != std::string::npos && r.out.compare(p + 1, 7, "attest:") != 0;
        p = r.out.find('\n', p + 1))
     ++lines;
   BOOST_TEST(lines == 3u, r.out);
@@ -229,7 +258,8 @@ BOOST_AUTO_TEST_CASE(pass_fail_nothing_selected, *attest::requirement("FR-016"))
   BOOST_TEST(sample({"-m", "failing"}).exit_code == 1);
   auto none = sample({"--req", "FR-999"});
   BOOST_TEST(none.exit_code == 5);
-  BOOST_TEST(contains(none.err, "no tests selected: 13 collected, all deselected by --req FR-999"), none.err);
+  BOOST_TEST(contains(none.err, "no tests selected: 13 collected, all deselected by --req FR-999"),
+             none.err);
   BOOST_TEST(sample({"--collect-only", "-k", "nothing_matches_this"}).exit_code == 5);
   BOOST_TEST(sample({"--run_test=does_not_exist"}).exit_code == 5);
 }
@@ -237,7 +267,10 @@ BOOST_AUTO_TEST_CASE(pass_fail_nothing_selected, *attest::requirement("FR-016"))
 BOOST_AUTO_TEST_CASE(bad_expressions_name_the_column, *attest::requirement("FR-011", "FR-016")) {
   auto r = sample({"-m", "unit and (slow"});
   BOOST_TEST(r.exit_code == 2);
-  BOOST_TEST(contains(r.err, "-m: bad expression at column 15: expected right parenthesis; got end of input"), r.err);
+  BOOST_TEST(
+      contains(r.err,
+               "-m: bad expression at column 15: expected right parenthesis; got end of input"),
+      r.err);
   auto k = sample({"-k", "a ! b"});
   BOOST_TEST(k.exit_code == 2);
   BOOST_TEST(contains(k.err, "-k: bad expression at column 3"), k.err);
@@ -256,16 +289,22 @@ BOOST_AUTO_TEST_CASE(usage_errors, *attest::requirement("FR-016", "FR-012")) {
   BOOST_TEST(contains(help.out + help.err, "--run_test"));  // Boost's help follows
 }
 
-BOOST_AUTO_TEST_CASE(unknown_markers_and_bad_ids_stop_the_binary, *attest::requirement("FR-004", "FR-016")) {
+BOOST_AUTO_TEST_CASE(unknown_markers_and_bad_ids_stop_the_binary,
+                     *attest::requirement("FR-004", "FR-016")) {
   auto r = attest_test::run_command({ATTEST_BAD_BIN}, ATTEST_SAMPLE_DIR);
   BOOST_TEST(r.exit_code == 2, r.out + r.err);
-  BOOST_TEST(contains(r.err, "bad_markers_tests.cpp:8: unknown marker 'integraton' on case 'typo_marker' "
-                             "(declare it in "), r.err);
-  BOOST_TEST(contains(r.err, "bad_markers_tests.cpp:12: requirement ID 'FR-1' on suite 'suite_with_bad_id' "
-                             "does not match requirement_pattern '(FR|SC)-[0-9]{3}'"), r.err);
+  BOOST_TEST(contains(r.err, location_of("bad_markers_tests.cpp", "(typo_marker") +
+                                 ": unknown marker 'integraton' on case 'typo_marker' "
+                                 "(declare it in "),
+             r.err);
+  BOOST_TEST(contains(r.err, location_of("bad_markers_tests.cpp", "(suite_with_bad_id") +
+                                 ": requirement ID 'FR-1' on suite 'suite_with_bad_id' "
+                                 "does not match requirement_pattern '(FR|SC)-[0-9]{3}'"),
+             r.err);
   BOOST_TEST(contains(r.err, "2 collection errors; no test was run"), r.err);
   // --collect-only refuses too: a manifest must never hide a declaration error.
-  BOOST_TEST(attest_test::run_command({ATTEST_BAD_BIN, "--collect-only=json"}, ATTEST_SAMPLE_DIR).exit_code == 2);
+  BOOST_TEST(attest_test::run_command({ATTEST_BAD_BIN, "--collect-only=json"}, ATTEST_SAMPLE_DIR)
+                 .exit_code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(config_is_found_upward_or_given, *attest::requirement("FR-003", "FR-004")) {
@@ -275,13 +314,20 @@ BOOST_AUTO_TEST_CASE(config_is_found_upward_or_given, *attest::requirement("FR-0
   BOOST_TEST(bare.exit_code == 2);
   BOOST_TEST(contains(bare.err, "unknown marker 'database'"), bare.err);
 
-  attest_test::write_file(tmp.path / "proj/attest.json", read_file(std::string(ATTEST_SAMPLE_DIR) + "/attest.json"));
+  attest_test::write_file(tmp.path / "proj/attest.json",
+                          read_file(std::string(ATTEST_SAMPLE_DIR) + "/attest.json"));
   std::filesystem::create_directories(tmp.path / "proj/build/deep");
-  BOOST_TEST(attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only"}, tmp.path / "proj/build/deep").exit_code == 0);
+  BOOST_TEST(
+      attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only"}, tmp.path / "proj/build/deep")
+          .exit_code == 0);
 
   auto cfg = (tmp.path / "proj/attest.json").string();
-  BOOST_TEST(attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only", "--config", cfg}, tmp.path).exit_code == 0);
-  BOOST_TEST(attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only"}, tmp.path, {{"ATTEST_CONFIG", cfg}}).exit_code == 0);
+  BOOST_TEST(
+      attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only", "--config", cfg}, tmp.path)
+          .exit_code == 0);
+  BOOST_TEST(attest_test::run_command({ATTEST_SAMPLE_BIN, "--collect-only"}, tmp.path,
+                                      {{"ATTEST_CONFIG", cfg}})
+                 .exit_code == 0);
 
   attest_test::write_file(tmp.path / "broken.json", "{\n  \"markers\": {\"db\": \"x\"\n");
   auto broken = sample({"--config", (tmp.path / "broken.json").string()});
@@ -289,7 +335,8 @@ BOOST_AUTO_TEST_CASE(config_is_found_upward_or_given, *attest::requirement("FR-0
   BOOST_TEST(contains(broken.err, "broken.json:3:1: malformed JSON"), broken.err);
 }
 
-BOOST_AUTO_TEST_CASE(boost_test_module_sources_still_work, *attest::requirement("FR-017", "FR-012")) {
+BOOST_AUTO_TEST_CASE(boost_test_module_sources_still_work,
+                     *attest::requirement("FR-017", "FR-012")) {
   auto r = attest_test::run_command({ATTEST_MODULE_BIN, "--report_level=short"});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   BOOST_TEST(contains(r.out + r.err, "legacy_module"), r.out + r.err);

@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t calls = 0;
     expr.evaluate([&](std::string_view id) { return (++calls + id.size()) % 2 == 0; });
     for (const auto& id : expr.identifiers())
-      if (id.column < 1 || id.column > size || text.compare(id.column - 1, id.name.size(), id.name) != 0)
+      if (id.column < 1 || id.column > size ||
+          text.compare(id.column - 1, id.name.size(), id.name) != 0)
         std::abort();  // an identifier's column must point at it
   } catch (const attest::detail::ExpressionError& e) {
     if (e.column() < 1 || e.column() > size + 1) std::abort();

@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(builtins_without_a_file, *attest::requirement("FR-003")) {
   BOOST_TEST(!c.is_known_marker("database"));
   BOOST_TEST(c.is_valid_requirement("FR-001"));
   BOOST_TEST(c.is_valid_requirement("003-order-sync/FR-001"));
-  BOOST_TEST(!c.is_valid_requirement("FR 001"));   // whitespace
+  BOOST_TEST(!c.is_valid_requirement("FR 001"));     // whitespace
   BOOST_TEST(!c.is_valid_requirement("FR-1,FR-2"));  // would break the JUnit property
   BOOST_TEST(!c.is_valid_requirement(""));
 }
@@ -40,7 +40,8 @@ BOOST_AUTO_TEST_CASE(project_markers_pattern_and_catalogs, *attest::requirement(
     "markers": {"database": "needs a database", "kind": "runs in Kind"},
     "requirement_pattern": "(FR|SC)-[0-9]{3}",
     "requirements": ["specs/001/spec.md", "reqs.json"]
-  })", "proj/attest.json");
+  })",
+                          "proj/attest.json");
   BOOST_TEST(c.is_known_marker("database"));
   BOOST_TEST(c.is_known_marker("kind"));
   BOOST_TEST(c.is_known_marker("slow"));  // built-ins stay
@@ -64,8 +65,9 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_are_located, *attest::requirement("FR-004")) {
   BOOST_TEST(error_of("{\n\"markerz\": {}}") ==
              "cfg/attest.json:2:1: unknown key \"markerz\" (expected markers, requirement_pattern, "
              "requirements)");
-  BOOST_TEST(error_of("{\"markers\": {\"has space\": \"x\"}}").find("invalid marker name 'has space'") !=
-             std::string::npos);
+  BOOST_TEST(
+      error_of("{\"markers\": {\"has space\": \"x\"}}").find("invalid marker name 'has space'") !=
+      std::string::npos);
   BOOST_TEST(error_of("{\"markers\": {\"not\": \"x\"}}").find("invalid marker name 'not'") !=
              std::string::npos);
   BOOST_TEST(error_of("{\"markers\": {\"db\": 3}}").find("must be a string") != std::string::npos);
@@ -98,8 +100,8 @@ BOOST_AUTO_TEST_CASE(explicit_and_environment_paths, *attest::requirement("FR-00
 
   BOOST_CHECK_EXCEPTION(attest::detail::load_config(tmp.path / "missing.json"), ConfigError,
                         [](const ConfigError& e) {
-                          return std::string(e.what()).find("missing.json: config file not found") !=
-                                 std::string::npos;
+                          return std::string(e.what()).find(
+                                     "missing.json: config file not found") != std::string::npos;
                         });
 }
 

@@ -75,14 +75,15 @@ BOOST_AUTO_TEST_CASE(identifiers_with_columns, *attest::requirement("FR-007")) {
 }
 
 BOOST_AUTO_TEST_CASE(errors_name_their_column, *attest::requirement("FR-011")) {
-  BOOST_TEST(error_column("unit and") == 9u);        // missing operand at end
-  BOOST_TEST(error_column("(unit") == 6u);           // unclosed parenthesis
-  BOOST_TEST(error_column("unit slow") == 6u);       // two identifiers in a row
-  BOOST_TEST(error_column("unit & slow") == 6u);     // not a grammar character
-  BOOST_TEST(error_column("and") == 1u);             // operator without operands
-  BOOST_TEST(error_column("unit)") == 5u);           // stray right parenthesis
+  BOOST_TEST(error_column("unit and") == 9u);     // missing operand at end
+  BOOST_TEST(error_column("(unit") == 6u);        // unclosed parenthesis
+  BOOST_TEST(error_column("unit slow") == 6u);    // two identifiers in a row
+  BOOST_TEST(error_column("unit & slow") == 6u);  // not a grammar character
+  BOOST_TEST(error_column("and") == 1u);          // operator without operands
+  BOOST_TEST(error_column("unit)") == 5u);        // stray right parenthesis
   BOOST_CHECK_EXCEPTION(Expression::compile("a or"), ExpressionError, [](const ExpressionError& e) {
-    return std::string(e.what()) == "column 5: expected not, left parenthesis or identifier; got end of input";
+    return std::string(e.what()) ==
+           "column 5: expected not, left parenthesis or identifier; got end of input";
   });
 }
 

@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(several_requirements_and_a_mark,
   BOOST_TEST(current_marks().markers == (strings{"unit", "slow"}));
 }
 
-BOOST_AUTO_TEST_CASE(marks_become_boost_labels, *attest::requirement("FR-002") * attest::mark("e2e")) {
+BOOST_AUTO_TEST_CASE(marks_become_boost_labels,
+                     *attest::requirement("FR-002") * attest::mark("e2e")) {
   BOOST_TEST(has_label("FR-002"));
   BOOST_TEST(has_label("e2e"));
 }
@@ -71,9 +72,9 @@ BOOST_AUTO_TEST_CASE(inherits_from_every_enclosing_suite, *attest::requirement("
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(repeated_declarations_are_merged,
-                     *attest::requirement("FR-001") * attest::requirement("FR-001", "FR-002") *
-                         attest::mark("unit")) {
+BOOST_AUTO_TEST_CASE(repeated_declarations_are_merged, *attest::requirement("FR-001") *
+                                                           attest::requirement("FR-001", "FR-002") *
+                                                           attest::mark("unit")) {
   BOOST_TEST(current_marks().requirements == (strings{"FR-001", "FR-002"}));
   BOOST_TEST(current_marks().markers == strings{"unit"});
 }

@@ -20,7 +20,8 @@ Options parse(std::vector<const char*> args) {
 
 BOOST_AUTO_TEST_SUITE(options, *attest::mark("unit"))
 
-BOOST_AUTO_TEST_CASE(attest_flags_in_every_form, *attest::requirement("FR-005", "FR-006", "FR-009")) {
+BOOST_AUTO_TEST_CASE(attest_flags_in_every_form,
+                     *attest::requirement("FR-005", "FR-006", "FR-009")) {
   Options o = parse({"--collect-only=json", "--manifest", "m.json", "-m", "unit and not slow",
                      "-kparser", "--req", "FR-001", "--req=SC-002", "--junitxml=j.xml",
                      "--report-json", "r.json", "--durations=5", "-x", "--config", "a.json"});
@@ -54,7 +55,8 @@ BOOST_AUTO_TEST_CASE(help_is_shared_with_boost, *attest::requirement("FR-012")) 
   Options o = parse({"--help"});
   BOOST_TEST(o.help);
   BOOST_TEST(o.boost_args.back() == "--help");
-  BOOST_TEST(std::string(attest::detail::options_help()).find("--collect-only") != std::string::npos);
+  BOOST_TEST(std::string(attest::detail::options_help()).find("--collect-only") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(missing_or_bad_values_are_usage_errors, *attest::requirement("FR-016")) {

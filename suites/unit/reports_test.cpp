@@ -12,14 +12,16 @@ namespace {
 
 std::vector<TestInfo> sample_tests() {
   return {
-      TestInfo{1, "db/insert <rows> & \"quotes\"", "db_test.cpp", 12, Marks{{"integration", "slow"}, {"FR-001", "FR-002"}}, "", true},
+      TestInfo{1, "db/insert <rows> & \"quotes\"", "db_test.cpp", 12,
+               Marks{{"integration", "slow"}, {"FR-001", "FR-002"}}, "", true},
       TestInfo{2, "top_level", "top_test.cpp", 3, Marks{{}, {}}, "", true},
       TestInfo{3, "db/skipped", "db_test.cpp", 30, Marks{{"integration"}, {"FR-003"}}, "", false},
   };
 }
 
 std::vector<TestResult> sample_results() {
-  return {{0, Outcome::failed, 12.5, "db_test.cpp:14: check n == 5 has failed [10 != 5]\nsecond line \x01"},
+  return {{0, Outcome::failed, 12.5,
+           "db_test.cpp:14: check n == 5 has failed [10 != 5]\nsecond line \x01"},
           {1, Outcome::passed, 0.25, ""},
           {2, Outcome::skipped, 0.0, "disabled"}};
 }
@@ -54,19 +56,26 @@ BOOST_AUTO_TEST_CASE(junit_properties_and_escaping, *attest::requirement("FR-013
   std::ostringstream out;
   write_junit_xml(out, "my_tests", sample_tests(), sample_results(), Summary{1, 1, 1, 13.0});
   std::string xml = out.str();
-  BOOST_TEST(xml.find("<testsuites name=\"my_tests\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\"") !=
+  BOOST_TEST(
+      xml.find(
+          "<testsuites name=\"my_tests\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\"") !=
+      std::string::npos);
+  BOOST_TEST(
+      xml.find("<testcase classname=\"db\" name=\"insert &lt;rows&gt; &amp; &quot;quotes&quot;\" "
+               "file=\"db_test.cpp\" line=\"12\" time=\"0.012500\">") != std::string::npos,
+      xml);
+  BOOST_TEST(xml.find("<property name=\"verifies\" value=\"FR-001,FR-002\"/>") !=
              std::string::npos);
-  BOOST_TEST(xml.find("<testcase classname=\"db\" name=\"insert &lt;rows&gt; &amp; &quot;quotes&quot;\" "
-                      "file=\"db_test.cpp\" line=\"12\" time=\"0.012500\">") != std::string::npos, xml);
-  BOOST_TEST(xml.find("<property name=\"verifies\" value=\"FR-001,FR-002\"/>") != std::string::npos);
-  BOOST_TEST(xml.find("<property name=\"markers\" value=\"integration,slow\"/>") != std::string::npos);
+  BOOST_TEST(xml.find("<property name=\"markers\" value=\"integration,slow\"/>") !=
+             std::string::npos);
   // A top-level case is classed under the binary, and still has (empty) properties.
   BOOST_TEST(xml.find("<testcase classname=\"my_tests\" name=\"top_level\"") != std::string::npos);
   BOOST_TEST(xml.find("<property name=\"verifies\" value=\"\"/>") != std::string::npos);
   // The failure's message attribute is its first line; the body has it all.
   BOOST_TEST(xml.find("<failure message=\"db_test.cpp:14: check n == 5 has failed [10 != 5]\">") !=
              std::string::npos);
-  BOOST_TEST(xml.find("second line \xEF\xBF\xBD</failure>") != std::string::npos);  // control char replaced
+  BOOST_TEST(xml.find("second line \xEF\xBF\xBD</failure>") !=
+             std::string::npos);  // control char replaced
   BOOST_TEST(xml.find("<skipped message=\"disabled\"/>") != std::string::npos);
   BOOST_TEST(xml.find('\x01') == std::string::npos);
 }

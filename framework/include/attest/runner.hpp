@@ -6,10 +6,10 @@ namespace attest {
 
 /// Exit codes, as pytest's.
 enum exit_code : int {
-  exit_ok = 0,               ///< every selected test passed
-  exit_tests_failed = 1,     ///< some selected test failed
-  exit_usage_error = 2,      ///< bad flag, expression, config, unknown marker or requirement ID
-  exit_no_tests_selected = 5 ///< the filters selected nothing
+  exit_ok = 0,                ///< every selected test passed
+  exit_tests_failed = 1,      ///< some selected test failed
+  exit_usage_error = 2,       ///< bad flag, expression, config, unknown marker or requirement ID
+  exit_no_tests_selected = 5  ///< the filters selected nothing
 };
 
 /// Parses attest's flags out of argv, hands the rest to Boost.Test, applies

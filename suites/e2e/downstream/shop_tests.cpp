@@ -17,7 +17,8 @@ BOOST_AUTO_TEST_CASE(sums_prices, *attest::requirement("SHOP-001")) {
   BOOST_TEST(total({{"tea", 3}, {"cake", 4}}) == 7);
 }
 
-BOOST_AUTO_TEST_CASE(empty_cart_is_free, *attest::requirement("SHOP-002") * attest::mark("pricing")) {
+BOOST_AUTO_TEST_CASE(empty_cart_is_free,
+                     *attest::requirement("SHOP-002") * attest::mark("pricing")) {
   BOOST_TEST(total({}) == 0);
 }
 

@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 
-BOOST_AUTO_TEST_CASE(good, *attest::requirement("FR-001") * attest::mark("unit")) { BOOST_TEST(true); }
+BOOST_AUTO_TEST_CASE(good, *attest::requirement("FR-001") * attest::mark("unit")) {
+  BOOST_TEST(true);
+}
 
 BOOST_AUTO_TEST_CASE(typo_marker, *attest::mark("integraton")) {
   std::abort();  // must never run: collection errors stop the binary first

@@ -3,8 +3,8 @@
 // Its failing tests fail on purpose, and only run when selected explicitly.
 #include <attest/attest.hpp>
 
-#include <boost/test/data/test_case.hpp>
 #include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
 
 #include <stdexcept>
 
@@ -16,9 +16,9 @@ BOOST_AUTO_TEST_CASE(parses_orders, *attest::requirement("FR-001") * attest::mar
   BOOST_TEST(true);
 }
 
-BOOST_AUTO_TEST_CASE(two_requirements,
-                     *attest::requirement("FR-002", "SC-001") * attest::mark("unit") *
-                         utf::description("verifies two requirements")) {
+BOOST_AUTO_TEST_CASE(two_requirements, *attest::requirement("FR-002", "SC-001") *
+                                           attest::mark("unit") *
+                                           utf::description("verifies two requirements")) {
   BOOST_TEST(true);
 }
 
