@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "config.hpp"
+#include <attest/config.hpp>
 #include "registry.hpp"
 
 namespace attest::detail {

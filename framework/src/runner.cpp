@@ -19,7 +19,7 @@
 #include <set>
 
 #include "collection.hpp"
-#include "config.hpp"
+#include <attest/config.hpp>
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"

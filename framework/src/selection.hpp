@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "collection.hpp"
-#include "config.hpp"
+#include <attest/config.hpp>
 #include "options.hpp"
 
 namespace attest::detail {

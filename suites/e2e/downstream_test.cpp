@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include "run_command.hpp"
+#include "test_support.hpp"
 
 using attest_test::run_command;
 using attest_test::TempDir;

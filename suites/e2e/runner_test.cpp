@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "run_command.hpp"
+#include "test_support.hpp"
 
 using attest_test::CommandResult;
 using attest_test::read_file;

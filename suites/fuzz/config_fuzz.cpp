@@ -4,14 +4,14 @@
 #include <cstdlib>
 #include <string>
 
-#include "config.hpp"
+#include <attest/config.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   try {
-    auto config = attest::detail::parse_config(text, "fuzz/attest.json");
+    auto config = attest::parse_config(text, "fuzz/attest.json");
     (void)config.is_valid_requirement("FR-001");
-  } catch (const attest::detail::ConfigError& e) {
+  } catch (const attest::ConfigError& e) {
     if (std::string(e.what()).rfind("fuzz/attest.json:", 0) != 0) std::abort();
   }
   return 0;

@@ -2,12 +2,12 @@
 
 #include <cstdlib>
 
-#include "config.hpp"
-#include "run_command.hpp"
+#include <attest/config.hpp>
+#include "test_support.hpp"
 
-using attest::detail::Config;
-using attest::detail::ConfigError;
-using attest::detail::parse_config;
+using attest::Config;
+using attest::ConfigError;
+using attest::parse_config;
 
 namespace {
 
@@ -25,7 +25,7 @@ std::string error_of(const std::string& text) {
 BOOST_AUTO_TEST_SUITE(config, *attest::mark("unit"))
 
 BOOST_AUTO_TEST_CASE(builtins_without_a_file, *attest::requirement("FR-003")) {
-  Config c = attest::detail::default_config();
+  Config c = attest::default_config();
   for (const char* m : {"unit", "integration", "e2e", "slow"}) BOOST_TEST(c.is_known_marker(m));
   BOOST_TEST(!c.is_known_marker("database"));
   BOOST_TEST(c.is_valid_requirement("FR-001"));
@@ -79,7 +79,7 @@ BOOST_AUTO_TEST_CASE(found_upward_from_the_working_directory, *attest::requireme
   attest_test::TempDir tmp;
   attest_test::write_file(tmp.path / "proj/attest.json", "{}");
   std::filesystem::create_directories(tmp.path / "proj/build/suites");
-  auto found = attest::detail::find_config(tmp.path / "proj/build/suites");
+  auto found = attest::find_config(tmp.path / "proj/build/suites");
   BOOST_REQUIRE(found.has_value());
   BOOST_TEST(*found == std::filesystem::absolute(tmp.path / "proj/attest.json"));
 }
@@ -88,17 +88,17 @@ BOOST_AUTO_TEST_CASE(explicit_and_environment_paths, *attest::requirement("FR-00
   attest_test::TempDir tmp;
   attest_test::write_file(tmp.path / "a.json", R"({"markers": {"from_flag": "x"}})");
   attest_test::write_file(tmp.path / "b.json", R"({"markers": {"from_env": "x"}})");
-  BOOST_TEST(attest::detail::load_config(tmp.path / "a.json").is_known_marker("from_flag"));
+  BOOST_TEST(attest::load_config(tmp.path / "a.json").is_known_marker("from_flag"));
 
   ::setenv("ATTEST_CONFIG", (tmp.path / "b.json").c_str(), 1);
-  Config from_env = attest::detail::load_config(std::nullopt);
-  Config flag_wins = attest::detail::load_config(tmp.path / "a.json");
+  Config from_env = attest::load_config(std::nullopt);
+  Config flag_wins = attest::load_config(tmp.path / "a.json");
   ::unsetenv("ATTEST_CONFIG");
   BOOST_TEST(from_env.is_known_marker("from_env"));
   BOOST_TEST(flag_wins.is_known_marker("from_flag"));
   BOOST_TEST(!flag_wins.is_known_marker("from_env"));
 
-  BOOST_CHECK_EXCEPTION(attest::detail::load_config(tmp.path / "missing.json"), ConfigError,
+  BOOST_CHECK_EXCEPTION(attest::load_config(tmp.path / "missing.json"), ConfigError,
                         [](const ConfigError& e) {
                           return std::string(e.what()).find(
                                      "missing.json: config file not found") != std::string::npos;

@@ -1,4 +1,6 @@
-#include "config.hpp"
+#include <attest/config.hpp>
+
+#include "json_input.hpp"
 
 #include <boost/json.hpp>
 
@@ -6,24 +8,11 @@
 #include <fstream>
 #include <sstream>
 
-namespace attest::detail {
+namespace attest {
 namespace {
 
 namespace json = boost::json;
-
-// 1-based line and column of a byte offset, for file:line:col messages.
-std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, col = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
+using trace::detail::line_col;
 
 // Where a top-level key starts in the text: good enough to point a reader at
 // the offending member without a position-tracking JSON parser.
@@ -169,4 +158,4 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_path) {
   return parse_config(read_file(*path), *path);
 }
 
-}  // namespace attest::detail
+}  // namespace attest

@@ -1,5 +1,6 @@
 // attest.json: the project's markers, its requirement-ID pattern and where its
-// requirement catalogs live. No Boost.Test dependency (trace-check reads it too).
+// requirement catalogs live. Read by the runner (framework/) and by trace-check;
+// part of attest::traceability because it has no Boost.Test dependency.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace attest::detail {
+namespace attest {
 
 /// A problem with a config file; what() starts with `file:line:col: `.
 class ConfigError : public std::runtime_error {
@@ -49,4 +50,4 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin);
 /// nearest attest.json above the working directory, else built-ins only.
 Config load_config(const std::optional<std::filesystem::path>& explicit_path);
 
-}  // namespace attest::detail
+}  // namespace attest

@@ -1,0 +1,35 @@
+// Test support shared by attest's own suites: temp dirs, file helpers, and
+// running programs (attest::run_command from attest::fixtures).
+#pragma once
+
+#include <attest/subprocess.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace attest_test {
+
+using attest::CommandResult;
+
+/// Runs argv (argv[0] a path) with `env` added to the environment, in `cwd` if given.
+inline CommandResult run_command(const std::vector<std::string>& argv,
+                                 const std::filesystem::path& cwd = {},
+                                 const std::map<std::string, std::string>& env = {}) {
+  return attest::run_command(argv, {cwd, env, std::chrono::minutes(5)});
+}
+
+/// A fresh directory under $TMPDIR, removed by the destructor.
+struct TempDir {
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path path;
+};
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& text);
+
+}  // namespace attest_test

@@ -1,0 +1,153 @@
+#include "inputs.hpp"
+
+#include <attest/subprocess.hpp>
+#include <attest/trace/readers.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace trace_check {
+namespace fs = std::filesystem;
+using attest::trace::InputError;
+
+namespace {
+
+constexpr auto kCollectTimeout = std::chrono::seconds(120);
+
+bool is_feature_dir(const std::string& name) {  // spec-kit: specs/003-order-sync/
+  auto dash = name.find('-');
+  return dash != std::string::npos && dash > 0 &&
+         std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(dash),
+                     [](unsigned char c) { return std::isdigit(c); });
+}
+
+std::string tail(const std::string& text, std::size_t lines) {
+  std::size_t pos = text.size();
+  for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
+  return pos == std::string::npos ? text : text.substr(pos + 1);
+}
+
+// An attest test binary contains the manifest's key: telling them apart this way
+// never runs a binary that does not understand --collect-only.
+bool is_attest_binary(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  static const std::string needle = "attest_manifest";
+  std::string carry;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::string chunk = carry + std::string(buf.data(), static_cast<std::size_t>(in.gcount()));
+    if (chunk.find(needle) != std::string::npos) return true;
+    carry = chunk.size() >= needle.size() ? chunk.substr(chunk.size() - needle.size()) : chunk;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string read_text(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw InputError(path.string() + ": no such file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
+                                                      const std::regex& id_pattern) {
+  std::vector<fs::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
+        if (entry.is_regular_file() && entry.path().filename() == "spec.md") found.push_back(entry.path());
+      if (found.empty()) throw InputError(p + ": no spec.md below this directory");
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.emplace_back(p);
+    }
+  }
+  std::vector<attest::trace::Requirement> all;
+  for (const auto& file : files) {
+    std::string text = read_text(file);
+    std::string feature;
+    auto parent = file.parent_path().filename().string();
+    if (file.filename() == "spec.md" && is_feature_dir(parent)) feature = parent;
+    auto reqs = file.extension() == ".json"
+                    ? attest::trace::read_json_catalog(text, file.string(), feature)
+                    : attest::trace::read_markdown_catalog(text, file.string(), id_pattern, feature);
+    all.insert(all.end(), std::make_move_iterator(reqs.begin()), std::make_move_iterator(reqs.end()));
+  }
+  return all;
+}
+
+std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,
+                                                    const std::vector<std::string>& extra_args,
+                                                    const fs::path& cwd) {
+  std::vector<std::string> argv{binary};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  argv.push_back("--collect-only=json");
+  attest::CommandResult r;
+  try {
+    r = attest::run_command(argv, {cwd, {}, kCollectTimeout});
+  } catch (const std::exception& e) {
+    throw InputError(binary + ": " + e.what());
+  }
+  if (r.timed_out)
+    throw InputError(binary + ": collection timed out after " + std::to_string(kCollectTimeout.count()) + " s");
+  // Exit 5 (nothing selected) still prints a valid, empty manifest.
+  if (r.exit_code != 0 && r.exit_code != 5)
+    throw InputError(binary + ": collection failed (" + r.describe_status() + ")\n" + tail(r.err, 20));
+  return attest::trace::read_manifest(r.out, binary + " --collect-only=json");
+}
+
+std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(build_dir, ec)) throw InputError(build_dir.string() + ": no such build directory");
+  auto r = attest::run_command({"ctest", "--test-dir", build_dir.string(), "--show-only=json-v1"},
+                               {{}, {}, kCollectTimeout});
+  if (r.exit_code != 0)
+    throw InputError(build_dir.string() + ": ctest --show-only failed (" + r.describe_status() + ")\n" +
+                     tail(r.err, 20));
+  auto listing = boost::json::parse(r.out);
+  std::vector<attest::trace::TestCase> all;
+  std::set<std::pair<std::string, std::vector<std::string>>> seen;
+  for (const auto& test : listing.at("tests").as_array()) {
+    const auto& t = test.as_object();
+    auto cmd = t.find("command");
+    if (cmd == t.end() || !cmd->value().is_array() || cmd->value().as_array().empty()) continue;
+    const auto& command = cmd->value().as_array();
+    std::string exe(command[0].as_string());
+    if (!is_attest_binary(exe)) continue;
+    // Keep the arguments that shape collection (--config); drop report flags.
+    std::vector<std::string> args;
+    for (std::size_t i = 1; i < command.size(); ++i) {
+      std::string a(command[i].as_string());
+      if (a == "--config" && i + 1 < command.size()) {
+        args.push_back(a);
+        args.emplace_back(command[++i].as_string());
+      } else if (a.rfind("--config=", 0) == 0) {
+        args.push_back(a);
+      }
+    }
+    if (!seen.emplace(exe, args).second) continue;
+    fs::path cwd = build_dir;
+    if (auto props = t.find("properties"); props != t.end() && props->value().is_array())
+      for (const auto& p : props->value().as_array())
+        if (p.at("name").as_string() == "WORKING_DIRECTORY") cwd = std::string(p.at("value").as_string());
+    auto tests = collect_binary(exe, args, cwd);
+    all.insert(all.end(), std::make_move_iterator(tests.begin()), std::make_move_iterator(tests.end()));
+  }
+  return all;
+}
+
+}  // namespace trace_check

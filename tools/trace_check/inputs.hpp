@@ -1,0 +1,31 @@
+// trace-check's I/O: reading files, expanding catalog paths, collecting test
+// binaries (directly or through CTest). Everything here throws
+// attest::trace::InputError with a location on bad input.
+#pragma once
+
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <attest/trace/model.hpp>
+
+namespace trace_check {
+
+std::string read_text(const std::filesystem::path& path);
+
+/// Catalog files and directories: a directory contributes every spec.md below it;
+/// a spec.md inside a spec-kit feature directory (`003-order-sync/`) has its IDs
+/// qualified by that directory's name; *.json is a JSON catalog, anything else Markdown.
+std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
+                                                      const std::regex& id_pattern);
+
+/// Runs `binary --collect-only=json` (with `extra_args`, in `cwd`) and reads its manifest.
+std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,
+                                                    const std::vector<std::string>& extra_args,
+                                                    const std::filesystem::path& cwd);
+
+/// Asks CTest which tests `build_dir` registers and collects the attest binaries among them.
+std::vector<attest::trace::TestCase> collect_build_dir(const std::filesystem::path& build_dir);
+
+}  // namespace trace_check

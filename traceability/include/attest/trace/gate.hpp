@@ -1,0 +1,65 @@
+// The gate: joins requirements, tests and outcomes into a Report, finds the
+// defects and decides pass/fail. Pure computation over the readers' output.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <attest/trace/model.hpp>
+
+namespace attest::trace {
+
+struct GateOptions {
+  double threshold = 100.0;      // percent of requirements that must be covered
+  bool require_passing = false;  // covered means verified (all its tests passed)
+  bool strict = false;           // unclear requirements are defects, not warnings
+};
+
+enum class Status { verified, failing, skipped, untested, covered, uncovered };
+const char* to_string(Status status);
+
+enum class DefectKind { unmarked, unknown_id, ambiguous_id, duplicate_id, unclear };
+const char* to_string(DefectKind kind);
+
+struct Defect {
+  DefectKind kind;
+  Location where;
+  std::string message;
+};
+
+struct TestRow {
+  TestCase test;
+  std::optional<Outcome> outcome;  // absent: no result for it
+  std::string message;
+};
+
+struct RequirementRow {
+  Requirement requirement;
+  std::vector<std::size_t> tests;  // indices into Report::tests
+  Status status = Status::uncovered;
+  bool counts_as_covered = false;
+};
+
+struct Report {
+  GateOptions options;
+  bool have_results = false;
+  std::vector<RequirementRow> requirements;
+  std::vector<TestRow> tests;
+  std::vector<Defect> defects;   // fail the gate
+  std::vector<Defect> warnings;  // reported only
+  std::size_t covered = 0;
+  double coverage = 100.0;  // percent
+  bool coverage_ok = true;
+  bool passed = true;
+};
+
+/// `outcomes` may be empty (no results given): statuses are then covered/uncovered.
+/// Several outcomes for one test (shards) count as the worst of them.
+Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
+                const std::vector<TestOutcome>& outcomes, bool have_results, const GateOptions& options);
+
+/// "coverage 93.3% (14/15) < threshold 100%".
+std::string coverage_line(const Report& report);
+
+}  // namespace attest::trace

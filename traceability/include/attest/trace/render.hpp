@@ -1,0 +1,22 @@
+// Renderers of a gate Report: text (default), json, markdown, html, github.
+// One file per format under src/render_*.cpp, sharing the selection helpers below.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <attest/trace/gate.hpp>
+
+namespace attest::trace {
+
+/// The format names, in the order --help lists them.
+const std::vector<std::string>& formats();
+
+/// Writes `report` as `format`; throws std::invalid_argument for an unknown format.
+void render(const std::string& format, std::ostream& out, const Report& report);
+
+/// Requirements that do not count as covered (uncovered, or not verified with --require-passing).
+std::vector<const RequirementRow*> uncovered(const Report& report);
+
+}  // namespace attest::trace

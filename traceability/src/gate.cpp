@@ -1,0 +1,170 @@
+#include <attest/trace/gate.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <unordered_map>
+
+namespace attest::trace {
+namespace {
+
+int severity(Outcome o) {  // the worst of several shard results wins
+  switch (o) {
+    case Outcome::failed: return 2;
+    case Outcome::skipped: return 1;
+    case Outcome::passed: return 0;
+  }
+  return 0;
+}
+
+std::string key(const std::string& binary, const std::string& id) { return binary + '\x1f' + id; }
+
+std::string percent(double p) {
+  char buf[32];
+  if (std::fabs(p - std::round(p)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f%%", p);
+  else std::snprintf(buf, sizeof buf, "%.1f%%", std::floor(p * 10) / 10);  // never round up to pass
+  return buf;
+}
+
+std::string describe(const TestCase& t) { return "test '" + t.id + "' (" + t.binary + ")"; }
+
+Status status_of(const RequirementRow& row, const std::vector<TestRow>& tests, bool have_results) {
+  if (!have_results) return row.tests.empty() ? Status::uncovered : Status::covered;
+  if (row.tests.empty()) return Status::untested;
+  bool any_result = false, all_passed = true;
+  for (auto i : row.tests) {
+    const auto& o = tests[i].outcome;
+    if (o == Outcome::failed) return Status::failing;
+    any_result |= o.has_value();
+    all_passed &= o == Outcome::passed;
+  }
+  if (all_passed) return Status::verified;
+  return any_result ? Status::skipped : Status::untested;
+}
+
+}  // namespace
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::verified: return "verified";
+    case Status::failing: return "failing";
+    case Status::skipped: return "skipped";
+    case Status::untested: return "untested";
+    case Status::covered: return "covered";
+    case Status::uncovered: return "uncovered";
+  }
+  return "?";
+}
+
+const char* to_string(DefectKind k) {
+  switch (k) {
+    case DefectKind::unmarked: return "unmarked test";
+    case DefectKind::unknown_id: return "unknown requirement ID";
+    case DefectKind::ambiguous_id: return "ambiguous requirement ID";
+    case DefectKind::duplicate_id: return "duplicate requirement ID";
+    case DefectKind::unclear: return "unclear requirement";
+  }
+  return "?";
+}
+
+Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
+                const std::vector<TestOutcome>& outcomes, bool have_results, const GateOptions& options) {
+  Report report;
+  report.options = options;
+  report.have_results = have_results;
+
+  // Requirements, without duplicates (a duplicate is a defect naming both places).
+  std::unordered_map<std::string, std::size_t> by_id;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_bare_id;
+  report.requirements.reserve(requirements.size());
+  for (auto& r : requirements) {
+    if (auto it = by_id.find(r.id); it != by_id.end()) {
+      const auto& first = report.requirements[it->second].requirement;
+      report.defects.push_back({DefectKind::duplicate_id, r.where,
+                                r.id + " is defined twice: here and at " + first.where.str()});
+      continue;
+    }
+    by_id.emplace(r.id, report.requirements.size());
+    by_bare_id[r.bare_id].push_back(report.requirements.size());
+    if (r.unclear)
+      (options.strict ? report.defects : report.warnings)
+          .push_back({DefectKind::unclear, r.where, r.id + " still needs clarification: " + r.title});
+    report.requirements.push_back({std::move(r), {}, Status::uncovered, false});
+  }
+
+  // Tests, then outcomes joined by (binary, id); a result that carries its own
+  // requirements and matches no manifest entry stands for a test itself.
+  std::unordered_map<std::string, std::size_t> test_index;
+  report.tests.reserve(tests.size());
+  for (auto& t : tests) {
+    test_index.emplace(key(t.binary, t.id), report.tests.size());
+    report.tests.push_back({std::move(t), std::nullopt, {}});
+  }
+  for (const auto& o : outcomes) {
+    auto [it, inserted] = test_index.emplace(key(o.binary, o.id), report.tests.size());
+    if (inserted) {
+      if (!o.has_requirements) {
+        test_index.erase(it);  // a result for a test no inventory lists, with nothing to trace
+        continue;
+      }
+      report.tests.push_back({TestCase{o.binary, o.id, o.where, o.markers, o.requirements, true}, {}, {}});
+    }
+    auto& row = report.tests[it->second];
+    if (!row.outcome || severity(o.outcome) > severity(*row.outcome)) {
+      row.outcome = o.outcome;
+      row.message = o.message;
+    }
+  }
+
+  // Link tests to requirements: a qualified ID exactly, a bare ID when it is unambiguous.
+  for (std::size_t ti = 0; ti < report.tests.size(); ++ti) {
+    const auto& t = report.tests[ti].test;
+    if (t.requirements.empty()) {
+      report.defects.push_back({DefectKind::unmarked, t.where, describe(t) + " verifies no requirement"});
+      continue;
+    }
+    for (const auto& id : t.requirements) {
+      std::optional<std::size_t> target;
+      if (auto it = by_id.find(id); it != by_id.end()) {
+        target = it->second;
+      } else if (auto bare = by_bare_id.find(id); bare != by_bare_id.end()) {
+        if (bare->second.size() == 1) {
+          target = bare->second.front();
+        } else {
+          std::string candidates;
+          for (auto i : bare->second)
+            candidates += (candidates.empty() ? "" : ", ") + report.requirements[i].requirement.id;
+          report.defects.push_back({DefectKind::ambiguous_id, t.where,
+                                    describe(t) + " references " + id + ", which is ambiguous: " + candidates});
+          continue;
+        }
+      }
+      if (!target) {
+        report.defects.push_back({DefectKind::unknown_id, t.where,
+                                  describe(t) + " references " + id + ", which is not in the catalog"});
+        continue;
+      }
+      auto& linked = report.requirements[*target].tests;
+      if (linked.empty() || linked.back() != ti) linked.push_back(ti);
+    }
+  }
+
+  for (auto& row : report.requirements) {
+    row.status = status_of(row, report.tests, have_results);
+    row.counts_as_covered = options.require_passing ? row.status == Status::verified : !row.tests.empty();
+    report.covered += row.counts_as_covered;
+  }
+  std::size_t total = report.requirements.size();
+  report.coverage = total ? 100.0 * static_cast<double>(report.covered) / static_cast<double>(total) : 100.0;
+  report.coverage_ok = report.coverage + 1e-9 >= options.threshold;
+  report.passed = report.coverage_ok && report.defects.empty();
+  return report;
+}
+
+std::string coverage_line(const Report& r) {
+  return "coverage " + percent(r.coverage) + " (" + std::to_string(r.covered) + "/" +
+         std::to_string(r.requirements.size()) + ") " + (r.coverage_ok ? ">=" : "<") + " threshold " +
+         percent(r.options.threshold);
+}
+
+}  // namespace attest::trace

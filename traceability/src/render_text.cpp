@@ -1,0 +1,53 @@
+#include <map>
+#include <ostream>
+
+#include <attest/trace/render.hpp>
+
+#include "renderers.hpp"
+
+namespace attest::trace {
+
+void render_text(std::ostream& out, const Report& r) {
+  out << (r.passed ? "PASSED" : "FAILED") << ": " << coverage_line(r) << '\n';
+  out << r.requirements.size() << " requirements, " << r.tests.size() << " tests";
+  if (r.have_results) {
+    std::size_t with = 0;
+    for (const auto& t : r.tests) with += t.outcome.has_value();
+    out << ", results for " << with;
+  }
+  out << ", " << r.defects.size() << (r.defects.size() == 1 ? " defect" : " defects") << '\n';
+
+  // Defects grouped by kind, each with its location first (editors jump to it).
+  std::map<DefectKind, std::vector<const Defect*>> groups;
+  for (const auto& d : r.defects) groups[d.kind].push_back(&d);
+  for (const auto& [kind, list] : groups) {
+    out << '\n' << to_string(kind) << "s (" << list.size() << "):\n";
+    for (const auto* d : list) out << "  " << d->where.str() << ": " << d->message << '\n';
+  }
+  auto missing = uncovered(r);
+  if (!missing.empty()) {
+    out << '\n' << (r.options.require_passing ? "requirements not verified" : "uncovered requirements") << " ("
+        << missing.size() << "):\n";
+    for (const auto* row : missing)
+      out << "  " << row->requirement.where.str() << ": " << row->requirement.id << " ["
+          << to_string(row->status) << "] " << row->requirement.title << '\n';
+  }
+  if (r.have_results) {
+    bool header = false;
+    for (const auto& row : r.requirements) {
+      if (row.status != Status::failing) continue;
+      if (!header) out << "\nfailing requirements:\n";
+      header = true;
+      out << "  " << row.requirement.id << ':';
+      for (auto i : row.tests)
+        if (r.tests[i].outcome == Outcome::failed) out << ' ' << r.tests[i].test.id;
+      out << '\n';
+    }
+  }
+  if (!r.warnings.empty()) {
+    out << "\nwarnings (" << r.warnings.size() << "):\n";
+    for (const auto& w : r.warnings) out << "  " << w.where.str() << ": " << w.message << '\n';
+  }
+}
+
+}  // namespace attest::trace
