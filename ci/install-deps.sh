@@ -9,6 +9,7 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libboost1.81-dev
   libfmt-dev libcli11-dev
   clang libclang-rt-14-dev
+  chromium
 )
 
 missing=()

@@ -25,10 +25,17 @@ bool is_feature_dir(const std::string& name) {  // spec-kit: specs/003-order-syn
                      [](unsigned char c) { return std::isdigit(c); });
 }
 
+// The last `lines` lines of `text` (a failing binary's stderr, for the error message).
 std::string tail(const std::string& text, std::size_t lines) {
-  std::size_t pos = text.size();
-  for (std::size_t n = 0; n <= lines && pos > 0; ++n) pos = text.rfind('\n', pos - 1);
-  return pos == std::string::npos ? text : text.substr(pos + 1);
+  std::size_t end = text.size();
+  if (end > 0 && text[end - 1] == '\n') --end;
+  std::size_t start = end;
+  for (std::size_t n = 0; n < lines; ++n) {
+    auto nl = start == 0 ? std::string::npos : text.rfind('\n', start - 1);
+    if (nl == std::string::npos) return text.substr(0, end);
+    start = nl;
+  }
+  return text.substr(start + 1, end - start - 1);
 }
 
 // An attest test binary contains the manifest's key: telling them apart this way

@@ -40,15 +40,19 @@ th{font-size:13px;color:var(--none)}.id{font-weight:600;white-space:nowrap}.loc{
 .chip{display:inline-block;margin:2px 4px 2px 0;padding:1px 8px;border-radius:10px;font:12px ui-monospace,monospace;border:1px solid var(--line)}
 .chip.passed{background:#dafbe1;color:var(--ok);border-color:#aceebb}.chip.failed{background:#ffebe9;color:var(--bad);border-color:#ffcecb}
 .chip.skipped{background:#fff8c5;color:var(--warn)}.chip.none{background:#f6f8fa;color:var(--fg)}
-.defects li{margin:4px 0}.defects code{font-size:12px}
+.defects li{margin:4px 0}.defects code{font-size:12px;overflow-wrap:anywhere}.loc{overflow-wrap:anywhere}
 @media (max-width:640px){thead{display:none}tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}td{display:block;border:0;padding:2px 0}}
 )CSS";
 
+// The filter matches every word typed (AND); `report.html#q=failing` opens filtered,
+// so a link can point at what needs attention.
 const char* kScript = R"JS(
 const box=document.getElementById('filter');
-box.addEventListener('input',()=>{const q=box.value.toLowerCase();let shown=0;
-for(const row of document.querySelectorAll('tbody tr')){const hit=row.dataset.search.includes(q);row.hidden=!hit;shown+=hit;}
-document.getElementById('shown').textContent=shown;});
+function apply(){const words=box.value.toLowerCase().split(/\s+/).filter(Boolean);let shown=0;
+for(const row of document.querySelectorAll('tbody tr')){const hit=words.every(w=>row.dataset.search.includes(w));
+row.hidden=!hit;shown+=hit;}document.getElementById('shown').textContent=shown;}
+box.addEventListener('input',apply);
+if(location.hash.startsWith('#q=')){box.value=decodeURIComponent(location.hash.slice(3));apply();}
 )JS";
 
 }  // namespace
@@ -60,7 +64,8 @@ void render_html(std::ostream& out, const Report& r) {
       << "</style></head><body>\n<header><h1>Requirement traceability <span class=\"badge "
       << (r.passed ? "passed\">passed" : "failed\">failed") << "</span></h1>"
       << "<div class=\"summary\">" << esc(coverage_line(r)) << "</div><div>" << r.requirements.size()
-      << " requirements · " << r.tests.size() << " tests · " << r.defects.size() << " defects</div></header>\n<main>\n";
+      << " requirements · " << r.tests.size() << " tests · " << r.defects.size()
+      << (r.defects.size() == 1 ? " defect" : " defects") << "</div></header>\n<main>\n";
 
   if (!r.defects.empty()) {
     out << "<h2>Defects</h2><ul class=\"defects\">\n";
