@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-e2e demo check docs-check fuzz bench install clean
+.PHONY: help deps configure build test test-unit test-e2e demo check docs-check fuzz trace-check gate bench install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,7 +44,21 @@ docs-check: ## TESTING.md snippets must be the compiled examples, verbatim
 fuzz: deps ## build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 15)
 	bash ci/fuzz.sh $(BUILD_DIR) $(or $(FUZZ_SECONDS),15)
 
-check: docs-check fuzz test ## everything CI runs: the docs check, the fuzzers, all suites (last)
+# The gate over attest's own suites: every test marked, every requirement of
+# REQUIREMENTS.md covered, with the results the suites just wrote.
+TRACE_CHECK = $(BUILD_DIR)/tools/trace-check --build-dir $(BUILD_DIR) --requirements REQUIREMENTS.md \
+  --results $(BUILD_DIR)/results/*.json --threshold 100 \
+  --format text --format html --output $(BUILD_DIR)/results/trace.html \
+  --format markdown --output $(BUILD_DIR)/results/trace.md
+
+gate:
+	$(TRACE_CHECK)
+
+trace-check: test ## run the suites, then the traceability gate over them (HTML in $(BUILD_DIR)/results)
+	@$(MAKE) --no-print-directory gate
+
+check: docs-check fuzz test ## everything CI runs: docs check, fuzzers, all suites, then the gate
+	@$(MAKE) --no-print-directory gate
 
 bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench
 	suites/bench/run.sh $(BUILD_DIR)

@@ -7,14 +7,21 @@ out=${1:-$root/build}/fuzz
 seconds=${2:-15}
 mkdir -p "$out"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$root/framework/src")
+       -I"$root/framework/src" -I"$root/traceability/include" -I"$root/traceability/src")
+trace_sources=("$root"/traceability/src/{model,json_input,catalog_markdown,catalog_json,manifest,results}.cpp)
 
+# The five builds run side by side: compiling is most of this script's time.
 clang++ "${flags[@]}" "$root/suites/fuzz/expression_fuzz.cpp" "$root/framework/src/expression.cpp" \
-  -o "$out/expression_fuzz"
-clang++ "${flags[@]}" "$root/suites/fuzz/config_fuzz.cpp" "$root/framework/src/config.cpp" \
-  -lboost_json -o "$out/config_fuzz"
+  -o "$out/expression_fuzz" &
+clang++ "${flags[@]}" "$root/suites/fuzz/config_fuzz.cpp" "$root/traceability/src/config.cpp" \
+  "$root/traceability/src/json_input.cpp" -lboost_json -o "$out/config_fuzz" &
+for target in markdown trace_json junit; do
+  clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" -lboost_json \
+    -o "$out/${target}_fuzz" &
+done
+for job in $(jobs -p); do wait "$job"; done
 
-for target in expression config; do
+for target in expression config markdown trace_json junit; do
   corpus="$out/corpus-$target"
   mkdir -p "$corpus"
   echo "fuzz: $target for ${seconds}s"

@@ -185,9 +185,9 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2, *attest::requirement("FR-023", "FR-025
   write_file(tmp.path / "spec.md", "- **FR-001**: x\n");
   write_file(tmp.path / "m.json", R"({"attest_manifest": 1, "binary": "b", "tests": [{"id": "a", "requirements": ["FR-001"]}]})");
   auto pairs = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest",
-                            (tmp.path / "m.json").string(), "--output", "a", "--output", "b"});
+                            (tmp.path / "m.json").string(), "--format", "json", "--output", "a", "--output", "b"});
   BOOST_TEST(pairs.exit_code == 2);
-  BOOST_TEST(contains(pairs.err, "more --output than --format"), pairs.err);
+  BOOST_TEST(contains(pairs.err, "--output b follows no --format"), pairs.err);
   auto help = trace_check({"--help"});
   BOOST_TEST(help.exit_code == 0);
   BOOST_TEST(contains(help.out, "--require-passing"));
@@ -230,6 +230,19 @@ BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024")) {
   std::string bytes = read_file(png);
   BOOST_TEST(bytes.substr(1, 3) == "PNG");
   BOOST_TEST(bytes.size() > 20000u, "a rendered page, not a blank one: " << bytes.size() << " bytes");
+}
+
+BOOST_AUTO_TEST_CASE(every_test_of_attest_is_marked, *attest::requirement("FR-026", "FR-021")) {
+  // attest's own build, collected through CTest as `make check` does: no unmarked
+  // test, no ID that REQUIREMENTS.md lacks. (make check adds results and the 100% threshold.)
+  auto r = trace_check({"--build-dir", ATTEST_BUILD_DIR, "--requirements", ATTEST_REQUIREMENTS, "--config",
+                        ATTEST_ROOT_CONFIG, "--format", "json"});
+  BOOST_TEST_REQUIRE(r.exit_code <= 1, r.err);
+  auto json = boost::json::parse(r.out).as_object();
+  BOOST_TEST(json.at("tests").as_int64() > 50);
+  BOOST_TEST(json.at("unmarked").as_array().empty(), boost::json::serialize(json.at("unmarked")));
+  BOOST_TEST(json.at("unknown").as_array().empty(), boost::json::serialize(json.at("unknown")));
+  BOOST_TEST(json.at("duplicates").as_array().empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -175,3 +175,15 @@ BOOST_AUTO_TEST_CASE(bad_result_files_are_located, *attest::requirement("FR-025"
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(absurd_xml_nesting_is_refused, *attest::requirement("FR-025") * attest::mark("unit")) {
+  std::string deep = "<testsuites>";
+  for (int i = 0; i < 100000; ++i) deep += "<a>";
+  std::string message;
+  try {
+    read_results(deep, "deep.xml");
+  } catch (const InputError& e) {
+    message = e.what();
+  }
+  BOOST_TEST(message == "deep.xml:1: XML nested deeper than 256 elements");
+}

@@ -17,8 +17,14 @@ namespace {
 
 using namespace attest::trace;
 
+struct Output {
+  std::string format;
+  std::string path;  // empty: stdout
+};
+
 struct Args {
   std::vector<std::string> requirements, manifests, binaries, results, formats, outputs;
+  std::vector<Output> pairs;  // --format/--output as written: each --output belongs to the --format before it
   std::string build_dir, id_pattern, config;
   double threshold = 100.0;
   bool require_passing = false, strict = false;
@@ -68,22 +74,50 @@ int run(const Args& a) {
   Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !a.results.empty(),
                            {a.threshold, a.require_passing, a.strict});
 
-  // --format/--output pairs, in order; a format without an output goes to stdout.
-  std::vector<std::string> formats = a.formats.empty() ? std::vector<std::string>{"text"} : a.formats;
-  if (a.outputs.size() > formats.size())
-    throw std::invalid_argument("more --output than --format: each --output pairs with the --format before it");
-  for (std::size_t i = 0; i < formats.size(); ++i) {
-    if (i < a.outputs.size()) {
-      std::ofstream out(a.outputs[i], std::ios::binary | std::ios::trunc);
-      if (!out) throw InputError(a.outputs[i] + ": cannot write");
-      render(formats[i], out, report);
-      out.close();
-      if (!out) throw InputError(a.outputs[i] + ": write failed");
-    } else {
-      render(formats[i], std::cout, report);
+  for (const auto& [format, path] : a.pairs) {
+    if (path.empty()) {
+      render(format, std::cout, report);
+      continue;
     }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(path + ": cannot write");
+    render(format, out, report);
+    out.close();
+    if (!out) throw InputError(path + ": write failed");
   }
   return report.passed ? 0 : 1;
+}
+
+// Pairs --format and --output in the order they were written (CLI11 keeps each
+// option's values, not their interleaving). No --format at all means text.
+std::vector<Output> output_pairs(int argc, char** argv) {
+  std::vector<Output> pairs;
+  bool last_has_output = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::optional<std::string> value;
+    auto take = [&](std::string_view longf, std::string_view shortf) {
+      if ((arg == longf || arg == shortf) && i + 1 < argc) value = argv[++i];
+      else if (arg.substr(0, longf.size() + 1) == std::string(longf) + "=") value = std::string(arg.substr(longf.size() + 1));
+      return value.has_value();
+    };
+    if (arg == "--") break;
+    if (take("--format", "-f")) {
+      pairs.push_back({*value, {}});
+      last_has_output = false;
+    } else if (take("--output", "-o")) {
+      if (pairs.empty() && last_has_output) {
+        pairs.push_back({"text", *value});  // --output alone: the text report to a file
+      } else if (last_has_output) {
+        throw std::invalid_argument("--output " + *value + " follows no --format (write --format F --output FILE)");
+      } else {
+        pairs.back().path = *value;
+      }
+      last_has_output = true;
+    }
+  }
+  if (pairs.empty()) pairs.push_back({"text", {}});
+  return pairs;
 }
 
 }  // namespace
@@ -109,7 +143,7 @@ int main(int argc, char** argv) {
   app.add_option("--config", a.config, "attest.json to use (default: $ATTEST_CONFIG, else searched upward)");
   app.add_option("--format,-f", a.formats, "text, json, markdown, html or github; repeatable")
       ->check(CLI::IsMember(formats()));
-  app.add_option("--output,-o", a.outputs, "file for the --format at the same position (default: stdout)");
+  app.add_option("--output,-o", a.outputs, "file for the --format just before it (default: stdout)");
 
   try {
     app.parse(argc, argv);
@@ -120,6 +154,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    a.pairs = output_pairs(argc, argv);
     return run(a);
   } catch (const InputError& e) {
     std::cerr << "trace-check: error: " << e.what() << '\n';

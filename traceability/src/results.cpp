@@ -112,7 +112,30 @@ void read_testsuite(const pt::ptree& suite, const std::string& binary, const std
   }
 }
 
+// The XML parser recurses per element: refuse absurd nesting up front, so a
+// hostile or corrupt file gets an error instead of exhausting the stack.
+void check_nesting(std::string_view text, const std::string& origin) {
+  constexpr int kMaxDepth = 256;
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (text[i] != '<') continue;
+    char next = text[i + 1];
+    if (next == '/') {
+      --depth;
+    } else if (next != '?' && next != '!') {
+      auto close = text.find('>', i);
+      if (close == std::string_view::npos) return;  // the parser reports it
+      if (text[close - 1] != '/' && ++depth > kMaxDepth)
+        throw InputError(origin + ":" + std::to_string(line) + ": XML nested deeper than " +
+                         std::to_string(kMaxDepth) + " elements");
+    }
+  }
+}
+
 std::vector<TestOutcome> read_junit(std::string_view text, const std::string& origin) {
+  check_nesting(text, origin);
   pt::ptree tree;
   std::istringstream in{std::string(text)};
   try {
