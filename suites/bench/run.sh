@@ -86,3 +86,6 @@ print("|---|---|---|---|---|")
 for name, a, p, what in rows:
     print(f"| {name} | {a:.3f} s | {p:.3f} s | {a / p:.2f}× | {what} |")
 PY
+
+# trace-check over 10k tests, 2k requirements and 10k results.
+python3 "$root/suites/bench/trace_bench.py" "$build" "$rounds"
