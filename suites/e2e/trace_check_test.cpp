@@ -59,6 +59,12 @@ BOOST_AUTO_TEST_CASE(collects_a_binary_and_reports_unmarked_tests, *attest::requ
   BOOST_TEST(contains(r.out, "sample_tests.cpp:13: test 'plain_unmarked' (attest_sample_tests) verifies no requirement"),
              r.out);
   BOOST_TEST(contains(r.out, "spec.md:15: FR-050 [uncovered] nobody tests this"), r.out);
+  // Paths under the working directory (the sample project) are shown relative to it.
+  BOOST_TEST(contains(r.out, "\n  sample_tests.cpp:13: test 'plain_unmarked'"), r.out);
+  auto rooted = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN,
+                             "--config", sample_config(), "--root", "/"});
+  BOOST_TEST(contains(rooted.out, "\n  " + std::string(ATTEST_SAMPLE_DIR).substr(1) + "/sample_tests.cpp:13:"),
+             rooted.out);
 }
 
 BOOST_AUTO_TEST_CASE(results_statuses_and_every_format, *attest::requirement("FR-022", "FR-024")) {

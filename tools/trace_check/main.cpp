@@ -25,10 +25,24 @@ struct Output {
 struct Args {
   std::vector<std::string> requirements, manifests, binaries, results, formats, outputs;
   std::vector<Output> pairs;  // --format/--output as written: each --output belongs to the --format before it
-  std::string build_dir, id_pattern, config;
+  std::string build_dir, id_pattern, config, root;
   double threshold = 100.0;
   bool require_passing = false, strict = false;
 };
+
+// Paths below `root` are shown relative to it: GitHub annotations need
+// repository-relative paths, and reports read better without the checkout's prefix.
+void relativize(Report& report, const std::filesystem::path& root) {
+  std::string prefix = root.lexically_normal().string();
+  if (prefix.empty() || prefix.back() != '/') prefix += '/';
+  auto fix = [&](Location& l) {
+    if (l.file.rfind(prefix, 0) == 0) l.file.erase(0, prefix.size());
+  };
+  for (auto& row : report.requirements) fix(row.requirement.where);
+  for (auto& t : report.tests) fix(t.test.where);
+  for (auto& d : report.defects) fix(d.where);
+  for (auto& w : report.warnings) fix(w.where);
+}
 
 int run(const Args& a) {
   attest::Config config = attest::load_config(a.config.empty() ? std::nullopt
@@ -74,6 +88,7 @@ int run(const Args& a) {
   Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !a.results.empty(),
                            {a.threshold, a.require_passing, a.strict});
 
+  relativize(report, a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
   for (const auto& [format, path] : a.pairs) {
     if (path.empty()) {
       render(format, std::cout, report);
@@ -140,6 +155,7 @@ int main(int argc, char** argv) {
   app.add_option("--id-pattern", a.id_pattern,
                  "regex for requirement IDs in catalogs (default: attest.json's requirement_pattern, else "
                  "[A-Z][A-Z0-9]*-[0-9]+)");
+  app.add_option("--root", a.root, "show paths below this directory relative to it (default: the current one)");
   app.add_option("--config", a.config, "attest.json to use (default: $ATTEST_CONFIG, else searched upward)");
   app.add_option("--format,-f", a.formats, "text, json, markdown, html or github; repeatable")
       ->check(CLI::IsMember(formats()));
