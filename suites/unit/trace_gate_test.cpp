@@ -175,6 +175,8 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
   BOOST_TEST(text.find("unmarked tests (1):\n  t.cpp:7: test 's/<unmarked>' (b) verifies no requirement") !=
              std::string::npos, text);
   BOOST_TEST(text.find("spec.md:4: FR-002 [untested]") != std::string::npos, text);
+  const std::string last = "\nresults: 1 passed, 0 failed\n";  // the closing line CI log readers parse
+  BOOST_TEST(text.substr(text.size() - last.size()) == last, text);
 
   auto json = boost::json::parse(rendered("json", r)).as_object();
   BOOST_TEST(json.at("passed").as_bool() == false);

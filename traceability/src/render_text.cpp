@@ -48,6 +48,18 @@ void render_text(std::ostream& out, const Report& r) {
     out << "\nwarnings (" << r.warnings.size() << "):\n";
     for (const auto& w : r.warnings) out << "  " << w.where.str() << ": " << w.message << '\n';
   }
+  if (r.have_results) {
+    // Last, in the plain shape CI log readers understand: "results: 85 passed, 1 failed, 1 skipped".
+    std::size_t passed = 0, failed = 0, skipped = 0;
+    for (const auto& t : r.tests) {
+      if (t.outcome == Outcome::passed) ++passed;
+      if (t.outcome == Outcome::failed) ++failed;
+      if (t.outcome == Outcome::skipped) ++skipped;
+    }
+    out << "\nresults: " << passed << " passed, " << failed << " failed";
+    if (skipped) out << ", " << skipped << " skipped";
+    out << '\n';
+  }
 }
 
 }  // namespace attest::trace
