@@ -18,8 +18,8 @@
 #include <iostream>
 #include <set>
 
-#include "collection.hpp"
 #include <attest/config.hpp>
+#include "collection.hpp"
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"

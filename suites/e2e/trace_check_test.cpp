@@ -49,21 +49,25 @@ std::string sample_config() { return std::string(ATTEST_SAMPLE_DIR) + "/attest.j
 
 BOOST_AUTO_TEST_SUITE(trace_check_cli, *attest::mark("e2e"))
 
-BOOST_AUTO_TEST_CASE(collects_a_binary_and_reports_unmarked_tests, *attest::requirement("FR-021", "FR-023")) {
+BOOST_AUTO_TEST_CASE(collects_a_binary_and_reports_unmarked_tests,
+                     *attest::requirement("FR-021", "FR-023")) {
   TempDir tmp;
   write_file(tmp.path / "spec.md", kSampleSpec);
-  auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN,
-                        "--config", sample_config()});
+  auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect",
+                        ATTEST_SAMPLE_BIN, "--config", sample_config()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   BOOST_TEST(contains(r.out, "FAILED: coverage 90.9% (10/11) < threshold 100%"), r.out);
-  BOOST_TEST(contains(r.out, "sample_tests.cpp:13: test 'plain_unmarked' (attest_sample_tests) verifies no requirement"),
+  BOOST_TEST(contains(r.out,
+                      "sample_tests.cpp:13: test 'plain_unmarked' (attest_sample_tests) verifies "
+                      "no requirement"),
              r.out);
   BOOST_TEST(contains(r.out, "spec.md:15: FR-050 [uncovered] nobody tests this"), r.out);
   // Paths under the working directory (the sample project) are shown relative to it.
   BOOST_TEST(contains(r.out, "\n  sample_tests.cpp:13: test 'plain_unmarked'"), r.out);
-  auto rooted = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN,
-                             "--config", sample_config(), "--root", "/"});
-  BOOST_TEST(contains(rooted.out, "\n  " + std::string(ATTEST_SAMPLE_DIR).substr(1) + "/sample_tests.cpp:13:"),
+  auto rooted = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect",
+                             ATTEST_SAMPLE_BIN, "--config", sample_config(), "--root", "/"});
+  BOOST_TEST(contains(rooted.out,
+                      "\n  " + std::string(ATTEST_SAMPLE_DIR).substr(1) + "/sample_tests.cpp:13:"),
              rooted.out);
 }
 
@@ -71,22 +75,39 @@ BOOST_AUTO_TEST_CASE(results_statuses_and_every_format, *attest::requirement("FR
   TempDir tmp;
   write_file(tmp.path / "spec.md", kSampleSpec);
   auto manifest = tmp.path / "m.json", results = tmp.path / "r.json", junit = tmp.path / "r.xml";
-  auto collect = attest_test::run_command({ATTEST_SAMPLE_BIN, "--manifest", manifest.string(), "--collect-only",
-                                           "--config", sample_config()});
+  auto collect = attest_test::run_command({ATTEST_SAMPLE_BIN, "--manifest", manifest.string(),
+                                           "--collect-only", "--config", sample_config()});
   BOOST_TEST_REQUIRE(collect.exit_code == 0, collect.err);
   // Two shards: -m failing with JSON results, the rest with JUnit.
-  attest_test::run_command({ATTEST_SAMPLE_BIN, "-m", "failing", "--report-json", results.string(), "--config",
-                            sample_config()});
-  attest_test::run_command({ATTEST_SAMPLE_BIN, "-m", "not failing", "--junitxml", junit.string(), "--config",
-                            sample_config()});
+  attest_test::run_command({ATTEST_SAMPLE_BIN, "-m", "failing", "--report-json", results.string(),
+                            "--config", sample_config()});
+  attest_test::run_command({ATTEST_SAMPLE_BIN, "-m", "not failing", "--junitxml", junit.string(),
+                            "--config", sample_config()});
 
-  auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest", manifest.string(),
-                        "--results", results.string(), junit.string(), "--threshold", "50",
-                        "--format", "json", "--output", (tmp.path / "t.json").string(),
-                        "--format", "html", "--output", (tmp.path / "t.html").string(),
-                        "--format", "markdown", "--output", (tmp.path / "t.md").string(),
-                        "--format", "github"});
-  BOOST_TEST(r.exit_code == 1, r.out + r.err);  // plain_unmarked is a defect
+  auto r = trace_check({"--requirements",
+                        (tmp.path / "spec.md").string(),
+                        "--manifest",
+                        manifest.string(),
+                        "--results",
+                        results.string(),
+                        junit.string(),
+                        "--threshold",
+                        "50",
+                        "--format",
+                        "json",
+                        "--output",
+                        (tmp.path / "t.json").string(),
+                        "--format",
+                        "html",
+                        "--output",
+                        (tmp.path / "t.html").string(),
+                        "--format",
+                        "markdown",
+                        "--output",
+                        (tmp.path / "t.md").string(),
+                        "--format",
+                        "github"});
+  BOOST_TEST(r.exit_code == 1, r.out + r.err);          // plain_unmarked is a defect
   BOOST_TEST(contains(r.out, "::error file="), r.out);  // the pair without --output went to stdout
 
   auto json = boost::json::parse(read_file(tmp.path / "t.json")).as_object();
@@ -103,20 +124,22 @@ BOOST_AUTO_TEST_CASE(results_statuses_and_every_format, *attest::requirement("FR
   BOOST_TEST(contains(read_file(tmp.path / "t.html"), "<span class=\"id\">FR-040</span>"));
 
   // --require-passing: only verified requirements count.
-  auto strict = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest", manifest.string(),
-                             "--results", results.string(), junit.string(), "--require-passing",
-                             "--format", "json"});
+  auto strict = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest",
+                             manifest.string(), "--results", results.string(), junit.string(),
+                             "--require-passing", "--format", "json"});
   // Verified: FR-001, FR-002, SC-001, FR-010, FR-011, FR-020, FR-042.
   BOOST_TEST(boost::json::parse(strict.out).at("covered").as_int64() == 7);
 }
 
-BOOST_AUTO_TEST_CASE(build_dir_collects_the_attest_binaries_ctest_runs, *attest::requirement("FR-021")) {
+BOOST_AUTO_TEST_CASE(build_dir_collects_the_attest_binaries_ctest_runs,
+                     *attest::requirement("FR-021")) {
   TempDir tmp;
   // A CTest listing without a CMake project: one attest binary, one that is not.
-  write_file(tmp.path / "build/CTestTestfile.cmake",
-             "add_test(sample \"" + std::string(ATTEST_SAMPLE_BIN) + "\" \"--config\" \"" + sample_config() +
-                 "\" \"--report-json\" \"r.json\")\n"
-                 "add_test(not_attest \"/bin/true\")\n");
+  write_file(tmp.path / "build/CTestTestfile.cmake", "add_test(sample \"" +
+                                                         std::string(ATTEST_SAMPLE_BIN) +
+                                                         "\" \"--config\" \"" + sample_config() +
+                                                         "\" \"--report-json\" \"r.json\")\n"
+                                                         "add_test(not_attest \"/bin/true\")\n");
   write_file(tmp.path / "spec.md", kSampleSpec);
   auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--build-dir",
                         (tmp.path / "build").string(), "--format", "json"});
@@ -135,12 +158,17 @@ BOOST_AUTO_TEST_CASE(spec_kit_feature_directories, *attest::requirement("FR-019"
     {"id": "a", "file": "a.cpp", "line": 1, "requirements": ["001-login/FR-001", "FR-002"]},
     {"id": "b", "file": "b.cpp", "line": 5, "requirements": ["002-sync/FR-001"]},
     {"id": "c", "file": "c.cpp", "line": 9, "requirements": ["FR-001"]}]})");
-  auto r = trace_check({"--requirements", (tmp.path / "specs").string(), "--manifest", (tmp.path / "m.json").string()});
+  auto r = trace_check({"--requirements", (tmp.path / "specs").string(), "--manifest",
+                        (tmp.path / "m.json").string()});
   BOOST_TEST(r.exit_code == 1);
   BOOST_TEST(contains(r.out, "coverage 100% (3/3)"), r.out);
-  BOOST_TEST(contains(r.out, "c.cpp:9: test 'c' (b) references FR-001, which is ambiguous: 001-login/FR-001, "
-                             "002-sync/FR-001"), r.out);
-  BOOST_TEST(contains(r.out, "001-login/spec.md:2: 001-login/FR-002 still needs clarification"), r.out);
+  BOOST_TEST(
+      contains(r.out,
+               "c.cpp:9: test 'c' (b) references FR-001, which is ambiguous: 001-login/FR-001, "
+               "002-sync/FR-001"),
+      r.out);
+  BOOST_TEST(contains(r.out, "001-login/spec.md:2: 001-login/FR-002 still needs clarification"),
+             r.out);
   auto strict = trace_check({"--requirements", (tmp.path / "specs").string(), "--manifest",
                              (tmp.path / "m.json").string(), "--strict", "--format", "json"});
   BOOST_TEST(boost::json::parse(strict.out).at("unclear").as_array().size() == 1u);
@@ -149,16 +177,19 @@ BOOST_AUTO_TEST_CASE(spec_kit_feature_directories, *attest::requirement("FR-019"
 BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_a_location, *attest::requirement("FR-025")) {
   TempDir tmp;
   write_file(tmp.path / "spec.md", "- **FR-001**: x\n");
-  write_file(tmp.path / "bad.json", "{\"attest_manifest\": 1,\n  \"binary\": \"b\",\n  \"tests\": [}");
+  write_file(tmp.path / "bad.json",
+             "{\"attest_manifest\": 1,\n  \"binary\": \"b\",\n  \"tests\": [}");
   write_file(tmp.path / "empty.md", "");
   write_file(tmp.path / "bad.xml", "<testsuites>\n<testcase>\n");
   auto spec = (tmp.path / "spec.md").string();
 
-  auto missing = trace_check({"--requirements", spec, "--manifest", (tmp.path / "nope.json").string()});
+  auto missing =
+      trace_check({"--requirements", spec, "--manifest", (tmp.path / "nope.json").string()});
   BOOST_TEST(missing.exit_code == 2);
   BOOST_TEST(contains(missing.err, "nope.json: no such file"), missing.err);
 
-  auto malformed = trace_check({"--requirements", spec, "--manifest", (tmp.path / "bad.json").string()});
+  auto malformed =
+      trace_check({"--requirements", spec, "--manifest", (tmp.path / "bad.json").string()});
   BOOST_TEST(malformed.exit_code == 2);
   BOOST_TEST(contains(malformed.err, "bad.json:3:13: malformed JSON"), malformed.err);
 
@@ -168,8 +199,8 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_with_a_location, *attest::requirement("FR
   BOOST_TEST(contains(empty.err, "empty.md: no requirements found"), empty.err);
 
   write_file(tmp.path / "m.json", R"({"attest_manifest": 1, "binary": "b", "tests": []})");
-  auto xml = trace_check({"--requirements", spec, "--manifest", (tmp.path / "m.json").string(), "--results",
-                          (tmp.path / "bad.xml").string()});
+  auto xml = trace_check({"--requirements", spec, "--manifest", (tmp.path / "m.json").string(),
+                          "--results", (tmp.path / "bad.xml").string()});
   BOOST_TEST(xml.exit_code == 2);
   BOOST_TEST(contains(xml.err, "bad.xml:3: malformed XML"), xml.err);
 
@@ -189,15 +220,19 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2, *attest::requirement("FR-023", "FR-025
   BOOST_TEST(trace_check({"--no-such-flag"}).exit_code == 2);
   TempDir tmp;
   write_file(tmp.path / "spec.md", "- **FR-001**: x\n");
-  write_file(tmp.path / "m.json", R"({"attest_manifest": 1, "binary": "b", "tests": [{"id": "a", "requirements": ["FR-001"]}]})");
+  write_file(
+      tmp.path / "m.json",
+      R"({"attest_manifest": 1, "binary": "b", "tests": [{"id": "a", "requirements": ["FR-001"]}]})");
   auto pairs = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest",
-                            (tmp.path / "m.json").string(), "--format", "json", "--output", "a", "--output", "b"});
+                            (tmp.path / "m.json").string(), "--format", "json", "--output", "a",
+                            "--output", "b"});
   BOOST_TEST(pairs.exit_code == 2);
   BOOST_TEST(contains(pairs.err, "--output b follows no --format"), pairs.err);
   auto help = trace_check({"--help"});
   BOOST_TEST(help.exit_code == 0);
   BOOST_TEST(contains(help.out, "--require-passing"));
-  auto ok = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest", (tmp.path / "m.json").string()});
+  auto ok = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--manifest",
+                         (tmp.path / "m.json").string()});
   BOOST_TEST(ok.exit_code == 0, ok.out + ok.err);
   BOOST_TEST(contains(ok.out, "PASSED: coverage 100% (1/1) >= threshold 100%"));
 }
@@ -206,13 +241,21 @@ BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024")) {
   TempDir tmp;
   write_file(tmp.path / "spec.md", kSampleSpec);
   auto html = tmp.path / "report.html";
-  trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN, "--config",
-               sample_config(), "--format", "html", "--output", html.string()});
+  trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN,
+               "--config", sample_config(), "--format", "html", "--output", html.string()});
   BOOST_TEST_REQUIRE(fs::exists(html));
-  BOOST_TEST_REQUIRE(fs::exists(ATTEST_CHROMIUM), "Chromium is needed to look at the report: ci/install-deps.sh installs it");
-  std::vector<std::string> chromium{ATTEST_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                                    "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
-                                    "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+  BOOST_TEST_REQUIRE(fs::exists(ATTEST_CHROMIUM),
+                     "Chromium is needed to look at the report: ci/install-deps.sh installs it");
+  std::vector<std::string> chromium{ATTEST_CHROMIUM,
+                                    "--headless",
+                                    "--no-sandbox",
+                                    "--disable-gpu",
+                                    "--disable-dev-shm-usage",
+                                    "--no-first-run",
+                                    "--disable-background-networking",
+                                    "--disable-component-update",
+                                    "--disable-sync",
+                                    "--hide-scrollbars",
                                     "--user-data-dir=" + (tmp.path / "profile").string()};
   // The filter box, driven through the URL: every word must match, so `#q=FR-0 uncovered`
   // leaves the one uncovered requirement.
@@ -223,26 +266,29 @@ BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024")) {
   BOOST_TEST_REQUIRE(dom.exit_code == 0, dom.err);
   BOOST_TEST(contains(dom.out, "<span id=\"shown\">1</span>"));
   BOOST_TEST(contains(dom.out, "<tr data-search=\"fr-050 nobody tests this uncovered\">"));
-  BOOST_TEST(contains(dom.out, "<tr data-search=\"fr-001 orders are parsed covered parses_orders\" hidden=\"\">"));
+  BOOST_TEST(contains(
+      dom.out, "<tr data-search=\"fr-001 orders are parsed covered parses_orders\" hidden=\"\">"));
 
   // A phone-sized screenshot, kept in the build tree for a person to look at.
   auto png = fs::path(ATTEST_SCREENSHOT_DIR) / "trace-report-phone.png";
   fs::create_directories(png.parent_path());
   fs::remove(png);
   auto shot_args = chromium;
-  shot_args.insert(shot_args.end(), {"--window-size=390,844", "--screenshot=" + png.string(), "file://" + html.string()});
+  shot_args.insert(shot_args.end(), {"--window-size=390,844", "--screenshot=" + png.string(),
+                                     "file://" + html.string()});
   auto shot = attest_test::run_command(shot_args);
   BOOST_TEST_REQUIRE(shot.exit_code == 0, shot.err);
   std::string bytes = read_file(png);
   BOOST_TEST(bytes.substr(1, 3) == "PNG");
-  BOOST_TEST(bytes.size() > 20000u, "a rendered page, not a blank one: " << bytes.size() << " bytes");
+  BOOST_TEST(bytes.size() > 20000u,
+             "a rendered page, not a blank one: " << bytes.size() << " bytes");
 }
 
 BOOST_AUTO_TEST_CASE(every_test_of_attest_is_marked, *attest::requirement("FR-026", "FR-021")) {
   // attest's own build, collected through CTest as `make check` does: no unmarked
   // test, no ID that REQUIREMENTS.md lacks. (make check adds results and the 100% threshold.)
-  auto r = trace_check({"--build-dir", ATTEST_BUILD_DIR, "--requirements", ATTEST_REQUIREMENTS, "--config",
-                        ATTEST_ROOT_CONFIG, "--format", "json"});
+  auto r = trace_check({"--build-dir", ATTEST_BUILD_DIR, "--requirements", ATTEST_REQUIREMENTS,
+                        "--config", ATTEST_ROOT_CONFIG, "--format", "json"});
   BOOST_TEST_REQUIRE(r.exit_code <= 1, r.err);
   auto json = boost::json::parse(r.out).as_object();
   BOOST_TEST(json.at("tests").as_int64() > 50);

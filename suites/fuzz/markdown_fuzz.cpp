@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   for (const auto& r : attest::trace::read_markdown_catalog(text, "spec.md", pattern, "001-f")) {
-    if (!std::regex_match(r.bare_id, pattern) || r.where.line < 1 || r.where.line > lines) std::abort();
+    if (!std::regex_match(r.bare_id, pattern) || r.where.line < 1 || r.where.line > lines)
+      std::abort();
     if (r.id != "001-f/" + r.bare_id) std::abort();
   }
   return 0;

@@ -11,7 +11,8 @@ void expect_clean(F&& read, const char* origin) {
   try {
     read();
   } catch (const attest::trace::InputError& e) {
-    if (std::string_view(e.what()).substr(0, std::char_traits<char>::length(origin)) != origin) std::abort();
+    if (std::string_view(e.what()).substr(0, std::char_traits<char>::length(origin)) != origin)
+      std::abort();
   }
 }
 }  // namespace

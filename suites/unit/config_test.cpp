@@ -98,11 +98,11 @@ BOOST_AUTO_TEST_CASE(explicit_and_environment_paths, *attest::requirement("FR-00
   BOOST_TEST(flag_wins.is_known_marker("from_flag"));
   BOOST_TEST(!flag_wins.is_known_marker("from_env"));
 
-  BOOST_CHECK_EXCEPTION(attest::load_config(tmp.path / "missing.json"), ConfigError,
-                        [](const ConfigError& e) {
-                          return std::string(e.what()).find(
-                                     "missing.json: config file not found") != std::string::npos;
-                        });
+  BOOST_CHECK_EXCEPTION(
+      attest::load_config(tmp.path / "missing.json"), ConfigError, [](const ConfigError& e) {
+        return std::string(e.what()).find("missing.json: config file not found") !=
+               std::string::npos;
+      });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -20,7 +20,8 @@ Requirement req(const std::string& id, const std::string& feature = {}, std::siz
   return r;
 }
 
-TestCase test(const std::string& id, std::vector<std::string> reqs, const std::string& binary = "b") {
+TestCase test(const std::string& id, std::vector<std::string> reqs,
+              const std::string& binary = "b") {
   return TestCase{binary, id, {"t.cpp", 7}, {"unit"}, std::move(reqs), true};
 }
 
@@ -56,8 +57,8 @@ std::string rendered(const std::string& format, const Report& r) {
 BOOST_AUTO_TEST_SUITE(trace_gate, *attest::mark("unit"))
 
 BOOST_AUTO_TEST_CASE(full_coverage_passes, *attest::requirement("FR-023")) {
-  auto r = evaluate({req("FR-001"), req("FR-002")}, {test("a", {"FR-001"}), test("b", {"FR-002", "FR-001"})}, {},
-                    false, {});
+  auto r = evaluate({req("FR-001"), req("FR-002")},
+                    {test("a", {"FR-001"}), test("b", {"FR-002", "FR-001"})}, {}, false, {});
   BOOST_TEST(r.passed);
   BOOST_TEST(r.covered == 2u);
   BOOST_TEST(coverage_line(r) == "coverage 100% (2/2) >= threshold 100%");
@@ -69,7 +70,8 @@ BOOST_AUTO_TEST_CASE(coverage_below_threshold_fails, *attest::requirement("FR-02
   std::vector<Requirement> reqs;
   for (int i = 1; i <= 15; ++i) reqs.push_back(req("FR-0" + std::to_string(10 + i)));
   std::vector<TestCase> tests;
-  for (int i = 1; i <= 14; ++i) tests.push_back(test("t" + std::to_string(i), {"FR-0" + std::to_string(10 + i)}));
+  for (int i = 1; i <= 14; ++i)
+    tests.push_back(test("t" + std::to_string(i), {"FR-0" + std::to_string(10 + i)}));
   auto r = evaluate(reqs, tests, {}, false, {});
   BOOST_TEST(!r.passed);
   BOOST_TEST(r.defects.empty());
@@ -81,7 +83,8 @@ BOOST_AUTO_TEST_CASE(coverage_below_threshold_fails, *attest::requirement("FR-02
 
 BOOST_AUTO_TEST_CASE(defects_fail_even_at_full_coverage, *attest::requirement("FR-023")) {
   auto r = evaluate({req("FR-001"), req("FR-001", {}, 9)},
-                    {test("marked", {"FR-001"}), test("unmarked", {}), test("typo", {"FR-01"})}, {}, false, {});
+                    {test("marked", {"FR-001"}), test("unmarked", {}), test("typo", {"FR-01"})}, {},
+                    false, {});
   BOOST_TEST(!r.passed);
   BOOST_TEST(r.coverage_ok);
   BOOST_TEST(count(r, DefectKind::unmarked) == 1u);
@@ -99,14 +102,17 @@ BOOST_AUTO_TEST_CASE(defects_fail_even_at_full_coverage, *attest::requirement("F
 }
 
 BOOST_AUTO_TEST_CASE(feature_ids_qualified_and_bare, *attest::requirement("FR-019", "FR-023")) {
-  std::vector<Requirement> reqs{req("FR-001", "001-login"), req("FR-001", "002-sync"), req("FR-002", "002-sync")};
+  std::vector<Requirement> reqs{req("FR-001", "001-login"), req("FR-001", "002-sync"),
+                                req("FR-002", "002-sync")};
   auto r = evaluate(reqs,
-                    {test("a", {"001-login/FR-001"}), test("b", {"FR-002"}), test("c", {"FR-001"})}, {}, false, {});
+                    {test("a", {"001-login/FR-001"}), test("b", {"FR-002"}), test("c", {"FR-001"})},
+                    {}, false, {});
   BOOST_TEST(row(r, "001-login/FR-001").tests.size() == 1u);
   BOOST_TEST(row(r, "002-sync/FR-002").tests.size() == 1u);  // bare and unambiguous
   BOOST_TEST_REQUIRE(count(r, DefectKind::ambiguous_id) == 1u);
-  BOOST_TEST(r.defects[0].message ==
-             "test 'c' (b) references FR-001, which is ambiguous: 001-login/FR-001, 002-sync/FR-001");
+  BOOST_TEST(
+      r.defects[0].message ==
+      "test 'c' (b) references FR-001, which is ambiguous: 001-login/FR-001, 002-sync/FR-001");
 }
 
 BOOST_AUTO_TEST_CASE(unclear_is_a_warning_or_a_strict_defect, *attest::requirement("FR-020")) {
@@ -121,11 +127,14 @@ BOOST_AUTO_TEST_CASE(unclear_is_a_warning_or_a_strict_defect, *attest::requireme
 }
 
 BOOST_AUTO_TEST_CASE(statuses_from_results, *attest::requirement("FR-023", "FR-022")) {
-  std::vector<Requirement> reqs{req("FR-001"), req("FR-002"), req("FR-003"), req("FR-004"), req("FR-005")};
-  std::vector<TestCase> tests{test("ok", {"FR-001"}), test("bad", {"FR-002"}), test("ok2", {"FR-002"}),
-                              test("skip", {"FR-003"}), test("notrun", {"FR-004"})};
+  std::vector<Requirement> reqs{req("FR-001"), req("FR-002"), req("FR-003"), req("FR-004"),
+                                req("FR-005")};
+  std::vector<TestCase> tests{test("ok", {"FR-001"}), test("bad", {"FR-002"}),
+                              test("ok2", {"FR-002"}), test("skip", {"FR-003"}),
+                              test("notrun", {"FR-004"})};
   std::vector<TestOutcome> results{outcome("ok", Outcome::passed), outcome("bad", Outcome::failed),
-                                   outcome("ok2", Outcome::passed), outcome("skip", Outcome::skipped)};
+                                   outcome("ok2", Outcome::passed),
+                                   outcome("skip", Outcome::skipped)};
   auto r = evaluate(reqs, tests, results, true, {});
   BOOST_TEST((row(r, "FR-001").status == Status::verified));
   BOOST_TEST((row(r, "FR-002").status == Status::failing));
@@ -159,8 +168,9 @@ BOOST_AUTO_TEST_CASE(junit_results_with_verifies_are_tests_too, *attest::require
   TestOutcome gtest = outcome("Parser/Parses", Outcome::passed, "AllTests");
   gtest.has_requirements = true;
   gtest.requirements = {"FR-002"};
-  auto r = evaluate({req("FR-001"), req("FR-002")}, {test("a", {"FR-001"})},
-                    {gtest, outcome("a", Outcome::passed), outcome("unknown/test", Outcome::passed)}, true, {});
+  auto r = evaluate(
+      {req("FR-001"), req("FR-002")}, {test("a", {"FR-001"})},
+      {gtest, outcome("a", Outcome::passed), outcome("unknown/test", Outcome::passed)}, true, {});
   BOOST_TEST(r.tests.size() == 2u);  // the result without requirements and inventory is not a test
   BOOST_TEST((row(r, "FR-002").status == Status::verified));
   BOOST_TEST(r.passed);
@@ -172,10 +182,14 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
                     {outcome("s/ok", Outcome::passed)}, true, {});
   std::string text = rendered("text", r);
   BOOST_TEST(text.rfind("FAILED: coverage 50% (1/2) < threshold 100%\n", 0) == 0, text);
-  BOOST_TEST(text.find("unmarked tests (1):\n  t.cpp:7: test 's/<unmarked>' (b) verifies no requirement") !=
-             std::string::npos, text);
+  BOOST_TEST(
+      text.find(
+          "unmarked tests (1):\n  t.cpp:7: test 's/<unmarked>' (b) verifies no requirement") !=
+          std::string::npos,
+      text);
   BOOST_TEST(text.find("spec.md:4: FR-002 [untested]") != std::string::npos, text);
-  const std::string last = "\nresults: 1 passed, 0 failed\n";  // the closing line CI log readers parse
+  const std::string last =
+      "\nresults: 1 passed, 0 failed\n";  // the closing line CI log readers parse
   BOOST_TEST(text.substr(text.size() - last.size()) == last, text);
 
   auto json = boost::json::parse(rendered("json", r)).as_object();
@@ -183,17 +197,26 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
   BOOST_TEST(json.at("coverage").as_double() == 50.0);
   BOOST_TEST(json.at("unmarked").as_array().size() == 1u);
   BOOST_TEST(json.at("requirements").as_array()[0].at("status").as_string() == "verified");
-  BOOST_TEST(json.at("requirements").as_array()[0].at("tests").as_array()[0].at("outcome").as_string() == "passed");
+  BOOST_TEST(
+      json.at("requirements").as_array()[0].at("tests").as_array()[0].at("outcome").as_string() ==
+      "passed");
 
   std::string md = rendered("markdown", r);
   BOOST_TEST(md.find("## Requirement traceability: ❌ failed") != std::string::npos);
-  BOOST_TEST(md.find("| **FR-001** title of FR-001 | ✅ verified | `s/ok` |") != std::string::npos, md);
+  BOOST_TEST(md.find("| **FR-001** title of FR-001 | ✅ verified | `s/ok` |") != std::string::npos,
+             md);
 
   std::string gh = rendered("github", r);
-  BOOST_TEST(gh.find("::error file=t.cpp,line=7,title=unmarked test::test 's/<unmarked>' (b) verifies no requirement\n") !=
-             std::string::npos, gh);
-  BOOST_TEST(gh.find("::error file=spec.md,line=4,title=uncovered requirement::FR-002 [untested]") != std::string::npos, gh);
-  BOOST_TEST(gh.find("::error title=trace-check::coverage 50%25 (1/2) < threshold 100%25") != std::string::npos, gh);
+  BOOST_TEST(gh.find("::error file=t.cpp,line=7,title=unmarked test::test 's/<unmarked>' (b) "
+                     "verifies no requirement\n") != std::string::npos,
+             gh);
+  BOOST_TEST(
+      gh.find("::error file=spec.md,line=4,title=uncovered requirement::FR-002 [untested]") !=
+          std::string::npos,
+      gh);
+  BOOST_TEST(gh.find("::error title=trace-check::coverage 50%25 (1/2) < threshold 100%25") !=
+                 std::string::npos,
+             gh);
 
   std::string html = rendered("html", r);
   BOOST_TEST(html.rfind("<!DOCTYPE html>", 0) == 0);
@@ -205,7 +228,8 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
 }
 
 BOOST_AUTO_TEST_CASE(github_escaping, *attest::requirement("FR-024")) {
-  auto r = evaluate({req("FR-001")}, {TestCase{"b", "x", {"dir,with:colon.cpp", 3}, {}, {}, true}}, {}, false, {});
+  auto r = evaluate({req("FR-001")}, {TestCase{"b", "x", {"dir,with:colon.cpp", 3}, {}, {}, true}},
+                    {}, false, {});
   std::string gh = rendered("github", r);
   BOOST_TEST(gh.find("::error file=dir%2Cwith%3Acolon.cpp,line=3,") != std::string::npos, gh);
 }

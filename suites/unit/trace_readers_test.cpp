@@ -53,7 +53,8 @@ FR-099: prose that merely starts with an ID is not a requirement
 }
 
 BOOST_AUTO_TEST_CASE(feature_qualified_ids, *attest::requirement("FR-019")) {
-  auto reqs = read_markdown_catalog("- **FR-001**: a\n", "specs/003-order-sync/spec.md", kPattern, "003-order-sync");
+  auto reqs = read_markdown_catalog("- **FR-001**: a\n", "specs/003-order-sync/spec.md", kPattern,
+                                    "003-order-sync");
   BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
   BOOST_TEST(reqs[0].id == "003-order-sync/FR-001");
   BOOST_TEST(reqs[0].bare_id == "FR-001");
@@ -76,8 +77,8 @@ BOOST_AUTO_TEST_CASE(needs_clarification_in_title_or_continuation, *attest::requ
 }
 
 BOOST_AUTO_TEST_CASE(project_id_pattern, *attest::requirement("FR-019")) {
-  auto reqs = read_markdown_catalog("- **REQ_7**: custom\n- **FR-001**: not this project's\n", "r.md",
-                                    std::regex("REQ_[0-9]+"));
+  auto reqs = read_markdown_catalog("- **REQ_7**: custom\n- **FR-001**: not this project's\n",
+                                    "r.md", std::regex("REQ_[0-9]+"));
   BOOST_REQUIRE_EQUAL(reqs.size(), 1u);
   BOOST_TEST(reqs[0].id == "REQ_7");
 }
@@ -92,10 +93,12 @@ BOOST_AUTO_TEST_CASE(json_catalog, *attest::requirement("FR-019")) {
   BOOST_TEST(reqs[0].priority == "P1");
   BOOST_TEST(reqs[0].where.str() == "reqs.json:2");
   BOOST_TEST(reqs[1].where.line == 3u);
-  BOOST_TEST(error_of([] { read_json_catalog(R"({"requirements": [{"title": "x"}]})", "r.json"); }) ==
-             "r.json: $.requirements[0].id: expected a string");
-  BOOST_TEST(error_of([] { read_json_catalog("{\n  \"requirements\": [\n    {\"id\": }", "r.json"); }).rfind(
-                 "r.json:3:12: malformed JSON", 0) == 0);
+  BOOST_TEST(error_of([] {
+               read_json_catalog(R"({"requirements": [{"title": "x"}]})", "r.json");
+             }) == "r.json: $.requirements[0].id: expected a string");
+  BOOST_TEST(error_of([] {
+               read_json_catalog("{\n  \"requirements\": [\n    {\"id\": }", "r.json");
+             }).rfind("r.json:3:12: malformed JSON", 0) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(manifests, *attest::requirement("FR-021")) {
@@ -112,8 +115,10 @@ BOOST_AUTO_TEST_CASE(manifests, *attest::requirement("FR-021")) {
   BOOST_TEST(!tests[1].enabled);
   BOOST_TEST(error_of([] { read_manifest(R"({"tests": []})", "m.json"); }) ==
              "m.json: not an attest manifest (expected \"attest_manifest\": 1)");
-  BOOST_TEST(error_of([] { read_manifest(R"({"attest_manifest": 1, "binary": "b", "tests": [{"id": 3}]})", "m.json"); }) ==
-             "m.json: $.tests[0].id: expected a string");
+  BOOST_TEST(error_of([] {
+               read_manifest(R"({"attest_manifest": 1, "binary": "b", "tests": [{"id": 3}]})",
+                             "m.json");
+             }) == "m.json: $.tests[0].id: expected a string");
 }
 
 BOOST_AUTO_TEST_CASE(attest_results_json, *attest::requirement("FR-022")) {
@@ -126,9 +131,12 @@ BOOST_AUTO_TEST_CASE(attest_results_json, *attest::requirement("FR-022")) {
   BOOST_TEST((results[0].outcome == Outcome::failed));
   BOOST_TEST(results[0].message == "boom");
   BOOST_TEST((results[1].outcome == Outcome::skipped));
-  BOOST_TEST(error_of([] {
-               read_results(R"({"attest_results": 1, "binary": "b", "tests": [{"id": "x", "outcome": "maybe"}]})", "r.json");
-             }) == "r.json: $.tests[0].outcome: expected passed, failed or skipped, not 'maybe'");
+  BOOST_TEST(
+      error_of([] {
+        read_results(
+            R"({"attest_results": 1, "binary": "b", "tests": [{"id": "x", "outcome": "maybe"}]})",
+            "r.json");
+      }) == "r.json: $.tests[0].outcome: expected passed, failed or skipped, not 'maybe'");
 }
 
 BOOST_AUTO_TEST_CASE(junit_from_attest_and_from_googletest, *attest::requirement("FR-022")) {
@@ -166,8 +174,9 @@ BOOST_AUTO_TEST_CASE(junit_from_attest_and_from_googletest, *attest::requirement
 
 BOOST_AUTO_TEST_CASE(bad_result_files_are_located, *attest::requirement("FR-025")) {
   BOOST_TEST(error_of([] { read_results("", "r.json"); }) == "r.json: empty results file");
-  BOOST_TEST(error_of([] { read_results("<testsuites>\n<testcase name='a'>\n</testsuites>", "j.xml"); })
-                 .rfind("j.xml:3: malformed XML", 0) == 0);
+  BOOST_TEST(error_of([] {
+               read_results("<testsuites>\n<testcase name='a'>\n</testsuites>", "j.xml");
+             }).rfind("j.xml:3: malformed XML", 0) == 0);
   BOOST_TEST(error_of([] { read_results("<html/>", "j.xml"); }) ==
              "j.xml: not JUnit XML (no <testsuites> or <testsuite> root)");
   BOOST_TEST(error_of([] { read_results("{\"tests\": []}", "r.json"); }) ==
@@ -176,7 +185,8 @@ BOOST_AUTO_TEST_CASE(bad_result_files_are_located, *attest::requirement("FR-025"
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_CASE(absurd_xml_nesting_is_refused, *attest::requirement("FR-025") * attest::mark("unit")) {
+BOOST_AUTO_TEST_CASE(absurd_xml_nesting_is_refused,
+                     *attest::requirement("FR-025") * attest::mark("unit")) {
   std::string deep = "<testsuites>";
   for (int i = 0; i < 100000; ++i) deep += "<a>";
   std::string message;

@@ -75,7 +75,8 @@ std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::str
     if (fs::is_directory(p, ec)) {
       std::vector<fs::path> found;
       for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().filename() == "spec.md") found.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().filename() == "spec.md")
+          found.push_back(entry.path());
       if (found.empty()) throw InputError(p + ": no spec.md below this directory");
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
@@ -89,10 +90,12 @@ std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::str
     std::string feature;
     auto parent = file.parent_path().filename().string();
     if (file.filename() == "spec.md" && is_feature_dir(parent)) feature = parent;
-    auto reqs = file.extension() == ".json"
-                    ? attest::trace::read_json_catalog(text, file.string(), feature)
-                    : attest::trace::read_markdown_catalog(text, file.string(), id_pattern, feature);
-    all.insert(all.end(), std::make_move_iterator(reqs.begin()), std::make_move_iterator(reqs.end()));
+    auto reqs =
+        file.extension() == ".json"
+            ? attest::trace::read_json_catalog(text, file.string(), feature)
+            : attest::trace::read_markdown_catalog(text, file.string(), id_pattern, feature);
+    all.insert(all.end(), std::make_move_iterator(reqs.begin()),
+               std::make_move_iterator(reqs.end()));
   }
   return all;
 }
@@ -110,21 +113,24 @@ std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,
     throw InputError(binary + ": " + e.what());
   }
   if (r.timed_out)
-    throw InputError(binary + ": collection timed out after " + std::to_string(kCollectTimeout.count()) + " s");
+    throw InputError(binary + ": collection timed out after " +
+                     std::to_string(kCollectTimeout.count()) + " s");
   // Exit 5 (nothing selected) still prints a valid, empty manifest.
   if (r.exit_code != 0 && r.exit_code != 5)
-    throw InputError(binary + ": collection failed (" + r.describe_status() + ")\n" + tail(r.err, 20));
+    throw InputError(binary + ": collection failed (" + r.describe_status() + ")\n" +
+                     tail(r.err, 20));
   return attest::trace::read_manifest(r.out, binary + " --collect-only=json");
 }
 
 std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir) {
   std::error_code ec;
-  if (!fs::is_directory(build_dir, ec)) throw InputError(build_dir.string() + ": no such build directory");
+  if (!fs::is_directory(build_dir, ec))
+    throw InputError(build_dir.string() + ": no such build directory");
   auto r = attest::run_command({"ctest", "--test-dir", build_dir.string(), "--show-only=json-v1"},
                                {{}, {}, kCollectTimeout});
   if (r.exit_code != 0)
-    throw InputError(build_dir.string() + ": ctest --show-only failed (" + r.describe_status() + ")\n" +
-                     tail(r.err, 20));
+    throw InputError(build_dir.string() + ": ctest --show-only failed (" + r.describe_status() +
+                     ")\n" + tail(r.err, 20));
   auto listing = boost::json::parse(r.out);
   std::vector<attest::trace::TestCase> all;
   std::set<std::pair<std::string, std::vector<std::string>>> seen;
@@ -150,9 +156,11 @@ std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir
     fs::path cwd = build_dir;
     if (auto props = t.find("properties"); props != t.end() && props->value().is_array())
       for (const auto& p : props->value().as_array())
-        if (p.at("name").as_string() == "WORKING_DIRECTORY") cwd = std::string(p.at("value").as_string());
+        if (p.at("name").as_string() == "WORKING_DIRECTORY")
+          cwd = std::string(p.at("value").as_string());
     auto tests = collect_binary(exe, args, cwd);
-    all.insert(all.end(), std::make_move_iterator(tests.begin()), std::make_move_iterator(tests.end()));
+    all.insert(all.end(), std::make_move_iterator(tests.begin()),
+               std::make_move_iterator(tests.end()));
   }
   return all;
 }

@@ -24,7 +24,8 @@ struct Output {
 
 struct Args {
   std::vector<std::string> requirements, manifests, binaries, results, formats, outputs;
-  std::vector<Output> pairs;  // --format/--output as written: each --output belongs to the --format before it
+  std::vector<Output>
+      pairs;  // --format/--output as written: each --output belongs to the --format before it
   std::string build_dir, id_pattern, config, root;
   double threshold = 100.0;
   bool require_passing = false, strict = false;
@@ -45,18 +46,21 @@ void relativize(Report& report, const std::filesystem::path& root) {
 }
 
 int run(const Args& a) {
-  attest::Config config = attest::load_config(a.config.empty() ? std::nullopt
-                                                               : std::optional<std::filesystem::path>(a.config));
+  attest::Config config = attest::load_config(
+      a.config.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.config));
   // Catalogs: the flag, else attest.json's "requirements".
   std::vector<std::string> catalogs = a.requirements;
   if (catalogs.empty())
     for (const auto& p : config.requirements) catalogs.push_back(p.string());
   if (catalogs.empty())
-    throw InputError("no requirements catalog: pass --requirements FILE or list \"requirements\" in attest.json");
+    throw InputError(
+        "no requirements catalog: pass --requirements FILE or list \"requirements\" in "
+        "attest.json");
 
-  std::string pattern = !a.id_pattern.empty()                                                ? a.id_pattern
-                        : config.requirement_pattern != attest::default_requirement_pattern ? config.requirement_pattern
-                                                                                            : default_catalog_pattern;
+  std::string pattern = !a.id_pattern.empty() ? a.id_pattern
+                        : config.requirement_pattern != attest::default_requirement_pattern
+                            ? config.requirement_pattern
+                            : default_catalog_pattern;
   std::regex id_regex;
   try {
     id_regex = std::regex(pattern);
@@ -69,18 +73,21 @@ int run(const Args& a) {
 
   std::vector<TestCase> tests;
   auto add = [&](std::vector<TestCase> more) {
-    tests.insert(tests.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    tests.insert(tests.end(), std::make_move_iterator(more.begin()),
+                 std::make_move_iterator(more.end()));
   };
   for (const auto& m : a.manifests) add(read_manifest(trace_check::read_text(m), m));
   std::vector<std::string> config_args;
-  if (!config.source.empty()) config_args = {"--config", std::filesystem::absolute(config.source).string()};
+  if (!config.source.empty())
+    config_args = {"--config", std::filesystem::absolute(config.source).string()};
   for (const auto& b : a.binaries) add(trace_check::collect_binary(b, config_args, {}));
   if (!a.build_dir.empty()) add(trace_check::collect_build_dir(a.build_dir));
 
   std::vector<TestOutcome> outcomes;
   for (const auto& r : a.results) {
     auto more = read_results(trace_check::read_text(r), r);
-    outcomes.insert(outcomes.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    outcomes.insert(outcomes.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
   }
   if (tests.empty() && outcomes.empty())
     throw InputError("no tests: pass --manifest, --collect, --build-dir or --results");
@@ -88,7 +95,8 @@ int run(const Args& a) {
   Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !a.results.empty(),
                            {a.threshold, a.require_passing, a.strict});
 
-  relativize(report, a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
+  relativize(report,
+             a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
   for (const auto& [format, path] : a.pairs) {
     if (path.empty()) {
       render(format, std::cout, report);
@@ -112,8 +120,10 @@ std::vector<Output> output_pairs(int argc, char** argv) {
     std::string_view arg = argv[i];
     std::optional<std::string> value;
     auto take = [&](std::string_view longf, std::string_view shortf) {
-      if ((arg == longf || arg == shortf) && i + 1 < argc) value = argv[++i];
-      else if (arg.substr(0, longf.size() + 1) == std::string(longf) + "=") value = std::string(arg.substr(longf.size() + 1));
+      if ((arg == longf || arg == shortf) && i + 1 < argc)
+        value = argv[++i];
+      else if (arg.substr(0, longf.size() + 1) == std::string(longf) + "=")
+        value = std::string(arg.substr(longf.size() + 1));
       return value.has_value();
     };
     if (arg == "--") break;
@@ -124,7 +134,8 @@ std::vector<Output> output_pairs(int argc, char** argv) {
       if (pairs.empty() && last_has_output) {
         pairs.push_back({"text", *value});  // --output alone: the text report to a file
       } else if (last_has_output) {
-        throw std::invalid_argument("--output " + *value + " follows no --format (write --format F --output FILE)");
+        throw std::invalid_argument("--output " + *value +
+                                    " follows no --format (write --format F --output FILE)");
       } else {
         pairs.back().path = *value;
       }
@@ -138,28 +149,37 @@ std::vector<Output> output_pairs(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"trace-check: fail the build for unmarked tests, unknown requirement IDs and coverage "
-               "below the threshold.\nExit codes: 0 gate passed, 1 gate failed, 2 usage or input error.",
-               "trace-check"};
+  CLI::App app{
+      "trace-check: fail the build for unmarked tests, unknown requirement IDs and coverage "
+      "below the threshold.\nExit codes: 0 gate passed, 1 gate failed, 2 usage or input error.",
+      "trace-check"};
   Args a;
   app.add_option("--requirements,-r", a.requirements,
                  "requirement catalogs: spec-kit Markdown, JSON, or directories of specs/*/spec.md "
                  "(default: attest.json's \"requirements\")");
   app.add_option("--manifest", a.manifests, "manifest JSON files written by --collect-only=json");
   app.add_option("--collect", a.binaries, "attest test binaries to run with --collect-only=json");
-  app.add_option("--build-dir", a.build_dir, "a CMake build directory: collect every attest binary CTest runs");
-  app.add_option("--results", a.results, "results: attest --report-json files or JUnit XML (several shards merge)");
-  app.add_option("--threshold", a.threshold, "minimum coverage in percent (default 100)")->check(CLI::Range(0.0, 100.0));
-  app.add_flag("--require-passing", a.require_passing, "count a requirement as covered only when all its tests passed");
+  app.add_option("--build-dir", a.build_dir,
+                 "a CMake build directory: collect every attest binary CTest runs");
+  app.add_option("--results", a.results,
+                 "results: attest --report-json files or JUnit XML (several shards merge)");
+  app.add_option("--threshold", a.threshold, "minimum coverage in percent (default 100)")
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_flag("--require-passing", a.require_passing,
+               "count a requirement as covered only when all its tests passed");
   app.add_flag("--strict", a.strict, "requirements still marked [NEEDS CLARIFICATION] are defects");
-  app.add_option("--id-pattern", a.id_pattern,
-                 "regex for requirement IDs in catalogs (default: attest.json's requirement_pattern, else "
-                 "[A-Z][A-Z0-9]*-[0-9]+)");
-  app.add_option("--root", a.root, "show paths below this directory relative to it (default: the current one)");
-  app.add_option("--config", a.config, "attest.json to use (default: $ATTEST_CONFIG, else searched upward)");
+  app.add_option(
+      "--id-pattern", a.id_pattern,
+      "regex for requirement IDs in catalogs (default: attest.json's requirement_pattern, else "
+      "[A-Z][A-Z0-9]*-[0-9]+)");
+  app.add_option("--root", a.root,
+                 "show paths below this directory relative to it (default: the current one)");
+  app.add_option("--config", a.config,
+                 "attest.json to use (default: $ATTEST_CONFIG, else searched upward)");
   app.add_option("--format,-f", a.formats, "text, json, markdown, html or github; repeatable")
       ->check(CLI::IsMember(formats()));
-  app.add_option("--output,-o", a.outputs, "file for the --format just before it (default: stdout)");
+  app.add_option("--output,-o", a.outputs,
+                 "file for the --format just before it (default: stdout)");
 
   try {
     app.parse(argc, argv);

@@ -10,9 +10,12 @@ namespace {
 
 int severity(Outcome o) {  // the worst of several shard results wins
   switch (o) {
-    case Outcome::failed: return 2;
-    case Outcome::skipped: return 1;
-    case Outcome::passed: return 0;
+    case Outcome::failed:
+      return 2;
+    case Outcome::skipped:
+      return 1;
+    case Outcome::passed:
+      return 0;
   }
   return 0;
 }
@@ -21,8 +24,10 @@ std::string key(const std::string& binary, const std::string& id) { return binar
 
 std::string percent(double p) {
   char buf[32];
-  if (std::fabs(p - std::round(p)) < 1e-9) std::snprintf(buf, sizeof buf, "%.0f%%", p);
-  else std::snprintf(buf, sizeof buf, "%.1f%%", std::floor(p * 10) / 10);  // never round up to pass
+  if (std::fabs(p - std::round(p)) < 1e-9)
+    std::snprintf(buf, sizeof buf, "%.0f%%", p);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f%%", std::floor(p * 10) / 10);  // never round up to pass
   return buf;
 }
 
@@ -46,29 +51,41 @@ Status status_of(const RequirementRow& row, const std::vector<TestRow>& tests, b
 
 const char* to_string(Status s) {
   switch (s) {
-    case Status::verified: return "verified";
-    case Status::failing: return "failing";
-    case Status::skipped: return "skipped";
-    case Status::untested: return "untested";
-    case Status::covered: return "covered";
-    case Status::uncovered: return "uncovered";
+    case Status::verified:
+      return "verified";
+    case Status::failing:
+      return "failing";
+    case Status::skipped:
+      return "skipped";
+    case Status::untested:
+      return "untested";
+    case Status::covered:
+      return "covered";
+    case Status::uncovered:
+      return "uncovered";
   }
   return "?";
 }
 
 const char* to_string(DefectKind k) {
   switch (k) {
-    case DefectKind::unmarked: return "unmarked test";
-    case DefectKind::unknown_id: return "unknown requirement ID";
-    case DefectKind::ambiguous_id: return "ambiguous requirement ID";
-    case DefectKind::duplicate_id: return "duplicate requirement ID";
-    case DefectKind::unclear: return "unclear requirement";
+    case DefectKind::unmarked:
+      return "unmarked test";
+    case DefectKind::unknown_id:
+      return "unknown requirement ID";
+    case DefectKind::ambiguous_id:
+      return "ambiguous requirement ID";
+    case DefectKind::duplicate_id:
+      return "duplicate requirement ID";
+    case DefectKind::unclear:
+      return "unclear requirement";
   }
   return "?";
 }
 
 Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
-                const std::vector<TestOutcome>& outcomes, bool have_results, const GateOptions& options) {
+                const std::vector<TestOutcome>& outcomes, bool have_results,
+                const GateOptions& options) {
   Report report;
   report.options = options;
   report.have_results = have_results;
@@ -88,7 +105,8 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
     by_bare_id[r.bare_id].push_back(report.requirements.size());
     if (r.unclear)
       (options.strict ? report.defects : report.warnings)
-          .push_back({DefectKind::unclear, r.where, r.id + " still needs clarification: " + r.title});
+          .push_back(
+              {DefectKind::unclear, r.where, r.id + " still needs clarification: " + r.title});
     report.requirements.push_back({std::move(r), {}, Status::uncovered, false});
   }
 
@@ -107,7 +125,8 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
         test_index.erase(it);  // a result for a test no inventory lists, with nothing to trace
         continue;
       }
-      report.tests.push_back({TestCase{o.binary, o.id, o.where, o.markers, o.requirements, true}, {}, {}});
+      report.tests.push_back(
+          {TestCase{o.binary, o.id, o.where, o.markers, o.requirements, true}, {}, {}});
     }
     auto& row = report.tests[it->second];
     if (!row.outcome || severity(o.outcome) > severity(*row.outcome)) {
@@ -120,7 +139,8 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
   for (std::size_t ti = 0; ti < report.tests.size(); ++ti) {
     const auto& t = report.tests[ti].test;
     if (t.requirements.empty()) {
-      report.defects.push_back({DefectKind::unmarked, t.where, describe(t) + " verifies no requirement"});
+      report.defects.push_back(
+          {DefectKind::unmarked, t.where, describe(t) + " verifies no requirement"});
       continue;
     }
     for (const auto& id : t.requirements) {
@@ -134,14 +154,16 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
           std::string candidates;
           for (auto i : bare->second)
             candidates += (candidates.empty() ? "" : ", ") + report.requirements[i].requirement.id;
-          report.defects.push_back({DefectKind::ambiguous_id, t.where,
-                                    describe(t) + " references " + id + ", which is ambiguous: " + candidates});
+          report.defects.push_back(
+              {DefectKind::ambiguous_id, t.where,
+               describe(t) + " references " + id + ", which is ambiguous: " + candidates});
           continue;
         }
       }
       if (!target) {
-        report.defects.push_back({DefectKind::unknown_id, t.where,
-                                  describe(t) + " references " + id + ", which is not in the catalog"});
+        report.defects.push_back(
+            {DefectKind::unknown_id, t.where,
+             describe(t) + " references " + id + ", which is not in the catalog"});
         continue;
       }
       auto& linked = report.requirements[*target].tests;
@@ -151,11 +173,13 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
 
   for (auto& row : report.requirements) {
     row.status = status_of(row, report.tests, have_results);
-    row.counts_as_covered = options.require_passing ? row.status == Status::verified : !row.tests.empty();
+    row.counts_as_covered =
+        options.require_passing ? row.status == Status::verified : !row.tests.empty();
     report.covered += row.counts_as_covered;
   }
   std::size_t total = report.requirements.size();
-  report.coverage = total ? 100.0 * static_cast<double>(report.covered) / static_cast<double>(total) : 100.0;
+  report.coverage =
+      total ? 100.0 * static_cast<double>(report.covered) / static_cast<double>(total) : 100.0;
   report.coverage_ok = report.coverage + 1e-9 >= options.threshold;
   report.passed = report.coverage_ok && report.defects.empty();
   return report;
@@ -163,8 +187,8 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
 
 std::string coverage_line(const Report& r) {
   return "coverage " + percent(r.coverage) + " (" + std::to_string(r.covered) + "/" +
-         std::to_string(r.requirements.size()) + ") " + (r.coverage_ok ? ">=" : "<") + " threshold " +
-         percent(r.options.threshold);
+         std::to_string(r.requirements.size()) + ") " + (r.coverage_ok ? ">=" : "<") +
+         " threshold " + percent(r.options.threshold);
 }
 
 }  // namespace attest::trace

@@ -42,8 +42,8 @@ const boost::json::array& array_member(const boost::json::object& o, std::string
   return it->value().get_array();
 }
 
-std::string string_member(const boost::json::object& o, std::string_view key, const std::string& origin,
-                          const std::string& path, bool required) {
+std::string string_member(const boost::json::object& o, std::string_view key,
+                          const std::string& origin, const std::string& path, bool required) {
   auto it = o.find(key);
   if (it == o.end() && !required) return {};
   if (it == o.end() || !it->value().is_string())
@@ -57,13 +57,34 @@ std::vector<std::string> strings_member(const boost::json::object& o, std::strin
   auto it = o.find(key);
   if (it == o.end()) return out;
   if (!it->value().is_array())
-    throw InputError(origin + ": " + path + "." + std::string(key) + ": expected an array of strings");
+    throw InputError(origin + ": " + path + "." + std::string(key) +
+                     ": expected an array of strings");
   for (const auto& v : it->value().get_array()) {
     if (!v.is_string())
-      throw InputError(origin + ": " + path + "." + std::string(key) + ": expected an array of strings");
+      throw InputError(origin + ": " + path + "." + std::string(key) +
+                       ": expected an array of strings");
     out.emplace_back(v.get_string());
   }
   return out;
+}
+
+std::string read_test_list(
+    std::string_view text, const std::string& origin, std::string_view version_key,
+    std::string_view what,
+    const std::function<void(const boost::json::object&, const std::string&)>& each) {
+  auto root = parse_json(text, origin);
+  const auto& doc = object_at(root, origin, "$");
+  auto version = doc.find(version_key);
+  if (version == doc.end() || !version->value().is_int64() || version->value().get_int64() != 1)
+    throw InputError(origin + ": not " + std::string(what) + " (expected \"" +
+                     std::string(version_key) + "\": 1)");
+  std::string binary = string_member(doc, "binary", origin, "$");
+  const auto& tests = array_member(doc, "tests", origin, "$");
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    std::string path = "$.tests[" + std::to_string(i) + "]";
+    each(object_at(tests[i], origin, path), path);
+  }
+  return binary;
 }
 
 }  // namespace attest::trace::detail

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -22,9 +23,16 @@ const boost::json::object& object_at(const boost::json::value& v, const std::str
                                      const std::string& path);
 const boost::json::array& array_member(const boost::json::object& o, std::string_view key,
                                        const std::string& origin, const std::string& path);
-std::string string_member(const boost::json::object& o, std::string_view key, const std::string& origin,
-                          const std::string& path, bool required = true);
+std::string string_member(const boost::json::object& o, std::string_view key,
+                          const std::string& origin, const std::string& path, bool required = true);
 std::vector<std::string> strings_member(const boost::json::object& o, std::string_view key,
                                         const std::string& origin, const std::string& path);
+
+/// Reads a versioned attest document (`{"<version_key>": 1, "binary": "...", "tests": [...]}`),
+/// calling `each(test, path)` for every entry; returns the binary. `what` names the kind in errors.
+std::string read_test_list(
+    std::string_view text, const std::string& origin, std::string_view version_key,
+    std::string_view what,
+    const std::function<void(const boost::json::object&, const std::string&)>& each);
 
 }  // namespace attest::trace::detail

@@ -17,7 +17,8 @@ void render(const std::string& format, std::ostream& out, const Report& report) 
   if (format == "markdown") return render_markdown(out, report);
   if (format == "html") return render_html(out, report);
   if (format == "github") return render_github(out, report);
-  throw std::invalid_argument("unknown format '" + format + "' (text, json, markdown, html, github)");
+  throw std::invalid_argument("unknown format '" + format +
+                              "' (text, json, markdown, html, github)");
 }
 
 std::vector<const RequirementRow*> uncovered(const Report& report) {

@@ -15,12 +15,23 @@ std::string esc(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -60,18 +71,20 @@ if(location.hash.startsWith('#q=')){box.value=decodeURIComponent(location.hash.s
 void render_html(std::ostream& out, const Report& r) {
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      << "<title>Requirement traceability: " << (r.passed ? "passed" : "failed") << "</title><style>" << kStyle
+      << "<title>Requirement traceability: " << (r.passed ? "passed" : "failed")
+      << "</title><style>" << kStyle
       << "</style></head><body>\n<header><h1>Requirement traceability <span class=\"badge "
       << (r.passed ? "passed\">passed" : "failed\">failed") << "</span></h1>"
-      << "<div class=\"summary\">" << esc(coverage_line(r)) << "</div><div>" << r.requirements.size()
-      << " requirements · " << r.tests.size() << " tests · " << r.defects.size()
-      << (r.defects.size() == 1 ? " defect" : " defects") << "</div></header>\n<main>\n";
+      << "<div class=\"summary\">" << esc(coverage_line(r)) << "</div><div>"
+      << r.requirements.size() << " requirements · " << r.tests.size() << " tests · "
+      << r.defects.size() << (r.defects.size() == 1 ? " defect" : " defects")
+      << "</div></header>\n<main>\n";
 
   if (!r.defects.empty()) {
     out << "<h2>Defects</h2><ul class=\"defects\">\n";
     for (const auto& d : r.defects)
-      out << "<li><b>" << esc(to_string(d.kind)) << "</b> <code>" << esc(d.where.str()) << "</code>: "
-          << esc(d.message) << "</li>\n";
+      out << "<li><b>" << esc(to_string(d.kind)) << "</b> <code>" << esc(d.where.str())
+          << "</code>: " << esc(d.message) << "</li>\n";
     out << "</ul>\n";
   }
   if (!r.warnings.empty()) {
@@ -83,21 +96,27 @@ void render_html(std::ostream& out, const Report& r) {
 
   out << "<h2>Requirements</h2><input id=\"filter\" type=\"search\" "
       << "placeholder=\"Filter by requirement, status or test\" aria-label=\"Filter\">"
-      << "<div class=\"loc\"><span id=\"shown\">" << r.requirements.size() << "</span> shown</div>\n"
-      << "<table><thead><tr><th>Requirement</th><th>Status</th><th>Tests</th></tr></thead><tbody>\n";
+      << "<div class=\"loc\"><span id=\"shown\">" << r.requirements.size()
+      << "</span> shown</div>\n"
+      << "<table><thead><tr><th>Requirement</th><th>Status</th><th>Tests</th></tr></"
+         "thead><tbody>\n";
   for (const auto& row : r.requirements) {
-    std::string search = row.requirement.id + ' ' + row.requirement.title + ' ' + to_string(row.status);
+    std::string search =
+        row.requirement.id + ' ' + row.requirement.title + ' ' + to_string(row.status);
     for (auto i : row.tests) search += ' ' + r.tests[i].test.id;
     for (auto& c : search) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    out << "<tr data-search=\"" << esc(search) << "\"><td><span class=\"id\">" << esc(row.requirement.id)
-        << "</span> " << esc(row.requirement.title) << "<div class=\"loc\">" << esc(row.requirement.where.str())
-        << "</div></td><td><span class=\"badge " << to_string(row.status) << "\">" << to_string(row.status)
-        << "</span></td><td>";
+    out << "<tr data-search=\"" << esc(search) << "\"><td><span class=\"id\">"
+        << esc(row.requirement.id) << "</span> " << esc(row.requirement.title)
+        << "<div class=\"loc\">" << esc(row.requirement.where.str())
+        << "</div></td><td><span class=\"badge " << to_string(row.status) << "\">"
+        << to_string(row.status) << "</span></td><td>";
     for (auto i : row.tests) {
       const auto& t = r.tests[i];
       const char* cls = t.outcome ? to_string(*t.outcome) : "none";
-      out << "<span class=\"chip " << cls << "\" title=\"" << esc(t.test.binary + " · " + t.test.where.str())
-          << (t.message.empty() ? "" : "\n" + esc(t.message)) << "\">" << esc(t.test.id) << "</span>";
+      out << "<span class=\"chip " << cls << "\" title=\""
+          << esc(t.test.binary + " · " + t.test.where.str())
+          << (t.message.empty() ? "" : "\n" + esc(t.message)) << "\">" << esc(t.test.id)
+          << "</span>";
     }
     out << "</td></tr>\n";
   }

@@ -11,21 +11,30 @@ namespace {
 std::string cell(std::string_view s) {  // one table cell: no pipes, no line breaks
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
 
 const char* icon(Status s) {
   switch (s) {
-    case Status::verified: return "✅";
-    case Status::covered: return "✅";
-    case Status::failing: return "❌";
-    case Status::skipped: return "⚠️";
-    case Status::untested: return "⚪";
-    case Status::uncovered: return "❌";
+    case Status::verified:
+      return "✅";
+    case Status::covered:
+      return "✅";
+    case Status::failing:
+      return "❌";
+    case Status::skipped:
+      return "⚠️";
+    case Status::untested:
+      return "⚪";
+    case Status::uncovered:
+      return "❌";
   }
   return "";
 }
@@ -34,18 +43,19 @@ const char* icon(Status s) {
 
 void render_markdown(std::ostream& out, const Report& r) {
   out << "## Requirement traceability: " << (r.passed ? "✅ passed" : "❌ failed") << "\n\n";
-  out << "**" << coverage_line(r) << "** — " << r.requirements.size() << " requirements, " << r.tests.size()
-      << " tests, " << r.defects.size() << " defects\n\n";
+  out << "**" << coverage_line(r) << "** — " << r.requirements.size() << " requirements, "
+      << r.tests.size() << " tests, " << r.defects.size() << " defects\n\n";
   if (!r.defects.empty()) {
     out << "### Defects\n\n";
     for (const auto& d : r.defects)
-      out << "- **" << to_string(d.kind) << "** `" << cell(d.where.str()) << "`: " << cell(d.message) << '\n';
+      out << "- **" << to_string(d.kind) << "** `" << cell(d.where.str())
+          << "`: " << cell(d.message) << '\n';
     out << '\n';
   }
   out << "### Requirements\n\n| Requirement | Status | Tests |\n|---|---|---|\n";
   for (const auto& row : r.requirements) {
-    out << "| **" << cell(row.requirement.id) << "** " << cell(row.requirement.title) << " | " << icon(row.status)
-        << ' ' << to_string(row.status) << " | ";
+    out << "| **" << cell(row.requirement.id) << "** " << cell(row.requirement.title) << " | "
+        << icon(row.status) << ' ' << to_string(row.status) << " | ";
     for (std::size_t k = 0; k < row.tests.size(); ++k) {
       const auto& t = r.tests[row.tests[k]];
       out << (k ? ", " : "") << '`' << cell(t.test.id) << '`';
@@ -55,7 +65,8 @@ void render_markdown(std::ostream& out, const Report& r) {
   }
   if (!r.warnings.empty()) {
     out << "\n### Warnings\n\n";
-    for (const auto& w : r.warnings) out << "- `" << cell(w.where.str()) << "`: " << cell(w.message) << '\n';
+    for (const auto& w : r.warnings)
+      out << "- `" << cell(w.where.str()) << "`: " << cell(w.message) << '\n';
   }
 }
 

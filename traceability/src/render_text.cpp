@@ -26,8 +26,9 @@ void render_text(std::ostream& out, const Report& r) {
   }
   auto missing = uncovered(r);
   if (!missing.empty()) {
-    out << '\n' << (r.options.require_passing ? "requirements not verified" : "uncovered requirements") << " ("
-        << missing.size() << "):\n";
+    out << '\n'
+        << (r.options.require_passing ? "requirements not verified" : "uncovered requirements")
+        << " (" << missing.size() << "):\n";
     for (const auto* row : missing)
       out << "  " << row->requirement.where.str() << ": " << row->requirement.id << " ["
           << to_string(row->status) << "] " << row->requirement.title << '\n';
@@ -49,7 +50,8 @@ void render_text(std::ostream& out, const Report& r) {
     for (const auto& w : r.warnings) out << "  " << w.where.str() << ": " << w.message << '\n';
   }
   if (r.have_results) {
-    // Last, in the plain shape CI log readers understand: "results: 85 passed, 1 failed, 1 skipped".
+    // Last, in the plain shape CI log readers understand: "results: 85 passed, 1 failed, 1
+    // skipped".
     std::size_t passed = 0, failed = 0, skipped = 0;
     for (const auto& t : r.tests) {
       if (t.outcome == Outcome::passed) ++passed;

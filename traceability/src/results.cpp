@@ -18,35 +18,28 @@ Outcome outcome_from(const std::string& s, const std::string& origin, const std:
   if (s == "passed") return Outcome::passed;
   if (s == "failed") return Outcome::failed;
   if (s == "skipped") return Outcome::skipped;
-  throw InputError(origin + ": " + path + ".outcome: expected passed, failed or skipped, not '" + s + "'");
+  throw InputError(origin + ": " + path + ".outcome: expected passed, failed or skipped, not '" +
+                   s + "'");
 }
 
 std::vector<TestOutcome> read_results_json(std::string_view text, const std::string& origin) {
-  auto root = detail::parse_json(text, origin);
-  const auto& doc = detail::object_at(root, origin, "$");
-  auto version = doc.find("attest_results");
-  if (version == doc.end() || !version->value().is_int64() || version->value().get_int64() != 1)
-    throw InputError(origin + ": not an attest results file (expected \"attest_results\": 1)");
-  std::string binary = detail::string_member(doc, "binary", origin, "$");
-  const auto& tests = detail::array_member(doc, "tests", origin, "$");
   std::vector<TestOutcome> out;
-  out.reserve(tests.size());
-  for (std::size_t i = 0; i < tests.size(); ++i) {
-    std::string path = "$.tests[" + std::to_string(i) + "]";
-    const auto& t = detail::object_at(tests[i], origin, path);
-    TestOutcome r;
-    r.binary = binary;
-    r.id = detail::string_member(t, "id", origin, path);
-    r.outcome = outcome_from(detail::string_member(t, "outcome", origin, path), origin, path);
-    r.message = detail::string_member(t, "message", origin, path, false);
-    r.has_requirements = t.contains("requirements");
-    r.requirements = detail::strings_member(t, "requirements", origin, path);
-    r.markers = detail::strings_member(t, "markers", origin, path);
-    r.where.file = detail::string_member(t, "file", origin, path, false);
-    if (auto line = t.find("line"); line != t.end() && line->value().is_int64())
-      r.where.line = static_cast<std::size_t>(line->value().get_int64());
-    out.push_back(std::move(r));
-  }
+  std::string binary = detail::read_test_list(
+      text, origin, "attest_results", "an attest results file",
+      [&](const boost::json::object& t, const std::string& path) {
+        TestOutcome r;
+        r.id = detail::string_member(t, "id", origin, path);
+        r.outcome = outcome_from(detail::string_member(t, "outcome", origin, path), origin, path);
+        r.message = detail::string_member(t, "message", origin, path, false);
+        r.has_requirements = t.contains("requirements");
+        r.requirements = detail::strings_member(t, "requirements", origin, path);
+        r.markers = detail::strings_member(t, "markers", origin, path);
+        r.where.file = detail::string_member(t, "file", origin, path, false);
+        if (auto line = t.find("line"); line != t.end() && line->value().is_int64())
+          r.where.line = static_cast<std::size_t>(line->value().get_int64());
+        out.push_back(std::move(r));
+      });
+  for (auto& r : out) r.binary = binary;
   return out;
 }
 
@@ -149,7 +142,8 @@ std::vector<TestOutcome> read_junit(std::string_view text, const std::string& or
       std::string binary = suites->get<std::string>("<xmlattr>.name", "");
       for (const auto& [tag, suite] : *suites)
         if (tag == "testsuite")
-          read_testsuite(suite, binary.empty() ? suite.get<std::string>("<xmlattr>.name", "") : binary,
+          read_testsuite(suite,
+                         binary.empty() ? suite.get<std::string>("<xmlattr>.name", "") : binary,
                          origin, out);
     } else if (auto suite = tree.get_child_optional("testsuite")) {
       read_testsuite(*suite, suite->get<std::string>("<xmlattr>.name", ""), origin, out);

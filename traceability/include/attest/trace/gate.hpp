@@ -57,7 +57,8 @@ struct Report {
 /// `outcomes` may be empty (no results given): statuses are then covered/uncovered.
 /// Several outcomes for one test (shards) count as the worst of them.
 Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
-                const std::vector<TestOutcome>& outcomes, bool have_results, const GateOptions& options);
+                const std::vector<TestOutcome>& outcomes, bool have_results,
+                const GateOptions& options);
 
 /// "coverage 93.3% (14/15) < threshold 100%".
 std::string coverage_line(const Report& report);
