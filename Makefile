@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-e2e demo check docs-check fuzz trace-check gate bench install clean
+.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench install clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test: build ## run every suite through CTest
 test-unit: build ## run the unit suite
 	$(CTEST) -L unit
 
+test-integration: build ## run the integration suite (real processes: fixtures, polling, reaper)
+	$(CTEST) -L integration
+
 test-e2e: build ## run the e2e suite (runner as a user drives it, downstream find_package project)
 	$(CTEST) -L e2e
 
@@ -37,6 +40,9 @@ demo: build ## the main job for now: show collection with markers, then run our 
 	@echo "== run the e2e suite with JUnit and results JSON in $(BUILD_DIR)/results"
 	$(BUILD_DIR)/suites/e2e/attest_e2e_tests --config attest.json -m e2e \
 	  --junitxml $(BUILD_DIR)/results/e2e.xml --report-json $(BUILD_DIR)/results/e2e.json
+
+no-sleep: ## test sources must poll, not sleep (suites/bench excepted)
+	python3 ci/check-no-sleep.py suites docs/examples --exclude suites/bench
 
 docs-check: ## TESTING.md snippets must be the compiled examples, verbatim
 	python3 ci/check-doc-snippets.py TESTING.md
@@ -57,7 +63,7 @@ gate:
 trace-check: test ## run the suites, then the traceability gate over them (HTML in $(BUILD_DIR)/results)
 	@$(MAKE) --no-print-directory gate
 
-check: docs-check fuzz test ## everything CI runs: docs check, fuzzers, all suites, then the gate
+check: docs-check no-sleep fuzz test ## everything CI runs: docs check, fuzzers, all suites, then the gate
 	@$(MAKE) --no-print-directory gate
 
 bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench

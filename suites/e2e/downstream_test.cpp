@@ -24,6 +24,10 @@ fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> pa
   BOOST_TEST_REQUIRE(c.exit_code == 0, c.out + c.err);
   auto b = run_command({ATTEST_CMAKE, "--build", build_dir.string()});
   BOOST_TEST_REQUIRE(b.exit_code == 0, b.out + b.err);
+  // The package's CMake function for the no-sleep check works downstream too.
+  auto ctest = run_command({ATTEST_CTEST, "--test-dir", build_dir.string(), "--output-on-failure"});
+  BOOST_TEST(ctest.exit_code == 0, ctest.out + ctest.err);
+  BOOST_TEST(ctest.out.find("no_sleep") != std::string::npos, ctest.out);
   return build_dir / "shop_tests";
 }
 
@@ -56,7 +60,7 @@ void check_runner(const fs::path& binary, const fs::path& tmp) {
 
 BOOST_AUTO_TEST_SUITE(downstream, *attest::mark("e2e") * attest::mark("slow"))
 
-BOOST_AUTO_TEST_CASE(find_package_from_the_build_tree, *attest::requirement("FR-017")) {
+BOOST_AUTO_TEST_CASE(find_package_from_the_build_tree, *attest::requirement("FR-017", "FR-031")) {
   TempDir tmp;
   auto binary =
       build_downstream(tmp.path / "build", {std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});

@@ -1,0 +1,92 @@
+// Nothing survives a run: the runner is killed mid-test (SIGKILL, SIGTERM,
+// SIGINT) and the services it started, including grandchildren, must be gone
+// by the end of the next run, which also removes the stale run directory.
+#include <attest/attest.hpp>
+#include <attest/process.hpp>
+
+#include <signal.h>
+
+#include <fstream>
+
+#include <regex>
+
+#include "test_support.hpp"
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Running, not merely a zombie waiting for its (possibly absent) reaper to collect it.
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = content.rfind(')');
+  if (close == std::string::npos || close + 2 >= content.size()) return false;
+  char state = content[close + 2];
+  return state != 'Z' && state != 'X';
+}
+
+void wait_gone(pid_t pid, const std::string& what) {
+  attest::wait_for_condition([&] { return !alive(pid); }, {.timeout = 10s, .description = what + " to be gone"});
+}
+
+struct Victim {
+  pid_t service = 0, grandchild = 0;
+  fs::path rundir;
+};
+
+// Starts the victim runner under ATTEST_RUN_DIR=`base` and waits until its service is up.
+Victim start_victim(attest::Process& runner) {
+  auto line = attest::wait_for_log(runner.log_path(), "rundir=");
+  std::smatch m;
+  BOOST_TEST_REQUIRE(std::regex_search(line, m, std::regex("service=(\\d+) grandchild=(\\d+) rundir=(\\S+)")), line);
+  return {std::stoi(m[1]), std::stoi(m[2]), fs::path(m[3].str())};
+}
+
+void kill_runner_and_check(int sig) {
+  attest_test::TempDir base;
+  attest::ProcessOptions options{.args = {"--run_test=launches_a_service_and_blocks"},
+                                 .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                 .name = "victim"};
+  attest::Process runner(ATTEST_VICTIM_BIN, options);
+  Victim v = start_victim(runner);
+  BOOST_TEST(fs::exists(v.rundir));
+  BOOST_TEST(v.rundir.parent_path() == base.path);
+
+  ::kill(runner.pid(), sig);
+  attest::wait_for_condition([&] { return !runner.running(); }, {.timeout = 10s, .description = "the runner to die"});
+  wait_gone(v.service, "the service");  // PR_SET_PDEATHSIG, or the runner's signal handler
+
+  if (sig == SIGKILL)
+    BOOST_TEST(alive(v.grandchild));  // nothing ran in the runner to stop it: the reaper's job
+  else
+    wait_gone(v.grandchild, "the grandchild");  // the runner's signal handler killed the group
+
+  // The next run reaps what is left: the grandchild (after SIGKILL) and the stale directory.
+  auto next = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,
+                                       {{"ATTEST_RUN_DIR", base.path.string()}});
+  BOOST_TEST(next.exit_code == 0, next.out + next.err);
+  wait_gone(v.grandchild, "the grandchild, killed by the reaper");
+  BOOST_TEST(fs::is_empty(base.path), "left behind in " << base.path);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(reaper, *attest::mark("e2e"))
+
+BOOST_AUTO_TEST_CASE(sigkill_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGKILL); }
+
+BOOST_AUTO_TEST_CASE(sigterm_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGTERM); }
+
+BOOST_AUTO_TEST_CASE(sigint_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGINT); }
+
+BOOST_AUTO_TEST_CASE(a_clean_run_leaves_nothing, *attest::requirement("FR-030")) {
+  attest_test::TempDir base;
+  auto r = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,
+                                    {{"ATTEST_RUN_DIR", base.path.string()}});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(fs::is_empty(base.path));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
