@@ -13,6 +13,11 @@ void write_results_json(std::ostream& out, const std::string& binary,
   list.reserve(results.size());
   for (const auto& r : results) {
     const auto& t = tests[r.test];
+    boost::json::array phases;
+    for (const auto& p : r.phases)
+      phases.push_back(boost::json::object{{"name", p.name},
+                                           {"outcome", p.passed ? "passed" : "failed"},
+                                           {"duration_ms", p.duration_ms}});
     list.push_back(boost::json::object{
         {"id", t.name},
         {"outcome", to_string(r.outcome)},
@@ -22,7 +27,8 @@ void write_results_json(std::ostream& out, const std::string& binary,
         {"markers", boost::json::array(t.marks.markers.begin(), t.marks.markers.end())},
         {"message", r.message},
         {"file", t.file},
-        {"line", t.line}});
+        {"line", t.line},
+        {"phases", std::move(phases)}});
   }
   boost::json::object doc{{"attest_results", 1},
                           {"binary", binary},

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include "test_events.hpp"
+
 namespace attest::detail {
 namespace ut = boost::unit_test;
 
@@ -139,10 +141,12 @@ void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ns_ = 
 
 void ResultsRecorder::test_finish() { wall_ms_ = static_cast<double>(now_ns() - start_ns_) / 1e6; }
 
-void ResultsRecorder::record(std::size_t index, Outcome outcome, double ms, std::string message) {
-  if (recorded_[index]) return;
+TestResult* ResultsRecorder::record(std::size_t index, Outcome outcome, double ms,
+                                    std::string message) {
+  if (recorded_[index]) return nullptr;
   recorded_[index] = true;
-  results_.push_back({index, outcome, ms, std::move(message)});
+  results_.push_back({index, outcome, ms, std::move(message), {}});
+  return &results_.back();
 }
 
 void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long elapsed_us) {
@@ -162,6 +166,21 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   }
   auto it = index_.find(tu.p_id);
   if (it == index_.end()) return;
+  auto& events = TestEvents::instance();
+  std::vector<PhaseResult> phases;
+  if (auto ph = events.phases.find(tu.p_id); ph != events.phases.end()) {
+    for (auto& p : ph->second) phases.push_back({std::move(p.name), p.passed, p.duration_ms});
+    events.phases.erase(ph);
+  }
+  if (auto sk = events.skipped.find(tu.p_id); sk != events.skipped.end()) {
+    ut::results_collector.test_unit_skipped(
+        tu, "attest::skip");  // Boost's reports count it skipped too
+    if (auto* res = record(it->second, Outcome::skipped, static_cast<double>(elapsed_us) / 1000.0,
+                           sk->second))
+      res->phases = std::move(phases);
+    events.skipped.erase(sk);
+    return;
+  }
   bool passed = r.passed();
   if (!passed && message.empty()) {
     if (r.p_timed_out)
@@ -171,8 +190,10 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     else
       message = "failed";
   }
-  record(it->second, passed ? Outcome::passed : Outcome::failed,
-         static_cast<double>(elapsed_us) / 1000.0, passed ? std::string() : std::move(message));
+  if (auto* res = record(it->second, passed ? Outcome::passed : Outcome::failed,
+                         static_cast<double>(elapsed_us) / 1000.0,
+                         passed ? std::string() : std::move(message)))
+    res->phases = std::move(phases);
   if (!passed && exitfirst_ && !stopped_) stop_remaining();
 }
 

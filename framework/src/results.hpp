@@ -17,11 +17,18 @@ namespace attest::detail {
 enum class Outcome { passed, failed, skipped };
 const char* to_string(Outcome outcome);
 
+struct PhaseResult {
+  std::string name;
+  bool passed;
+  double duration_ms;
+};
+
 struct TestResult {
   std::size_t test;  // index into the collected tests
   Outcome outcome;
   double duration_ms;
   std::string message;
+  std::vector<PhaseResult> phases;
 };
 
 struct Summary {
@@ -35,6 +42,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
 
   const std::vector<TestResult>& results() const { return results_; }
   Summary summary() const;
+
   bool stopped_early() const { return stopped_; }
 
   /// Appends a captured log entry to the unit that is running.
@@ -52,7 +60,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   int priority() override { return 5; }  // after Boost's results_collector (3)
 
  private:
-  void record(std::size_t index, Outcome outcome, double ms, std::string message);
+  TestResult* record(std::size_t index, Outcome outcome, double ms, std::string message);
   void record_descendants(const boost::unit_test::test_unit& suite, Outcome outcome,
                           const std::string& message, bool only_default_disabled);
   void stop_remaining();
@@ -66,6 +74,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   std::vector<bool> recorded_;
   std::vector<TestResult> results_;
   double wall_ms_ = 0;
+
   long long start_ns_ = 0;
 };
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "collection.hpp"
 #include <attest/config.hpp>
+#include "collection.hpp"
 #include "options.hpp"
 
 namespace attest::detail {

@@ -28,7 +28,8 @@ bool alive(pid_t pid) {
 }
 
 void wait_gone(pid_t pid, const std::string& what) {
-  attest::wait_for_condition([&] { return !alive(pid); }, {.timeout = 10s, .description = what + " to be gone"});
+  attest::wait_for_condition([&] { return !alive(pid); },
+                             {.timeout = 10s, .description = what + " to be gone"});
 }
 
 struct Victim {
@@ -40,7 +41,9 @@ struct Victim {
 Victim start_victim(attest::Process& runner) {
   auto line = attest::wait_for_log(runner.log_path(), "rundir=");
   std::smatch m;
-  BOOST_TEST_REQUIRE(std::regex_search(line, m, std::regex("service=(\\d+) grandchild=(\\d+) rundir=(\\S+)")), line);
+  BOOST_TEST_REQUIRE(
+      std::regex_search(line, m, std::regex("service=(\\d+) grandchild=(\\d+) rundir=(\\S+)")),
+      line);
   return {std::stoi(m[1]), std::stoi(m[2]), fs::path(m[3].str())};
 }
 
@@ -55,7 +58,8 @@ void kill_runner_and_check(int sig) {
   BOOST_TEST(v.rundir.parent_path() == base.path);
 
   ::kill(runner.pid(), sig);
-  attest::wait_for_condition([&] { return !runner.running(); }, {.timeout = 10s, .description = "the runner to die"});
+  attest::wait_for_condition([&] { return !runner.running(); },
+                             {.timeout = 10s, .description = "the runner to die"});
   wait_gone(v.service, "the service");  // PR_SET_PDEATHSIG, or the runner's signal handler
 
   if (sig == SIGKILL)
@@ -75,11 +79,17 @@ void kill_runner_and_check(int sig) {
 
 BOOST_AUTO_TEST_SUITE(reaper, *attest::mark("e2e"))
 
-BOOST_AUTO_TEST_CASE(sigkill_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGKILL); }
+BOOST_AUTO_TEST_CASE(sigkill_of_the_runner, *attest::requirement("FR-030")) {
+  kill_runner_and_check(SIGKILL);
+}
 
-BOOST_AUTO_TEST_CASE(sigterm_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGTERM); }
+BOOST_AUTO_TEST_CASE(sigterm_of_the_runner, *attest::requirement("FR-030")) {
+  kill_runner_and_check(SIGTERM);
+}
 
-BOOST_AUTO_TEST_CASE(sigint_of_the_runner, *attest::requirement("FR-030")) { kill_runner_and_check(SIGINT); }
+BOOST_AUTO_TEST_CASE(sigint_of_the_runner, *attest::requirement("FR-030")) {
+  kill_runner_and_check(SIGINT);
+}
 
 BOOST_AUTO_TEST_CASE(a_clean_run_leaves_nothing, *attest::requirement("FR-030")) {
   attest_test::TempDir base;

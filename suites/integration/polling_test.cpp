@@ -10,7 +10,9 @@
 using namespace std::chrono_literals;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(polling, *attest::mark("integration"))
@@ -26,7 +28,8 @@ BOOST_AUTO_TEST_CASE(waits_until_the_condition_holds, *attest::requirement("FR-0
   BOOST_TEST(value == 80);
 }
 
-BOOST_AUTO_TEST_CASE(timeout_says_what_when_how_often_and_what_was_seen, *attest::requirement("FR-027")) {
+BOOST_AUTO_TEST_CASE(timeout_says_what_when_how_often_and_what_was_seen,
+                     *attest::requirement("FR-027")) {
   int attempts = 0;
   try {
     attest::wait_for_condition(
@@ -62,15 +65,19 @@ BOOST_AUTO_TEST_CASE(wait_aborted_ends_the_wait_at_once, *attest::requirement("F
 BOOST_AUTO_TEST_CASE(tcp_and_http_waits, *attest::requirement("FR-027")) {
   auto port = attest::free_port();
   // Nothing listens yet: the failure names the refusal.
-  BOOST_CHECK_EXCEPTION(attest::wait_for_tcp("127.0.0.1", port, {.timeout = 100ms}), attest::TimeoutError,
-                        [](const attest::TimeoutError& e) { return contains(e.what(), "Connection refused"); });
-  attest::Process server("python3", {.args = {"-m", "http.server", std::to_string(port), "--bind", "127.0.0.1"},
-                                     .name = "http-server"});
+  BOOST_CHECK_EXCEPTION(
+      attest::wait_for_tcp("127.0.0.1", port, {.timeout = 100ms}), attest::TimeoutError,
+      [](const attest::TimeoutError& e) { return contains(e.what(), "Connection refused"); });
+  attest::Process server(
+      "python3", {.args = {"-m", "http.server", std::to_string(port), "--bind", "127.0.0.1"},
+                  .name = "http-server"});
   attest::wait_for_tcp("127.0.0.1", port);
   attest::wait_for_http("http://127.0.0.1:" + std::to_string(port) + "/", 200);
   BOOST_CHECK_EXCEPTION(
-      attest::wait_for_http("http://127.0.0.1:" + std::to_string(port) + "/missing", 200, {.timeout = 100ms}),
-      attest::TimeoutError, [](const attest::TimeoutError& e) { return contains(e.what(), "HTTP 404"); });
+      attest::wait_for_http("http://127.0.0.1:" + std::to_string(port) + "/missing", 200,
+                            {.timeout = 100ms}),
+      attest::TimeoutError,
+      [](const attest::TimeoutError& e) { return contains(e.what(), "HTTP 404"); });
   BOOST_CHECK_THROW(attest::wait_for_http("ftp://example/", 200), std::invalid_argument);
 }
 
@@ -78,21 +85,26 @@ BOOST_AUTO_TEST_CASE(unix_socket_wait, *attest::requirement("FR-027")) {
   attest_test::TempDir tmp;
   auto path = tmp.path / "s.sock";
   attest::Process listener(
-      "python3", {.args = {"-c", "import socket,signal,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); "
-                                 "s.listen(); signal.pause()",
-                           path.string()}});
+      "python3",
+      {.args = {"-c",
+                "import socket,signal,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); "
+                "s.listen(); signal.pause()",
+                path.string()}});
   attest::wait_for_unix_socket(path);
   BOOST_TEST(std::filesystem::exists(path));
 }
 
 BOOST_AUTO_TEST_CASE(log_wait_returns_the_line, *attest::requirement("FR-027")) {
-  attest::Process db("sh", {.args = {"-c", "echo starting; echo 'database system is ready to accept connections'; "
-                                           "exec tail -f /dev/null"},
-                            .name = "fake-db"});
+  attest::Process db(
+      "sh", {.args = {"-c",
+                      "echo starting; echo 'database system is ready to accept connections'; "
+                      "exec tail -f /dev/null"},
+             .name = "fake-db"});
   auto line = attest::wait_for_log(db.log_path(), "ready to accept");
   BOOST_TEST(line == "database system is ready to accept connections");
-  BOOST_CHECK_EXCEPTION(attest::wait_for_log(db.log_path(), "FATAL", {.timeout = 50ms}), attest::TimeoutError,
-                        [](const attest::TimeoutError& e) { return contains(e.what(), "no matching line"); });
+  BOOST_CHECK_EXCEPTION(
+      attest::wait_for_log(db.log_path(), "FATAL", {.timeout = 50ms}), attest::TimeoutError,
+      [](const attest::TimeoutError& e) { return contains(e.what(), "no matching line"); });
 }
 
 BOOST_AUTO_TEST_SUITE_END()

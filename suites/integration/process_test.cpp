@@ -12,7 +12,9 @@
 using namespace std::chrono_literals;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 // Running, not merely a zombie waiting for its (possibly absent) reaper to collect it.
 bool alive(pid_t pid) {
   std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -23,26 +25,31 @@ bool alive(pid_t pid) {
   return state != 'Z' && state != 'X';
 }
 void wait_gone(pid_t pid) {
-  attest::wait_for_condition([&] { return !alive(pid); }, {.timeout = 5s, .description = "pid " + std::to_string(pid) + " to exit"});
+  attest::wait_for_condition(
+      [&] { return !alive(pid); },
+      {.timeout = 5s, .description = "pid " + std::to_string(pid) + " to exit"});
 }
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(process, *attest::mark("integration"))
 
 BOOST_AUTO_TEST_CASE(logs_go_to_the_run_directory, *attest::requirement("FR-028")) {
-  attest::Process p("sh", {.args = {"-c", "echo out; echo err >&2; exec tail -f /dev/null"}, .name = "chatty"});
+  attest::Process p(
+      "sh", {.args = {"-c", "echo out; echo err >&2; exec tail -f /dev/null"}, .name = "chatty"});
   BOOST_TEST(p.log_path().parent_path() == attest::RunDir::current().path());
   BOOST_TEST(p.log_path().filename() == "chatty.log");
   attest::wait_for_log(p.log_path(), "err");
   BOOST_TEST(contains(p.log_tail(), "out\n"));
   attest::Process second("sh", {.args = {"-c", "exec tail -f /dev/null"}, .name = "chatty"});
   BOOST_TEST(second.log_path().filename() == "chatty-2.log");  // never a shared log
-  auto mode = std::filesystem::status(attest::RunDir::current().path()).permissions() & std::filesystem::perms::all;
+  auto mode = std::filesystem::status(attest::RunDir::current().path()).permissions() &
+              std::filesystem::perms::all;
   BOOST_TEST((mode == std::filesystem::perms::owner_all));  // 0700: sockets and logs are ours alone
 }
 
 BOOST_AUTO_TEST_CASE(early_exit_is_reported_at_once_with_the_log, *attest::requirement("FR-028")) {
-  attest::Process p("sh", {.args = {"-c", "echo 'FATAL: could not bind port' >&2; exit 3"}, .name = "crasher"});
+  attest::Process p(
+      "sh", {.args = {"-c", "echo 'FATAL: could not bind port' >&2; exit 3"}, .name = "crasher"});
   auto start = std::chrono::steady_clock::now();
   try {
     p.wait_ready([] { return false; }, {.timeout = 30s});
@@ -54,12 +61,14 @@ BOOST_AUTO_TEST_CASE(early_exit_is_reported_at_once_with_the_log, *attest::requi
   BOOST_TEST((std::chrono::steady_clock::now() - start < 5s));  // detected, not timed out
 }
 
-BOOST_AUTO_TEST_CASE(stop_escalates_to_sigkill_and_takes_the_group, *attest::requirement("FR-028")) {
+BOOST_AUTO_TEST_CASE(stop_escalates_to_sigkill_and_takes_the_group,
+                     *attest::requirement("FR-028")) {
   // A service that ignores SIGTERM and has a child of its own.
   auto p = std::make_unique<attest::Process>(
-      "sh", attest::ProcessOptions{.args = {"-c", "trap '' TERM; tail -f /dev/null & echo child=$!; wait"},
-                                   .name = "stubborn",
-                                   .stop_grace = 200ms});
+      "sh", attest::ProcessOptions{
+                .args = {"-c", "trap '' TERM; tail -f /dev/null & echo child=$!; wait"},
+                .name = "stubborn",
+                .stop_grace = 200ms});
   auto line = attest::wait_for_log(p->log_path(), "child=[0-9]+");
   pid_t child = std::stoi(line.substr(6)), pid = p->pid();
   BOOST_TEST(alive(child));
@@ -70,17 +79,21 @@ BOOST_AUTO_TEST_CASE(stop_escalates_to_sigkill_and_takes_the_group, *attest::req
 }
 
 BOOST_AUTO_TEST_CASE(cannot_start_is_an_error, *attest::requirement("FR-028")) {
-  BOOST_CHECK_EXCEPTION(attest::Process("/no/such/binary"), std::runtime_error, [](const std::runtime_error& e) {
-    return contains(e.what(), "cannot start binary (/no/such/binary): No such file or directory");
-  });
+  BOOST_CHECK_EXCEPTION(
+      attest::Process("/no/such/binary"), std::runtime_error, [](const std::runtime_error& e) {
+        return contains(e.what(),
+                        "cannot start binary (/no/such/binary): No such file or directory");
+      });
 }
 
 BOOST_AUTO_TEST_CASE(http_service_on_a_free_port, *attest::requirement("FR-028")) {
-  attest::HttpService web("python3", {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"}, .name = "web"});
+  attest::HttpService web(
+      "python3", {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"}, .name = "web"});
   BOOST_TEST(web.port() > 0);
   BOOST_TEST(web.base_url() == "http://127.0.0.1:" + std::to_string(web.port()));
   attest::wait_for_http(web.base_url() + "/", 200, {.timeout = 1s});
-  attest::HttpService other("python3", {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"}, .name = "web"});
+  attest::HttpService other(
+      "python3", {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"}, .name = "web"});
   BOOST_TEST(other.port() != web.port());
 }
 

@@ -4,5 +4,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <attest/integration.hpp>
 #include <attest/markers.hpp>
+#include <attest/phase.hpp>
+#include <attest/polling.hpp>
+#include <attest/process.hpp>
 #include <attest/runner.hpp>

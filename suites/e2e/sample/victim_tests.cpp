@@ -12,10 +12,11 @@
 BOOST_AUTO_TEST_CASE(launches_a_service_and_blocks, *attest::mark("integration")) {
   // sh is the service; its background child is a grandchild of this process,
   // which PR_SET_PDEATHSIG does not reach: only the process-group kill does.
-  attest::Process service("sh", {.args = {"-c", "tail -f /dev/null & echo grandchild=$!; wait"}, .name = "service"});
+  attest::Process service(
+      "sh", {.args = {"-c", "tail -f /dev/null & echo grandchild=$!; wait"}, .name = "service"});
   auto line = attest::wait_for_log(service.log_path(), "grandchild=[0-9]+");
-  std::cout << "service=" << service.pid() << ' ' << line << " rundir=" << attest::RunDir::current().path().string()
-            << std::endl;
+  std::cout << "service=" << service.pid() << ' ' << line
+            << " rundir=" << attest::RunDir::current().path().string() << std::endl;
   ::pause();  // until a signal ends the runner
 }
 

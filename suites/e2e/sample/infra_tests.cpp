@@ -1,0 +1,57 @@
+// Sample integration tests on IntegrationTestBase: a missing service, phases,
+// teardown after a throwing body or setup. Driven by infra_test.cpp.
+#include <attest/attest.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <stdexcept>
+
+namespace {
+
+// Appends a line to $ATTEST_SAMPLE_JOURNAL, so the driving test can see what ran.
+void journal(const std::string& line) {
+  if (const char* path = std::getenv("ATTEST_SAMPLE_JOURNAL"))
+    std::ofstream(path, std::ios::app) << line << '\n';
+}
+
+struct NeedsQueue : attest::IntegrationTestBase {
+  NeedsQueue() {
+    require({"message-queue", [] { return false; }, "start it with `make queue` or set QUEUE_URL"});
+  }
+  void setup() override { check_infrastructure(); }
+};
+
+struct Journaled : attest::IntegrationTestBase {
+  void setup() override {
+    journal("setup " + ns().dns);
+    if (std::getenv("ATTEST_SAMPLE_FAIL_SETUP"))
+      throw std::runtime_error("setup failed on purpose");
+  }
+  void teardown() override { journal("teardown"); }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(needs_missing_service, attest::Fixture<NeedsQueue>,
+                        *attest::mark("integration")) {
+  BOOST_TEST(false);  // never reached: setup fails or skips first
+}
+
+BOOST_AUTO_TEST_CASE(phases, *attest::mark("integration")) {
+  { attest::phase load("load"); }
+  {
+    attest::phase verify("verify");
+    BOOST_CHECK_EQUAL(2 + 2, 5);
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(teardown_after_throw, attest::Fixture<Journaled>,
+                        *attest::mark("integration")) {
+  throw std::runtime_error("body failed on purpose");
+}
+
+BOOST_FIXTURE_TEST_CASE(unique_namespace, attest::Fixture<Journaled>,
+                        *attest::mark("integration")) {
+  BOOST_TEST(ns().dns.rfind("unique-namespace-", 0) == 0u, ns().dns);
+  BOOST_TEST(ns().sql.rfind("unique_namespace_", 0) == 0u, ns().sql);
+}
