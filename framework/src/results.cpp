@@ -12,7 +12,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <iostream>
 #include <ostream>
+
+#include <attest/process.hpp>
 
 #include "test_events.hpp"
 
@@ -137,6 +140,23 @@ void ResultsRecorder::add_message(ut::test_unit_id id, const std::string& text) 
   m += text;
 }
 
+void ResultsRecorder::test_unit_start(const ut::test_unit& tu) {
+  if (tu.p_type != ut::TUT_CASE) return;
+  auto logs = attest::process_logs();
+  processes_before_test_ = logs.empty() ? 0 : logs.back().sequence;
+}
+
+// The tails of the service logs a failing test used: the services still
+// running (session-wide ones included) and those it started itself.
+std::string service_log_tails(std::uint64_t started_after) {
+  std::string out;
+  for (const auto& p : attest::process_logs()) {
+    if (!p.running && p.sequence <= started_after) continue;
+    out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" + attest::tail_file(p.log, 20);
+  }
+  return out;
+}
+
 void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ns_ = now_ns(); }
 
 void ResultsRecorder::test_finish() { wall_ms_ = static_cast<double>(now_ns() - start_ns_) / 1e6; }
@@ -189,6 +209,12 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
       message = "fewer failures than expected";
     else
       message = "failed";
+  }
+  if (!passed) {
+    if (auto tails = service_log_tails(processes_before_test_); !tails.empty()) {
+      std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails << std::flush;
+      message += tails;
+    }
   }
   if (auto* res = record(it->second, passed ? Outcome::passed : Outcome::failed,
                          static_cast<double>(elapsed_us) / 1000.0,

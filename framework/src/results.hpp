@@ -5,6 +5,7 @@
 
 #include <boost/test/tree/observer.hpp>
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <unordered_map>
@@ -54,6 +55,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   // test_observer
   void test_start(boost::unit_test::counter_t, boost::unit_test::test_unit_id) override;
   void test_finish() override;
+  void test_unit_start(const boost::unit_test::test_unit& tu) override;
   void test_unit_finish(const boost::unit_test::test_unit& tu, unsigned long elapsed_us) override;
   void test_unit_skipped(const boost::unit_test::test_unit& tu,
                          boost::unit_test::const_string reason) override;
@@ -74,6 +76,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   std::vector<bool> recorded_;
   std::vector<TestResult> results_;
   double wall_ms_ = 0;
+  std::uint64_t processes_before_test_ = 0;  // attest::process_logs() sequence at the test's start
 
   long long start_ns_ = 0;
 };

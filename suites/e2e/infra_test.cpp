@@ -93,4 +93,14 @@ BOOST_AUTO_TEST_CASE(each_test_has_its_namespace, *attest::requirement("FR-029",
   BOOST_TEST(r.result.exit_code == 0, r.result.out + r.result.err);
 }
 
+BOOST_AUTO_TEST_CASE(failures_carry_the_service_log_tails, *attest::requirement("FR-028")) {
+  auto r = run_infra({"--run_test=fails_with_a_service"});
+  BOOST_TEST(r.result.exit_code == 1);
+  std::string message(only_test(r).at("message").as_string());
+  BOOST_TEST(contains(message, "the sync did not finish"), message);
+  BOOST_TEST(contains(message, "--- last lines of orders-api ("), message);
+  BOOST_TEST(contains(message, "orders-api: ERROR db timeout"), message);
+  BOOST_TEST(contains(r.result.err, "attest: service logs for the failed test fails_with_a_service:"), r.result.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -55,3 +55,11 @@ BOOST_FIXTURE_TEST_CASE(unique_namespace, attest::Fixture<Journaled>,
   BOOST_TEST(ns().dns.rfind("unique-namespace-", 0) == 0u, ns().dns);
   BOOST_TEST(ns().sql.rfind("unique_namespace_", 0) == 0u, ns().sql);
 }
+
+BOOST_AUTO_TEST_CASE(fails_with_a_service, *attest::mark("integration")) {
+  attest::Process api("sh", {.args = {"-c", "echo 'orders-api: listening'; echo 'orders-api: ERROR db timeout'; "
+                                            "exec tail -f /dev/null"},
+                             .name = "orders-api"});
+  attest::wait_for_log(api.log_path(), "ERROR");
+  BOOST_TEST(false, "the sync did not finish");
+}
