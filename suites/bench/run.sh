@@ -89,3 +89,7 @@ PY
 
 # trace-check over 10k tests, 2k requirements and 10k results.
 python3 "$root/suites/bench/trace_bench.py" "$build" "$rounds"
+
+# Readiness detection latency and orphans (fixtures).
+"$build/suites/attest_readiness_bench"
+python3 "$root/suites/bench/orphans_bench.py" "$build" 20

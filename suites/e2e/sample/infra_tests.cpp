@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 namespace {
@@ -24,10 +25,13 @@ struct NeedsQueue : attest::IntegrationTestBase {
 struct Journaled : attest::IntegrationTestBase {
   void setup() override {
     journal("setup " + ns().dns);
+    service = std::make_unique<attest::Process>(
+        "sh", attest::ProcessOptions{.args = {"-c", "exec tail -f /dev/null"}, .name = "setup-service"});
     if (std::getenv("ATTEST_SAMPLE_FAIL_SETUP"))
       throw std::runtime_error("setup failed on purpose");
   }
   void teardown() override { journal("teardown"); }
+  std::unique_ptr<attest::Process> service;  // stopped after teardown, whatever happened
 };
 
 }  // namespace
