@@ -7,7 +7,8 @@
 using namespace std::chrono_literals;
 
 // [polling]
-BOOST_AUTO_TEST_CASE(waits_instead_of_sleeping, *attest::requirement("FR-027") * attest::mark("unit")) {
+BOOST_AUTO_TEST_CASE(waits_instead_of_sleeping,
+                     *attest::requirement("FR-027") * attest::mark("unit")) {
   std::atomic<int> processed{0};
   std::thread worker([&] {
     for (int i = 0; i < 3; ++i) ++processed;
@@ -17,24 +18,29 @@ BOOST_AUTO_TEST_CASE(waits_instead_of_sleeping, *attest::requirement("FR-027") *
   worker.join();
 
   // wait_for returns the value once the function yields one.
-  int rows = attest::wait_for([&]() -> std::optional<int> {
-    if (processed < 3) return std::nullopt;
-    return processed * 10;
-  }, {.timeout = 5s});
+  int rows = attest::wait_for(
+      [&]() -> std::optional<int> {
+        if (processed < 3) return std::nullopt;
+        return processed * 10;
+      },
+      {.timeout = 5s});
   BOOST_TEST(rows == 30);
 }
 // [polling]
 
 // [process]
-BOOST_AUTO_TEST_CASE(starts_a_real_service, *attest::requirement("FR-028") * attest::mark("integration")) {
+BOOST_AUTO_TEST_CASE(starts_a_real_service,
+                     *attest::requirement("FR-028") * attest::mark("integration")) {
   // {port} becomes a free loopback port; ready when GET / answers 200.
-  attest::HttpService web("python3", {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"},
-                                      .name = "static-files"});
+  attest::HttpService web(
+      "python3",
+      {.args = {"-m", "http.server", "{port}", "--bind", "127.0.0.1"}, .name = "static-files"});
   attest::wait_for_http(web.base_url() + "/", 200);
 
   // Any program: its output goes to <run dir>/worker.log; stopped (SIGTERM, then
   // SIGKILL) with its whole process group when `worker` goes out of scope.
-  attest::Process worker("sh", {.args = {"-c", "echo 'worker ready'; exec tail -f /dev/null"}, .name = "worker"});
+  attest::Process worker(
+      "sh", {.args = {"-c", "echo 'worker ready'; exec tail -f /dev/null"}, .name = "worker"});
   attest::wait_for_log(worker.log_path(), "worker ready");
 }
 // [process]
@@ -42,10 +48,12 @@ BOOST_AUTO_TEST_CASE(starts_a_real_service, *attest::requirement("FR-028") * att
 // [integration-base]
 struct OrdersTest : attest::IntegrationTestBase {
   OrdersTest() {
-    require({"python3", [] { return std::system("python3 -c pass") == 0; }, "install it: apt-get install python3"});
+    require({"python3", [] { return std::system("python3 -c pass") == 0; },
+             "install it: apt-get install python3"});
   }
   void setup() override {
-    check_infrastructure();  // fails naming what is missing, or skips with ATTEST_SKIP_UNAVAILABLE=1
+    check_infrastructure();       // fails naming what is missing, or skips with
+                                  // ATTEST_SKIP_UNAVAILABLE=1
     created.push_back(ns().sql);  // e.g. CREATE SCHEMA <ns().sql>
   }
   void teardown() override { created.clear(); }  // runs even if the body or setup throws

@@ -152,7 +152,8 @@ std::string service_log_tails(std::uint64_t started_after) {
   std::string out;
   for (const auto& p : attest::process_logs()) {
     if (!p.running && p.sequence <= started_after) continue;
-    out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" + attest::tail_file(p.log, 20);
+    out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" +
+           attest::tail_file(p.log, 20);
   }
   return out;
 }
@@ -212,7 +213,8 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   }
   if (!passed) {
     if (auto tails = service_log_tails(processes_before_test_); !tails.empty()) {
-      std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails << std::flush;
+      std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails
+                << std::flush;
       message += tails;
     }
   }

@@ -71,14 +71,17 @@ int main() {
   const int trials = 200;
   std::vector<double> attest_ms, fixed_ms;
   for (int i = 0; i < trials; ++i) {
-    attest_ms.push_back(trial(rng, [](unsigned short port) { attest::wait_for_tcp("127.0.0.1", port); }));
+    attest_ms.push_back(
+        trial(rng, [](unsigned short port) { attest::wait_for_tcp("127.0.0.1", port); }));
     fixed_ms.push_back(trial(rng, [](unsigned short port) {
       while (!connects(port)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }));
   }
-  std::printf("| readiness detection (%d trials, listener after 5-60 ms) | p50 | p99 |\n|---|---|---|\n", trials);
-  std::printf("| attest::wait_for_tcp (1 ms, x2, max 10 ms) | %.2f ms | %.2f ms |\n", percentile(attest_ms, 0.5),
-              percentile(attest_ms, 0.99));
-  std::printf("| fixed 100 ms poll (testcontainers' default) | %.2f ms | %.2f ms |\n", percentile(fixed_ms, 0.5),
-              percentile(fixed_ms, 0.99));
+  std::printf(
+      "| readiness detection (%d trials, listener after 5-60 ms) | p50 | p99 |\n|---|---|---|\n",
+      trials);
+  std::printf("| attest::wait_for_tcp (1 ms, x2, max 10 ms) | %.2f ms | %.2f ms |\n",
+              percentile(attest_ms, 0.5), percentile(attest_ms, 0.99));
+  std::printf("| fixed 100 ms poll (testcontainers' default) | %.2f ms | %.2f ms |\n",
+              percentile(fixed_ms, 0.5), percentile(fixed_ms, 0.99));
 }

@@ -100,7 +100,9 @@ BOOST_AUTO_TEST_CASE(failures_carry_the_service_log_tails, *attest::requirement(
   BOOST_TEST(contains(message, "the sync did not finish"), message);
   BOOST_TEST(contains(message, "--- last lines of orders-api ("), message);
   BOOST_TEST(contains(message, "orders-api: ERROR db timeout"), message);
-  BOOST_TEST(contains(r.result.err, "attest: service logs for the failed test fails_with_a_service:"), r.result.err);
+  BOOST_TEST(
+      contains(r.result.err, "attest: service logs for the failed test fails_with_a_service:"),
+      r.result.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

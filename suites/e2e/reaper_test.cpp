@@ -91,6 +91,23 @@ BOOST_AUTO_TEST_CASE(sigint_of_the_runner, *attest::requirement("FR-030")) {
   kill_runner_and_check(SIGINT);
 }
 
+BOOST_AUTO_TEST_CASE(runs_side_by_side_share_nothing, *attest::requirement("FR-030")) {
+  attest_test::TempDir base;
+  attest::ProcessOptions options{.args = {"--run_test=launches_a_service_and_blocks"},
+                                 .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                 .name = "victim"};
+  attest::Process one(ATTEST_VICTIM_BIN, options), two(ATTEST_VICTIM_BIN, options);
+  Victim a = start_victim(one), b = start_victim(two);
+  BOOST_TEST(a.rundir != b.rundir);  // neither reaps the other: both are locked
+  BOOST_TEST(one.log_path() != two.log_path());
+  BOOST_TEST(fs::exists(a.rundir / "service.log"));
+  BOOST_TEST(fs::exists(b.rundir / "service.log"));
+  one.stop();
+  two.stop();
+  wait_gone(a.service, "the first run's service");
+  wait_gone(b.service, "the second run's service");
+}
+
 BOOST_AUTO_TEST_CASE(a_clean_run_leaves_nothing, *attest::requirement("FR-030")) {
   attest_test::TempDir base;
   auto r = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,

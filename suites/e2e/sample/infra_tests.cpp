@@ -26,7 +26,8 @@ struct Journaled : attest::IntegrationTestBase {
   void setup() override {
     journal("setup " + ns().dns);
     service = std::make_unique<attest::Process>(
-        "sh", attest::ProcessOptions{.args = {"-c", "exec tail -f /dev/null"}, .name = "setup-service"});
+        "sh",
+        attest::ProcessOptions{.args = {"-c", "exec tail -f /dev/null"}, .name = "setup-service"});
     if (std::getenv("ATTEST_SAMPLE_FAIL_SETUP"))
       throw std::runtime_error("setup failed on purpose");
   }
@@ -61,9 +62,11 @@ BOOST_FIXTURE_TEST_CASE(unique_namespace, attest::Fixture<Journaled>,
 }
 
 BOOST_AUTO_TEST_CASE(fails_with_a_service, *attest::mark("integration")) {
-  attest::Process api("sh", {.args = {"-c", "echo 'orders-api: listening'; echo 'orders-api: ERROR db timeout'; "
-                                            "exec tail -f /dev/null"},
-                             .name = "orders-api"});
+  attest::Process api(
+      "sh", {.args = {"-c",
+                      "echo 'orders-api: listening'; echo 'orders-api: ERROR db timeout'; "
+                      "exec tail -f /dev/null"},
+             .name = "orders-api"});
   attest::wait_for_log(api.log_path(), "ERROR");
   BOOST_TEST(false, "the sync did not finish");
 }
