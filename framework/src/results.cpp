@@ -22,18 +22,6 @@
 namespace attest::detail {
 namespace ut = boost::unit_test;
 
-const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::passed:
-      return "passed";
-    case Outcome::failed:
-      return "failed";
-    case Outcome::skipped:
-      return "skipped";
-  }
-  return "?";
-}
-
 namespace {
 
 long long now_ns() {

@@ -11,12 +11,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include <attest/trace/model.hpp>
+
 #include "collection.hpp"
 
 namespace attest::detail {
 
-enum class Outcome { passed, failed, skipped };
-const char* to_string(Outcome outcome);
+// One vocabulary of outcomes for the runner's reports and trace-check's readers.
+using trace::Outcome;
+using trace::to_string;
 
 struct PhaseResult {
   std::string name;

@@ -7,9 +7,7 @@
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using attest_test::contains;
 
 struct Run {
   attest::CommandResult result;

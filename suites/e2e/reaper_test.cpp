@@ -17,20 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Running, not merely a zombie waiting for its (possibly absent) reaper to collect it.
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close = content.rfind(')');
-  if (close == std::string::npos || close + 2 >= content.size()) return false;
-  char state = content[close + 2];
-  return state != 'Z' && state != 'X';
-}
-
-void wait_gone(pid_t pid, const std::string& what) {
-  attest::wait_for_condition([&] { return !alive(pid); },
-                             {.timeout = 10s, .description = what + " to be gone"});
-}
+using attest_test::alive;
+using attest_test::wait_gone;
 
 struct Victim {
   pid_t service = 0, grandchild = 0;

@@ -59,9 +59,7 @@ std::string location_of(const std::string& file, const std::string& needle) {
   return file + ":" + std::to_string(line_of(file, needle));
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using attest_test::contains;
 
 const strings all_passing = {"plain_unmarked",  "parses_orders", "two_requirements",
                              "db/inserts_rows", "db/full_sync",  "db/fixture_rows",

@@ -21,9 +21,7 @@ attest::CommandResult trace_check(std::vector<std::string> args) {
   return attest_test::run_command(args, ATTEST_SAMPLE_DIR);
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+using attest_test::contains;
 
 // The sample binary's requirements, all of them, with one left uncovered (FR-050).
 const char* kSampleSpec = R"(# Feature Specification: sample

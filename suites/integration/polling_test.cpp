@@ -10,9 +10,7 @@
 using namespace std::chrono_literals;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using attest_test::contains;
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(polling, *attest::mark("integration"))

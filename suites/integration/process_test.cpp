@@ -12,23 +12,10 @@
 using namespace std::chrono_literals;
 
 namespace {
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-// Running, not merely a zombie waiting for its (possibly absent) reaper to collect it.
-bool alive(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  auto close = content.rfind(')');
-  if (close == std::string::npos || close + 2 >= content.size()) return false;
-  char state = content[close + 2];
-  return state != 'Z' && state != 'X';
-}
-void wait_gone(pid_t pid) {
-  attest::wait_for_condition(
-      [&] { return !alive(pid); },
-      {.timeout = 5s, .description = "pid " + std::to_string(pid) + " to exit"});
-}
+
+using attest_test::alive;
+using attest_test::contains;
+using attest_test::wait_gone;
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(process, *attest::mark("integration"))
@@ -74,7 +61,7 @@ BOOST_AUTO_TEST_CASE(stop_escalates_to_sigkill_and_takes_the_group,
   BOOST_TEST(alive(child));
   p->stop();
   BOOST_TEST(!alive(pid));
-  wait_gone(child);
+  wait_gone(child, "the service's child");
   p.reset();  // stop() again from the destructor is harmless
 }
 

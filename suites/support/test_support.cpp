@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <attest/polling.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -30,6 +32,20 @@ std::string read_file(const std::filesystem::path& path) {
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
+}
+
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  auto close = content.rfind(')');
+  if (close == std::string::npos || close + 2 >= content.size()) return false;
+  char state = content[close + 2];
+  return state != 'Z' && state != 'X';
+}
+
+void wait_gone(pid_t pid, const std::string& what) {
+  attest::wait_for_condition([&] { return !alive(pid); }, {.timeout = std::chrono::seconds(10),
+                                                           .description = what + " to be gone"});
 }
 
 }  // namespace attest_test

@@ -4,6 +4,8 @@
 
 #include <attest/subprocess.hpp>
 
+#include <sys/types.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
@@ -30,6 +32,16 @@ struct TempDir {
 };
 
 std::string read_file(const std::filesystem::path& path);
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// Running, not merely a zombie waiting for its (possibly absent) reaper.
+bool alive(pid_t pid);
+
+/// Polls until `pid` is gone (10 s at most).
+void wait_gone(pid_t pid, const std::string& what);
 void write_file(const std::filesystem::path& path, const std::string& text);
 
 }  // namespace attest_test
