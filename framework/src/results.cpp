@@ -16,6 +16,7 @@
 #include <ostream>
 
 #include <attest/process.hpp>
+#include <attest/test_context.hpp>
 
 #include "test_events.hpp"
 
@@ -199,7 +200,12 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     else
       message = "failed";
   }
+  auto notes = attest::take_failure_notes();
   if (!passed) {
+    for (const auto& note : notes) {
+      std::cerr << "attest: " << note << '\n';
+      message += "\n" + note;
+    }
     if (auto tails = service_log_tails(processes_before_test_); !tails.empty()) {
       std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails
                 << std::flush;

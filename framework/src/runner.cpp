@@ -4,6 +4,7 @@
 // Boost applies --run_test inside framework::run() on top of p_default_status,
 // so Boost's own filters, reporting and --list_content agree with attest's.
 #include <attest/runner.hpp>
+#include <attest/test_context.hpp>
 
 #include <boost/test/framework.hpp>
 #include <boost/test/results_collector.hpp>
@@ -115,6 +116,11 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   auto report = open_output(options.report_json, "--report-json");
 
   ResultsRecorder recorder(tests, options.exitfirst);
+  // Fixtures (e.g. a database kept for a failed test) ask whether the test failed.
+  attest::set_test_failed_probe([] {
+    return ut::framework::test_in_progress() &&
+           !ut::results_collector.results(ut::framework::current_test_case_id()).passed();
+  });
   ut::framework::register_observer(recorder);
   recorder.install_log_capture();
   struct Deregister {

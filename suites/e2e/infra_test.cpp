@@ -103,4 +103,15 @@ BOOST_AUTO_TEST_CASE(failures_carry_the_service_log_tails, *attest::requirement(
       r.result.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-035")) {
+  auto r = run_infra({"--run_test=fails_with_a_database"});
+  BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
+  std::string message(only_test(r).at("message").as_string());
+  BOOST_TEST(contains(message, "kept database kept_"), message);
+  BOOST_TEST(contains(message, "inspect it with: psql 'postgresql://postgres:***@127.0.0.1:"),
+             message);
+  BOOST_TEST(contains(message, "--- last lines of postgres ("), message);  // the server's log, too
+  BOOST_TEST(contains(r.result.err, "attest: kept database kept_"), r.result.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -119,6 +119,23 @@ BOOST_AUTO_TEST_CASE(a_broken_migration_names_its_file, *attest::requirement("FR
   }
 }
 
+BOOST_AUTO_TEST_CASE(transaction_fixture_rolls_everything_back, *attest::requirement("FR-038")) {
+  attest::PostgresDatabase db(attest::PostgresServer::session(), "tx", kMigrations);
+  {
+    attest::PostgresTransaction t(db.url());
+    t.work().exec("INSERT INTO orders (currency, amount_cents) VALUES ('EUR', 100)");
+    {
+      pqxx::subtransaction nested(t.work(), "nested");  // code that nests: a savepoint
+      nested.exec("INSERT INTO orders (currency, amount_cents) VALUES ('USD', 200)");
+      nested.commit();
+    }
+    auto inside = t.work().exec1("SELECT count(*) FROM orders")[0].as<int>();
+    BOOST_TEST(inside == 2);
+  }
+  pqxx::connection c(db.url());
+  attest::pg::expect_row_count(c, "orders", 0);  // rolled back at the end
+}
+
 BOOST_AUTO_TEST_CASE(assertions_say_exactly_what_differs, *attest::requirement("FR-036")) {
   attest::PostgresDatabase db(attest::PostgresServer::session(), "assert", kMigrations);
   pqxx::connection c(db.url());

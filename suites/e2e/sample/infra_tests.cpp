@@ -1,6 +1,7 @@
 // Sample integration tests on IntegrationTestBase: a missing service, phases,
 // teardown after a throwing body or setup. Driven by infra_test.cpp.
 #include <attest/attest.hpp>
+#include <attest/postgres.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -69,4 +70,9 @@ BOOST_AUTO_TEST_CASE(fails_with_a_service, *attest::mark("integration")) {
              .name = "orders-api"});
   attest::wait_for_log(api.log_path(), "ERROR");
   BOOST_TEST(false, "the sync did not finish");
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_a_database, *attest::mark("integration")) {
+  attest::PostgresDatabase db(attest::PostgresServer::session(), "kept");
+  BOOST_TEST(db.name().empty(), "a check that fails while the database exists");
 }
