@@ -93,3 +93,6 @@ python3 "$root/suites/bench/trace_bench.py" "$build" "$rounds"
 # Readiness detection latency and orphans (fixtures).
 "$build/suites/attest_readiness_bench"
 python3 "$root/suites/bench/orphans_bench.py" "$build" 20
+
+# PostgreSQL: server ready, per-test databases, rollback fixture.
+"$build/suites/attest_postgres_bench"

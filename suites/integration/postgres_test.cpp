@@ -83,7 +83,10 @@ BOOST_AUTO_TEST_CASE(each_test_gets_its_own_migrated_database, *attest::requirem
     attest::pg::expect_row_count(ca, "orders", 2);
     attest::pg::expect_row_count(cb, "orders", 0);  // ...and the databases are isolated
   }
-  BOOST_TEST(!database_exists(server, first_name));  // dropped at the end
+  // Dropped after the test, in the background: poll for it.
+  attest::wait_for_condition(
+      [&] { return !database_exists(server, first_name); },
+      {.timeout = std::chrono::seconds(10), .description = first_name + " to be dropped"});
 }
 
 BOOST_AUTO_TEST_CASE(migrations_run_once_into_a_reused_template, *attest::requirement("FR-035")) {
@@ -191,7 +194,9 @@ BOOST_AUTO_TEST_CASE(external_provider_uses_only_its_own_databases,
     pqxx::connection c(db.url());
     attest::pg::expect_row_count(c, "currency", 5);
   }
-  BOOST_TEST(!database_exists(*local, name));
+  attest::wait_for_condition(
+      [&] { return !database_exists(*local, name); },
+      {.timeout = std::chrono::seconds(10), .description = name + " to be dropped"});
   BOOST_TEST(database_exists(*local, "someone_elses"));  // never touched
   BOOST_CHECK_THROW(attest::PostgresServer::connect_external("mysql://x"),
                     attest::PostgresUnavailable);

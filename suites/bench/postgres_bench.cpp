@@ -1,0 +1,155 @@
+// PostgreSQL figures, side by side in one run: local server ready (cached and
+// first run) vs raw initdb + pg_ctl start; per-test database acquire vs plain
+// CREATE DATABASE ... TEMPLATE; rollback fixture setup + teardown.
+#include <attest/postgres.hpp>
+#include <attest/process.hpp>
+#include <attest/run_dir.hpp>
+#include <attest/subprocess.hpp>
+
+#include <unistd.h>
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+double pct(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
+}
+
+double median(std::vector<double> v) { return pct(std::move(v), 0.5); }
+
+}  // namespace
+
+int main() {
+  const int rounds = 5;
+  fs::path scratch = attest::RunDir::current().path() / "bench";
+  fs::create_directories(scratch);
+  ::setenv("XDG_CACHE_HOME", (scratch / "cache").c_str(), 1);
+
+  // Ready: first run (initdb into an empty cache), then cached.
+  std::vector<double> first, cached, raw;
+  for (int i = 0; i < rounds; ++i) {
+    fs::remove_all(scratch / "cache");
+    auto t = Clock::now();
+    {
+      auto s = attest::PostgresServer::start_local();
+      first.push_back(ms_since(t));
+    }
+    t = Clock::now();
+    {
+      auto s = attest::PostgresServer::start_local();
+      cached.push_back(ms_since(t));
+    }
+  }
+  // Raw initdb + pg_ctl start -w, as a shell script would (as nobody when root).
+  std::string bin = "/usr/lib/postgresql/15/bin";
+  for (int i = 0; i < rounds; ++i) {
+    fs::path d = scratch / ("raw" + std::to_string(i));
+    fs::create_directories(d);
+    fs::permissions(scratch, fs::perms::all);
+    if (::geteuid() == 0) attest::run_command({"chown", "nobody", d.string()});
+    std::string port = std::to_string(attest::free_port());
+    std::string script =
+        bin + "/initdb -D " + d.string() + "/data -U postgres -N --no-instructions >/dev/null && " +
+        bin + "/pg_ctl -D " + d.string() + "/data -o '-p " + port + " -k " + d.string() +
+        " -c listen_addresses=127.0.0.1' -w -l " + d.string() + "/log start >/dev/null";
+    std::vector<std::string> argv =
+        ::geteuid() == 0 ? std::vector<std::string>{"su", "nobody", "-s", "/bin/sh", "-c", script}
+                         : std::vector<std::string>{"/bin/sh", "-c", script};
+    auto t = Clock::now();
+    auto r = attest::run_command(argv);
+    raw.push_back(ms_since(t));
+    std::string stop = bin + "/pg_ctl -D " + d.string() + "/data -m immediate stop >/dev/null";
+    attest::run_command(::geteuid() == 0
+                            ? std::vector<std::string>{"su", "nobody", "-s", "/bin/sh", "-c", stop}
+                            : std::vector<std::string>{"/bin/sh", "-c", stop});
+    if (r.exit_code != 0) std::fprintf(stderr, "raw start failed: %s\n", r.err.c_str());
+  }
+
+  // Per-test databases from a 30-table migrated schema.
+  auto server = attest::PostgresServer::start_local();
+  fs::path migrations = scratch / "migrations";
+  fs::create_directories(migrations);
+  {
+    std::ofstream sql(migrations / "001_schema.sql");
+    for (int i = 0; i < 30; ++i)
+      sql << "CREATE TABLE t" << i
+          << " (id bigserial PRIMARY KEY, name text NOT NULL, created timestamptz DEFAULT now());\n"
+          << "CREATE INDEX t" << i << "_name ON t" << i << " (name);\n";
+  }
+  { attest::PostgresDatabase warm(*server, "warm", migrations); }  // builds the template once
+  std::vector<double> acquire, plain;
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    attest::PostgresDatabase db(*server, "bench", migrations);
+    acquire.push_back(ms_since(t));
+  }
+  pqxx::connection admin(server->admin_connection());
+  std::string tpl;
+  {
+    pqxx::nontransaction tx(admin);
+    tpl = tx.exec1("SELECT datname FROM pg_database WHERE datname LIKE 'attest_tpl_%' LIMIT 1")[0]
+              .as<std::string>();
+  }
+  for (int i = 0; i < 200; ++i) {
+    std::string name = "plain_" + std::to_string(i);
+    auto t = Clock::now();
+    {
+      pqxx::nontransaction tx(admin);
+      tx.exec("CREATE DATABASE " + name + " TEMPLATE " + tpl);
+    }
+    plain.push_back(ms_since(t));
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP DATABASE " + name);
+  }
+
+  // Rollback fixture: open a connection + transaction, roll back.
+  attest::PostgresDatabase db(*server, "tx", migrations);
+  std::vector<double> rollback, rollback_reused;
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    { attest::PostgresTransaction tx(db.url()); }
+    rollback.push_back(ms_since(t));
+  }
+  pqxx::connection reused(db.url());
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    {
+      pqxx::work w(reused);
+      w.abort();
+    }
+    rollback_reused.push_back(ms_since(t));
+  }
+
+  std::printf("| PostgreSQL figure | attest | anchor | goal |\n|---|---|---|---|\n");
+  std::printf(
+      "| local server ready, cached (median of %d) | %.0f ms | raw initdb + pg_ctl start -w: %.0f "
+      "ms | ≤ 250 ms |\n",
+      rounds, median(cached), median(raw));
+  std::printf(
+      "| local server ready, first run (initdb into the cache) | %.0f ms | (same anchor) | ≤ 1200 "
+      "ms |\n",
+      median(first));
+  std::printf(
+      "| per-test database, 30-table schema, 200 sequential: p50 / p99 | %.2f / %.2f ms | CREATE "
+      "DATABASE … TEMPLATE: %.2f / %.2f ms | ≤ 3 / ≤ 20 ms |\n",
+      pct(acquire, 0.5), pct(acquire, 0.99), pct(plain, 0.5), pct(plain, 0.99));
+  std::printf(
+      "| rollback fixture setup + teardown, p50 (new connection / reused connection) | %.2f / %.3f "
+      "ms | — | ≤ 1 ms |\n",
+      pct(rollback, 0.5), pct(rollback_reused, 0.5));
+}
