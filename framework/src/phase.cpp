@@ -15,12 +15,6 @@ namespace ut = boost::unit_test;
 
 namespace {
 
-long long now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 unsigned long failures_so_far() {
   if (!ut::framework::test_in_progress()) return 0;
   return ut::results_collector.results(ut::framework::current_test_case_id()).p_assertions_failed;
@@ -30,14 +24,14 @@ unsigned long failures_so_far() {
 
 phase::phase(std::string name)
     : name_(std::move(name)),
-      start_ns_(now_ns()),
+      start_(std::chrono::steady_clock::now()),
       exceptions_(std::uncaught_exceptions()),
       failures_at_start_(failures_so_far()) {
   std::cout << "[PHASE] " << name_ << " started" << std::endl;
 }
 
 phase::~phase() {
-  double ms = static_cast<double>(now_ns() - start_ns_) / 1e6;
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   bool passed =
       std::uncaught_exceptions() == exceptions_ && failures_so_far() == failures_at_start_;
   char secs[32];

@@ -25,12 +25,6 @@ namespace ut = boost::unit_test;
 
 namespace {
 
-long long now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string str(ut::const_string s) { return std::string(s.begin(), s.end()); }
 
 bool is_ancestor(ut::test_unit_id ancestor, ut::test_unit_id id) {
@@ -137,7 +131,7 @@ void ResultsRecorder::test_unit_start(const ut::test_unit& tu) {
 
 // The tails of the service logs a failing test used: the services still
 // running (session-wide ones included) and those it started itself.
-std::string service_log_tails(std::uint64_t started_after) {
+static std::string service_log_tails(std::uint64_t started_after) {
   std::string out;
   for (const auto& p : attest::process_logs()) {
     if (!p.running && p.sequence <= started_after) continue;
@@ -147,9 +141,11 @@ std::string service_log_tails(std::uint64_t started_after) {
   return out;
 }
 
-void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ns_ = now_ns(); }
+void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ = std::chrono::steady_clock::now(); }
 
-void ResultsRecorder::test_finish() { wall_ms_ = static_cast<double>(now_ns() - start_ns_) / 1e6; }
+void ResultsRecorder::test_finish() {
+  wall_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+}
 
 TestResult* ResultsRecorder::record(std::size_t index, Outcome outcome, double ms,
                                     std::string message) {

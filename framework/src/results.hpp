@@ -5,6 +5,7 @@
 
 #include <boost/test/tree/observer.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <string>
@@ -81,7 +82,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   double wall_ms_ = 0;
   std::uint64_t processes_before_test_ = 0;  // attest::process_logs() sequence at the test's start
 
-  long long start_ns_ = 0;
+  std::chrono::steady_clock::time_point start_;
 };
 
 /// `slowest N durations` in pytest's shape; n == 0 lists all.

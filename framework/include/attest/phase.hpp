@@ -6,6 +6,7 @@
 // A phase fails when it ends by an exception or when checks failed inside it.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace attest {
@@ -19,7 +20,7 @@ class phase {
 
  private:
   std::string name_;
-  long long start_ns_;
+  std::chrono::steady_clock::time_point start_;
   int exceptions_;
   unsigned long failures_at_start_;
 };
