@@ -5,7 +5,9 @@
 
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -108,6 +110,25 @@ BOOST_AUTO_TEST_CASE(migrations_run_once_into_a_reused_template, *attest::requir
   attest::PostgresDatabase third(server, "t", tmp.path);
   pqxx::connection c3(third.url());
   attest::pg::expect_row_count(c3, "t", 2);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_builders_make_one_template, *attest::requirement("FR-035")) {
+  // Four clients at once ask for the same new template: one builds, the others wait and reuse it.
+  auto& server = attest::PostgresServer::session();
+  attest_test::TempDir tmp;
+  attest_test::write_file(tmp.path / "001.sql",
+                          "CREATE TABLE c (x int); INSERT INTO c VALUES (1), (2);");
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i)
+    clients.emplace_back([&] {
+      attest::PostgresDatabase db(server, "conc", tmp.path);
+      pqxx::connection c(db.url());
+      pqxx::nontransaction tx(c);
+      if (tx.exec1("SELECT count(*) FROM c")[0].as<int>() == 2) ++ok;
+    });
+  for (auto& t : clients) t.join();
+  BOOST_TEST(ok == 4);
 }
 
 BOOST_AUTO_TEST_CASE(a_broken_migration_names_its_file, *attest::requirement("FR-035")) {
