@@ -158,6 +158,11 @@ BOOST_AUTO_TEST_CASE(transaction_fixture_rolls_everything_back, *attest::require
   }
   pqxx::connection c(db.url());
   attest::pg::expect_row_count(c, "orders", 0);  // rolled back at the end
+  {
+    attest::PostgresTransaction fast(db);  // on the database's kept connection
+    fast.work().exec("INSERT INTO orders (currency, amount_cents) VALUES ('GBP', 300)");
+  }
+  attest::pg::expect_row_count(db.connection(), "orders", 0);
 }
 
 BOOST_AUTO_TEST_CASE(assertions_say_exactly_what_differs, *attest::requirement("FR-036")) {
