@@ -32,8 +32,6 @@ class Registry {
 
   const std::unordered_map<boost::unit_test::test_unit_id, Marks>& all() const { return units_; }
 
-  void clear() { units_.clear(); }
-
  private:
   std::unordered_map<boost::unit_test::test_unit_id, Marks> units_;
 };

@@ -1,43 +1,14 @@
 #include <cstdio>
 #include <ostream>
 
+#include <attest/trace/markup.hpp>
+
 #include "reports.hpp"
 
 namespace attest::detail {
 namespace {
 
-// XML 1.0 text/attribute escaping; characters XML cannot carry at all
-// (most C0 controls) become U+FFFD so a stray byte never makes the file invalid.
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
-          out += "\xEF\xBF\xBD";
-        else
-          out += ch;
-    }
-  }
-  return out;
-}
+using trace::escape_markup;
 
 std::string join(const std::vector<std::string>& items) {
   std::string s;
@@ -59,10 +30,10 @@ void write_junit_xml(std::ostream& out, const std::string& binary,
                      const std::vector<TestInfo>& tests, const std::vector<TestResult>& results,
                      const Summary& summary) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"" << xml_escape(binary) << "\" tests=\"" << results.size()
+      << "<testsuites name=\"" << escape_markup(binary) << "\" tests=\"" << results.size()
       << "\" failures=\"" << summary.failed << "\" errors=\"0\" skipped=\"" << summary.skipped
       << "\" time=\"" << seconds(summary.duration_ms) << "\">\n"
-      << "  <testsuite name=\"" << xml_escape(binary) << "\" tests=\"" << results.size()
+      << "  <testsuite name=\"" << escape_markup(binary) << "\" tests=\"" << results.size()
       << "\" failures=\"" << summary.failed << "\" errors=\"0\" skipped=\"" << summary.skipped
       << "\" time=\"" << seconds(summary.duration_ms) << "\">\n";
   for (const auto& r : results) {
@@ -77,20 +48,20 @@ void write_junit_xml(std::ostream& out, const std::string& binary,
         if (c == '/') c = '.';
       name = t.name.substr(slash + 1);
     }
-    out << "    <testcase classname=\"" << xml_escape(classname) << "\" name=\"" << xml_escape(name)
-        << "\" file=\"" << xml_escape(t.file) << "\" line=\"" << t.line << "\" time=\""
-        << seconds(r.duration_ms) << "\">\n"
+    out << "    <testcase classname=\"" << escape_markup(classname) << "\" name=\""
+        << escape_markup(name) << "\" file=\"" << escape_markup(t.file) << "\" line=\"" << t.line
+        << "\" time=\"" << seconds(r.duration_ms) << "\">\n"
         << "      <properties>\n"
-        << "        <property name=\"verifies\" value=\"" << xml_escape(join(t.marks.requirements))
-        << "\"/>\n"
-        << "        <property name=\"markers\" value=\"" << xml_escape(join(t.marks.markers))
+        << "        <property name=\"verifies\" value=\""
+        << escape_markup(join(t.marks.requirements)) << "\"/>\n"
+        << "        <property name=\"markers\" value=\"" << escape_markup(join(t.marks.markers))
         << "\"/>\n"
         << "      </properties>\n";
     if (r.outcome == Outcome::failed)
-      out << "      <failure message=\"" << xml_escape(first_line(r.message)) << "\">"
-          << xml_escape(r.message) << "</failure>\n";
+      out << "      <failure message=\"" << escape_markup(first_line(r.message)) << "\">"
+          << escape_markup(r.message) << "</failure>\n";
     else if (r.outcome == Outcome::skipped)
-      out << "      <skipped message=\"" << xml_escape(r.message) << "\"/>\n";
+      out << "      <skipped message=\"" << escape_markup(r.message) << "\"/>\n";
     out << "    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";

@@ -3,6 +3,7 @@
 // box. No external resources; readable on a phone (rows become cards).
 #include <ostream>
 
+#include <attest/trace/markup.hpp>
 #include <attest/trace/render.hpp>
 
 #include "renderers.hpp"
@@ -10,32 +11,7 @@
 namespace attest::trace {
 namespace {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return escape_markup(s); }
 
 const char* kStyle = R"CSS(
 :root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--none:#6e7781;--bg:#fff;--fg:#1f2328;--line:#d0d7de}
