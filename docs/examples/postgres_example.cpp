@@ -4,6 +4,8 @@
 
 #include <pqxx/pqxx>
 
+#include <optional>
+
 // [postgres]
 // A real PostgreSQL, started once per test binary (or $ATTEST_POSTGRES_URL), and a
 // database per test cloned from a template on which the migrations ran once.
@@ -29,5 +31,22 @@ BOOST_AUTO_TEST_CASE(rolls_back, *attest::requirement("FR-038") * attest::mark("
     t.work().exec("INSERT INTO orders (currency, amount_cents) VALUES ('EUR', 100)");
   }
   attest::pg::expect_row_count(db.connection(), "orders", 0);
+}
+
+// In a fixture, the ready-made declaration fails (or skips) the test saying why
+// there is no server and how to get one.
+struct OrdersDbTest : attest::IntegrationTestBase {
+  OrdersDbTest() { require(attest::postgres_service()); }
+  void setup() override {
+    check_infrastructure();
+    db.emplace(attest::PostgresServer::session(), ns().sql, ATTEST_EXAMPLE_MIGRATIONS);
+  }
+  std::optional<attest::PostgresDatabase> db;
+};
+
+BOOST_FIXTURE_TEST_CASE(orders_start_empty, attest::Fixture<OrdersDbTest>,
+                        *attest::requirement("FR-040") * attest::mark("integration")) {
+  attest::pg::expect_row_count(db->connection(), "orders", 0);
+  attest::pg::expect_row_count(db->connection(), "currency", 5);  // seeded by the migrations
 }
 // [postgres]

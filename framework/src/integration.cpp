@@ -40,12 +40,13 @@ void IntegrationTestBase::check_infrastructure() const {
   std::string missing;
   for (const auto& s : services_) {
     bool up = false;
+    std::string why;
     try {
       up = s.available && s.available();
-    } catch (const std::exception&) {
-      up = false;
+    } catch (const std::exception& e) {
+      why = std::string(" (") + e.what() + ")";
     }
-    if (!up) missing += "\n  - " + s.name + " is not available: " + s.how_to_provide;
+    if (!up) missing += "\n  - " + s.name + " is not available" + why + ": " + s.how_to_provide;
   }
   if (missing.empty()) return;
   const char* lenient = std::getenv("ATTEST_SKIP_UNAVAILABLE");

@@ -139,6 +139,8 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   std::cout.flush();
   if (options.durations) write_durations(std::cout, tests, recorder.results(), *options.durations);
   write_summary_line(std::cout, summary, recorder.stopped_early());
+  std::cout.flush();
+  attest::run_end_handlers();  // session services stop now, while every library still works
 
   namespace rc = ut::runtime_config;
   if (!rc::get<bool>(rc::btrt_result_code)) return exit_ok;

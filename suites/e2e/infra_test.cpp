@@ -1,7 +1,13 @@
 // IntegrationTestBase, skips and phases, driven through the sample binary.
 #include <attest/attest.hpp>
+#include <attest/postgres.hpp>
 
 #include <boost/json.hpp>
+#include <pqxx/pqxx>
+
+#include <algorithm>
+#include <iterator>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -112,6 +118,80 @@ BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-
              message);
   BOOST_TEST(contains(message, "--- last lines of postgres ("), message);  // the server's log, too
   BOOST_TEST(contains(r.result.err, "attest: kept database kept_"), r.result.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// Runs the sample's many_databases test in `n` processes at once.
+std::vector<attest::CommandResult> run_concurrently(int n, std::map<std::string, std::string> env) {
+  env["ATTEST_SAMPLE_MIGRATIONS"] = ATTEST_MIGRATIONS_DIR;
+  std::vector<attest::CommandResult> results(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  for (auto& r : results)
+    threads.emplace_back([&r, &env] {
+      r = attest_test::run_command({ATTEST_INFRA_BIN, "--run_test=many_databases"}, {}, env);
+    });
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(postgres_service, *attest::mark("e2e"))
+
+BOOST_AUTO_TEST_CASE(ready_made_service_declaration, *attest::requirement("FR-040", "FR-032")) {
+  auto ok = run_infra({"--run_test=needs_postgres"});
+  BOOST_TEST(ok.result.exit_code == 0, ok.result.out + ok.result.err);
+  BOOST_TEST(only_test(ok).at("outcome").as_string() == "passed");
+
+  auto bad = run_infra({"--run_test=needs_postgres"}, {{"ATTEST_PG_BIN", "/nonexistent/bin"}});
+  BOOST_TEST(bad.result.exit_code == 1, bad.result.out + bad.result.err);
+  std::string message(only_test(bad).at("message").as_string());
+  BOOST_TEST(contains(message,
+                      "PostgreSQL is not available (ATTEST_PG_BIN=/nonexistent/bin has no "
+                      "postgres and initdb): install the postgresql package"),
+             message);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_first_runs_build_one_cached_cluster,
+                     *attest::requirement("FR-039", "FR-034")) {
+  attest_test::TempDir cache;  // empty: both processes find no cluster and race to initdb
+  for (const auto& r : run_concurrently(2, {{"XDG_CACHE_HOME", cache.path.string()}}))
+    BOOST_TEST(r.exit_code == 0, r.describe_status() + "\n" + r.out + r.err);
+  std::vector<std::string> entries;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(cache.path))
+    if (e.path().parent_path().filename().string().rfind("postgres-", 0) == 0)
+      entries.push_back(e.path().filename().string());
+  std::sort(entries.begin(), entries.end());
+  BOOST_TEST(entries == (std::vector<std::string>{"lock", "template"}),
+             "no half-built copies left in the cache");
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_processes_share_an_external_server,
+                     *attest::requirement("FR-039", "FR-037")) {
+  auto server = attest::PostgresServer::start_local();
+  auto databases = [&] {
+    pqxx::connection c(server->connection_string("postgres"));
+    pqxx::nontransaction tx(c);
+    std::vector<std::string> names;
+    for (const auto& row : tx.exec("SELECT datname FROM pg_database ORDER BY datname"))
+      names.push_back(row[0].as<std::string>());
+    return names;
+  };
+  auto before = databases();
+  for (const auto& r : run_concurrently(3, {{"ATTEST_POSTGRES_URL", server->url()}}))
+    BOOST_TEST(r.exit_code == 0, r.describe_status() + "\n" + r.out + r.err);
+  auto after = databases();
+  std::vector<std::string> added;
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  // One template for the one migration set; every test database and spare dropped.
+  std::string listed;
+  for (const auto& a : added) listed += a + " ";
+  BOOST_TEST_REQUIRE(added.size() == 1u, listed);
+  BOOST_TEST(added[0].rfind("attest_tpl_", 0) == 0u, added[0]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include <regex>
+#include <set>
 
 #include "test_support.hpp"
 
@@ -94,6 +95,35 @@ BOOST_AUTO_TEST_CASE(runs_side_by_side_share_nothing, *attest::requirement("FR-0
   two.stop();
   wait_gone(a.service, "the first run's service");
   wait_gone(b.service, "the second run's service");
+}
+
+BOOST_AUTO_TEST_CASE(sigkill_with_postgres_running, *attest::requirement("FR-030", "FR-034")) {
+  auto shm_segments = [] {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator("/dev/shm"))
+      if (e.path().filename().string().rfind("PostgreSQL.", 0) == 0)
+        names.insert(e.path().filename().string());
+    return names;
+  };
+  auto segments_before = shm_segments();
+  attest_test::TempDir base;
+  fs::permissions(base.path, fs::perms::others_exec, fs::perm_options::add);  // for `nobody`
+  attest::Process runner(ATTEST_VICTIM_BIN, {.args = {"--run_test=launches_postgres_and_blocks"},
+                                             .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                             .name = "victim"});
+  auto line = attest::wait_for_log(runner.log_path(), "rundir=", {.timeout = 60s});
+  std::smatch m;
+  BOOST_TEST_REQUIRE(std::regex_search(line, m, std::regex("postgres=(\\d+) rundir=(\\S+)")), line);
+  pid_t postmaster = std::stoi(m[1]);
+  BOOST_TEST(alive(postmaster));
+
+  ::kill(runner.pid(), SIGKILL);
+  wait_gone(postmaster, "the postmaster");  // PR_SET_PDEATHSIG
+  auto next = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,
+                                       {{"ATTEST_RUN_DIR", base.path.string()}});
+  BOOST_TEST(next.exit_code == 0, next.out + next.err);
+  BOOST_TEST(fs::is_empty(base.path), "left behind in " << base.path);
+  BOOST_TEST(shm_segments() == segments_before, "no shared memory segment left in /dev/shm");
 }
 
 BOOST_AUTO_TEST_CASE(a_clean_run_leaves_nothing, *attest::requirement("FR-030")) {

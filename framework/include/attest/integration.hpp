@@ -17,15 +17,9 @@
 #include <vector>
 
 #include <attest/namespace.hpp>
+#include <attest/service.hpp>
 
 namespace attest {
-
-/// A service a test needs: how to tell it is there, and how a person provides it.
-struct Service {
-  std::string name;
-  std::function<bool()> available;
-  std::string how_to_provide;
-};
 
 /// Marks the running test as skipped (reported as skipped, never as passed) and ends it.
 [[noreturn]] void skip(const std::string& reason);

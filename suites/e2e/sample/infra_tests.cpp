@@ -3,6 +3,8 @@
 #include <attest/attest.hpp>
 #include <attest/postgres.hpp>
 
+#include <pqxx/pqxx>
+
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -75,4 +77,38 @@ BOOST_AUTO_TEST_CASE(fails_with_a_service, *attest::mark("integration")) {
 BOOST_AUTO_TEST_CASE(fails_with_a_database, *attest::mark("integration")) {
   attest::PostgresDatabase db(attest::PostgresServer::session(), "kept");
   BOOST_TEST(db.name().empty(), "a check that fails while the database exists");
+}
+
+namespace {
+
+struct NeedsPostgres : attest::IntegrationTestBase {
+  NeedsPostgres() { require(attest::postgres_service()); }
+  void setup() override {
+    check_infrastructure();
+    db = std::make_unique<attest::PostgresDatabase>(attest::PostgresServer::session(), ns().sql);
+  }
+  std::unique_ptr<attest::PostgresDatabase> db;
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(needs_postgres, attest::Fixture<NeedsPostgres>,
+                        *attest::mark("integration")) {
+  pqxx::nontransaction tx(db->connection());
+  BOOST_TEST(tx.exec1("SELECT current_database()")[0].as<std::string>() == db->name());
+}
+
+// Run by several processes at once: databases from one migrations directory
+// ($ATTEST_SAMPLE_MIGRATIONS), each written to and counted exactly.
+BOOST_AUTO_TEST_CASE(many_databases, *attest::mark("integration")) {
+  auto& server = attest::PostgresServer::session();
+  for (int i = 0; i < 10; ++i) {
+    attest::PostgresDatabase db(server, "many", std::getenv("ATTEST_SAMPLE_MIGRATIONS"));
+    {
+      pqxx::work w(db.connection());
+      w.exec("INSERT INTO currency (code, name) VALUES ('XTS', 'test " + std::to_string(i) + "')");
+      w.commit();
+    }
+    attest::pg::expect_row_count(db.connection(), "currency", 6);
+  }
 }

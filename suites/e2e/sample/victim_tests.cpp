@@ -2,6 +2,7 @@
 // reaper e2e test (reaper_test.cpp) kills it with SIGKILL, SIGTERM or SIGINT
 // and checks that nothing it started survives the next run.
 #include <attest/attest.hpp>
+#include <attest/postgres.hpp>
 #include <attest/process.hpp>
 #include <attest/run_dir.hpp>
 
@@ -23,4 +24,13 @@ BOOST_AUTO_TEST_CASE(launches_a_service_and_blocks, *attest::mark("integration")
 BOOST_AUTO_TEST_CASE(quick, *attest::mark("integration")) {
   attest::Process service("sh", {.args = {"-c", "exec tail -f /dev/null"}, .name = "service"});
   BOOST_TEST(service.running());
+}
+
+BOOST_AUTO_TEST_CASE(launches_postgres_and_blocks, *attest::mark("integration")) {
+  auto& server = attest::PostgresServer::session();
+  attest::PostgresDatabase db(server, "victim");
+  db.connection();  // a backend process too
+  std::cout << "postgres=" << server.process()->pid()
+            << " rundir=" << attest::RunDir::current().path().string() << std::endl;
+  ::pause();
 }
