@@ -4,7 +4,7 @@ include(CMakePackageConfigHelpers)
 
 set(ATTEST_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/attest)
 
-install(TARGETS attest_framework attest_main attest_traceability attest_fixtures attest_postgres EXPORT attestTargets
+install(TARGETS attest_framework attest_main attest_traceability attest_fixtures attest_postgres attest_redis EXPORT attestTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
