@@ -10,7 +10,7 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/framework/src" -I"$root/traceability/include" -I"$root/traceability/src")
 trace_sources=("$root"/traceability/src/{model,json_input,catalog_markdown,catalog_json,manifest,results}.cpp)
 
-# The five builds run side by side: compiling is most of this script's time.
+# The six builds run side by side: compiling is most of this script's time.
 clang++ "${flags[@]}" "$root/suites/fuzz/expression_fuzz.cpp" "$root/framework/src/expression.cpp" \
   -o "$out/expression_fuzz" &
 clang++ "${flags[@]}" "$root/suites/fuzz/config_fuzz.cpp" "$root/traceability/src/config.cpp" \
@@ -19,9 +19,12 @@ for target in markdown trace_json junit; do
   clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" -lboost_json \
     -o "$out/${target}_fuzz" &
 done
+clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
+  "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
+  -lboost_json -o "$out/mock_definitions_fuzz" &
 for job in $(jobs -p); do wait "$job"; done
 
-for target in expression config markdown trace_json junit; do
+for target in expression config markdown trace_json junit mock_definitions; do
   corpus="$out/corpus-$target"
   mkdir -p "$corpus"
   echo "fuzz: $target for ${seconds}s"
