@@ -26,7 +26,7 @@ test: build ## run every suite through CTest
 test-unit: build ## run the unit suite
 	$(CTEST) -L unit
 
-test-integration: build ## run the integration suite (real processes: fixtures, polling, reaper)
+test-integration: build ## run the integration suites (real PostgreSQL, Redis, mock HTTP, processes)
 	$(CTEST) -L integration
 
 test-e2e: build ## run the e2e suite (runner as a user drives it, downstream find_package project)

@@ -96,3 +96,9 @@ python3 "$root/suites/bench/orphans_bench.py" "$build" 20
 
 # PostgreSQL: server ready, per-test databases, rollback fixture.
 "$build/suites/attest_postgres_bench"
+
+# Redis: local server ready vs redis-server alone.
+"$build/suites/attest_redis_bench"
+
+# Mock HTTP server throughput vs a trivial Beast server (needs wrk: apt-get install wrk).
+"$build/suites/attest_http_bench" 5
