@@ -20,7 +20,7 @@ for target in markdown trace_json junit; do
     -o "$out/${target}_fuzz" &
 done
 clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
-  "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
+  -I"$root/traceability/include" "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
   -lboost_json -o "$out/mock_definitions_fuzz" &
 for job in $(jobs -p); do wait "$job"; done
 

@@ -16,21 +16,13 @@ using attest::MockRequest;
 using attest::MockResponse;
 using attest::Times;
 using attest_test::contains;
+using attest_test::error_of;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 const fs::path kMocks = fs::path(ATTEST_SUITE_DIR) / "mocks";
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -160,6 +152,10 @@ BOOST_AUTO_TEST_CASE(bad_mock_files_say_where, *attest::requirement("FR-045")) {
              unsupported);
   auto status = load(R"([{"httpRequest": {}, "httpResponse": {"statusCode": "200"}}])");
   BOOST_TEST(status == file + ": [0].httpResponse.statusCode: expected an integer", status);
+  auto huge = load(R"([{"httpResponse": {"statusCode": 10444444444444444440}}])");
+  BOOST_TEST(huge == file + ": [0].httpResponse.statusCode: must be at most 2147483647", huge);
+  auto count = load(R"([{"httpRequest": {"path": "/a{99999999}"}, "httpResponse": {}}])");
+  BOOST_TEST(contains(count, "[0].httpRequest.path: not a valid regex"), count);
   auto both = load(R"([{"httpResponse": {}, "httpError": {"dropConnection": true}}])");
   BOOST_TEST(contains(both, "needs exactly one of httpResponse and httpError"), both);
   auto regex = load(R"([{"httpRequest": {"path": "/a(b"}, "httpResponse": {}}])");

@@ -18,13 +18,17 @@ namespace {
 
 const fs::path kMigrations = fs::path(ATTEST_SUITE_DIR) / "migrations";
 
+// The message of the ExpectationFailed that `f` throws ("" if none).
 std::string expectation_error(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const attest::ExpectationFailed& e) {
-    return e.what();
-  }
-  return "";
+  return attest_test::error_of([&] {
+    try {
+      f();
+    } catch (const attest::ExpectationFailed&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw std::logic_error(std::string("not an ExpectationFailed: ") + e.what());
+    }
+  });
 }
 
 bool database_exists(attest::PostgresServer& server, const std::string& name) {

@@ -10,20 +10,8 @@
 #include "test_support.hpp"
 
 using attest_test::contains;
+using attest_test::error_of;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
 
 BOOST_AUTO_TEST_SUITE(redis, *attest::mark("integration"))
 

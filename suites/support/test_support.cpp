@@ -48,4 +48,13 @@ void wait_gone(pid_t pid, const std::string& what) {
                                                            .description = what + " to be gone"});
 }
 
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
 }  // namespace attest_test

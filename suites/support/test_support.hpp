@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct TempDir {
 };
 
 std::string read_file(const std::filesystem::path& path);
+
+/// What `f` threw (std::exception's what()), or "" when it did not throw.
+std::string error_of(const std::function<void()>& f);
 
 inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;

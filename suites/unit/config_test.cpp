@@ -73,6 +73,12 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_are_located, *attest::requirement("FR-004")) {
   BOOST_TEST(error_of("{\"markers\": {\"db\": 3}}").find("must be a string") != std::string::npos);
   BOOST_TEST(error_of("{\"requirement_pattern\": \"([A-Z\"}").find("invalid requirement_pattern") !=
              std::string::npos);
+  // Counts std::regex would overflow on (undefined behaviour; found by the fuzzer) are refused.
+  BOOST_TEST(error_of("{\"requirement_pattern\": \"FR-[0-9]{3222222222222}\"}")
+                 .find("invalid requirement_pattern") != std::string::npos);
+  BOOST_TEST(error_of("{\"requirement_pattern\": \"" + std::string(100, '(') + "x" +
+                      std::string(100, ')') + "\"}")
+                 .find("invalid requirement_pattern") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(found_upward_from_the_working_directory, *attest::requirement("FR-003")) {

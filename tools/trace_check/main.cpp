@@ -1,6 +1,7 @@
 // trace-check: the traceability gate. Joins a requirements catalog with the
 // collected tests and their results, renders reports, and exits
 // 0 (gate passed), 1 (gate failed) or 2 (usage or input error).
+#include <attest/checked_regex.hpp>
 #include <attest/config.hpp>
 #include <attest/trace/gate.hpp>
 #include <attest/trace/readers.hpp>
@@ -63,7 +64,7 @@ int run(const Args& a) {
                             : default_catalog_pattern;
   std::regex id_regex;
   try {
-    id_regex = std::regex(pattern);
+    id_regex = attest::checked_regex(pattern);
   } catch (const std::regex_error& e) {
     throw InputError("--id-pattern: invalid regex '" + pattern + "': " + e.what());
   }

@@ -1,3 +1,4 @@
+#include <attest/checked_regex.hpp>
 #include <attest/config.hpp>
 
 #include "json_input.hpp"
@@ -78,7 +79,7 @@ Config default_config() {
   Config config;
   config.markers = builtin_markers();
   config.requirement_pattern = default_requirement_pattern;
-  config.requirement_regex = std::regex(config.requirement_pattern);
+  config.requirement_regex = checked_regex(config.requirement_pattern);
   return config;
 }
 
@@ -134,7 +135,7 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
 
   if (config.requirement_pattern == default_requirement_pattern) return config;
   try {
-    config.requirement_regex = std::regex(config.requirement_pattern, std::regex::ECMAScript);
+    config.requirement_regex = checked_regex(config.requirement_pattern);
   } catch (const std::regex_error& e) {
     fail_at(text, origin, "requirement_pattern",
             "invalid requirement_pattern '" + config.requirement_pattern + "': " + e.what());
