@@ -28,6 +28,8 @@ fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> pa
   auto ctest = run_command({ATTEST_CTEST, "--test-dir", build_dir.string(), "--output-on-failure"});
   BOOST_TEST(ctest.exit_code == 0, ctest.out + ctest.err);
   BOOST_TEST(ctest.out.find("no_sleep") != std::string::npos, ctest.out);
+  // Service fixtures (mock HTTP server, Redis, PostgreSQL targets) link and run downstream.
+  BOOST_TEST(ctest.out.find("shop_services_tests") != std::string::npos, ctest.out);
   return build_dir / "shop_tests";
 }
 
