@@ -120,6 +120,28 @@ BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-
   BOOST_TEST(contains(r.result.err, "attest: kept database kept_"), r.result.err);
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_test_shows_what_its_mock_received, *attest::requirement("FR-046")) {
+  auto r = run_infra({"--run_test=fails_with_a_mock"});
+  BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
+  std::string message(only_test(r).at("message").as_string());
+  BOOST_TEST(contains(message,
+                      "received 2 requests (1 unmatched)\n"
+                      "  - POST /api/auth/token (2 bytes) → 200 by 'token'\n"
+                      "  - GET /api/wrong → 404"),
+             message);
+  BOOST_TEST(contains(message, "mock server http://127.0.0.1:"), message);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_test_shows_its_redis_keys, *attest::requirement("FR-042")) {
+  auto r = run_infra({"--run_test=fails_with_redis_keys"});
+  BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
+  std::string message(only_test(r).at("message").as_string());
+  BOOST_TEST(contains(message, "when the test failed, redis held 2 keys under failing_"), message);
+  BOOST_TEST(contains(message, ":count (string)\n"), message);
+  BOOST_TEST(contains(message, ":objects (set)"), message);
+  BOOST_TEST(contains(message, "--- last lines of redis ("), message);  // the server's log, too
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 namespace {

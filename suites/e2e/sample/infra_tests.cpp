@@ -1,7 +1,10 @@
 // Sample integration tests on IntegrationTestBase: a missing service, phases,
 // teardown after a throwing body or setup. Driven by infra_test.cpp.
 #include <attest/attest.hpp>
+#include <attest/http_client.hpp>
+#include <attest/mock_http.hpp>
 #include <attest/postgres.hpp>
+#include <attest/redis.hpp>
 
 #include <pqxx/pqxx>
 
@@ -111,4 +114,22 @@ BOOST_AUTO_TEST_CASE(many_databases, *attest::mark("integration")) {
     }
     attest::pg::expect_row_count(db.connection(), "currency", 6);
   }
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_a_mock, *attest::mark("integration")) {
+  attest::MockHttpServer admin;
+  admin.when(attest::MockRequest().method("POST").path("/api/auth/token"))
+      .respond(attest::MockResponse(200))
+      .id("token");
+  attest::HttpClient client(admin.base_url());
+  client.post("/api/auth/token", "{}");
+  client.get("/api/wrong");
+  BOOST_TEST(false, "the sync did not finish");
+}
+
+BOOST_AUTO_TEST_CASE(fails_with_redis_keys, *attest::mark("integration")) {
+  attest::RedisNamespace keys(attest::RedisServer::session(), "failing");
+  keys.client().command("SET", keys.key("count"), 3);
+  keys.client().command("SADD", keys.key("objects"), "a");
+  BOOST_TEST(false, "the count is wrong");
 }
