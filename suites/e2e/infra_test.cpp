@@ -1,6 +1,7 @@
 // IntegrationTestBase, skips and phases, driven through the sample binary.
 #include <attest/attest.hpp>
 #include <attest/postgres.hpp>
+#include <attest/redis.hpp>
 
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
@@ -118,6 +119,31 @@ BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-
              message);
   BOOST_TEST(contains(message, "--- last lines of postgres ("), message);  // the server's log, too
   BOOST_TEST(contains(r.result.err, "attest: kept database kept_"), r.result.err);
+}
+
+BOOST_AUTO_TEST_CASE(redis_service_providers_and_their_errors,
+                     *attest::requirement("FR-040", "FR-041")) {
+  auto local = run_infra({"--run_test=needs_redis"});
+  BOOST_TEST(local.result.exit_code == 0, local.result.out + local.result.err);
+
+  auto server =
+      attest::RedisServer::start_local();  // an "existing" server for the external provider
+  auto external = run_infra({"--run_test=needs_redis"}, {{"ATTEST_REDIS_URL", server->url()}});
+  BOOST_TEST(external.result.exit_code == 0, external.result.out + external.result.err);
+  BOOST_TEST(server->client().command("DBSIZE").integer() == 0);  // its keys went with the test
+
+  auto no_binary = run_infra({"--run_test=needs_redis"}, {{"ATTEST_REDIS_BIN", "/nonexistent"}});
+  std::string message(only_test(no_binary).at("message").as_string());
+  BOOST_TEST(contains(message,
+                      "Redis is not available (ATTEST_REDIS_BIN=/nonexistent is not an "
+                      "executable redis-server): install the redis-server package"),
+             message);
+
+  auto refused = run_infra({"--run_test=needs_redis"},
+                           {{"ATTEST_REDIS_URL", "redis://:secret@127.0.0.1:1/0"}});
+  message = std::string(only_test(refused).at("message").as_string());
+  BOOST_TEST(contains(message, "cannot connect to redis://:***@127.0.0.1:1/0"), message);
+  BOOST_TEST(!contains(message, "secret"), message);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_test_shows_what_its_mock_received, *attest::requirement("FR-046")) {

@@ -133,3 +133,19 @@ BOOST_AUTO_TEST_CASE(fails_with_redis_keys, *attest::mark("integration")) {
   keys.client().command("SADD", keys.key("objects"), "a");
   BOOST_TEST(false, "the count is wrong");
 }
+
+namespace {
+
+struct NeedsRedis : attest::IntegrationTestBase {
+  NeedsRedis() { require(attest::redis_service()); }
+  void setup() override { check_infrastructure(); }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(needs_redis, attest::Fixture<NeedsRedis>, *attest::mark("integration")) {
+  attest::RedisNamespace keys(attest::RedisServer::session(), "needs");
+  BOOST_TEST(keys.client().command("PING").str() == "PONG");
+  if (const char* url = std::getenv("ATTEST_REDIS_URL"))
+    BOOST_TEST(attest::RedisServer::session().url() == url);
+}
