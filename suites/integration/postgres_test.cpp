@@ -114,6 +114,11 @@ BOOST_AUTO_TEST_CASE(migrations_run_once_into_a_reused_template, *attest::requir
   attest::PostgresDatabase third(server, "t", tmp.path);
   pqxx::connection c3(third.url());
   attest::pg::expect_row_count(c3, "t", 2);
+  // So is one edited in place, even to the same size.
+  attest_test::write_file(tmp.path / "002.sql", "INSERT INTO t VALUES (3);");
+  attest::PostgresDatabase fourth(server, "t", tmp.path);
+  pqxx::nontransaction q(fourth.connection());
+  BOOST_TEST(q.exec1("SELECT max(x) FROM t")[0].as<int>() == 3);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_builders_make_one_template, *attest::requirement("FR-035")) {
