@@ -146,6 +146,20 @@ BOOST_AUTO_TEST_CASE(redis_service_providers_and_their_errors,
   BOOST_TEST(!contains(message, "secret"), message);
 }
 
+BOOST_AUTO_TEST_CASE(services_start_in_a_run_directory_with_spaces,
+                     *attest::requirement("FR-034", "FR-041")) {
+  attest_test::TempDir tmp;
+  std::filesystem::permissions(tmp.path, std::filesystem::perms::others_exec,
+                               std::filesystem::perm_options::add);  // `nobody` runs PostgreSQL
+  auto dir = tmp.path / "my runs";
+  std::filesystem::create_directories(dir);
+  for (const char* test : {"needs_postgres", "needs_redis"}) {
+    auto r = run_infra({std::string("--run_test=") + test}, {{"ATTEST_RUN_DIR", dir.string()}});
+    BOOST_TEST(r.result.exit_code == 0, test << ": " << r.result.out + r.result.err);
+  }
+  BOOST_TEST(std::filesystem::is_empty(dir), "left behind in " << dir);
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_test_shows_what_its_mock_received, *attest::requirement("FR-046")) {
   auto r = run_infra({"--run_test=fails_with_a_mock"});
   BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
