@@ -69,6 +69,13 @@ BOOST_AUTO_TEST_CASE(expectations_match_every_part_of_a_request, *attest::requir
              404u);
   BOOST_TEST(api.post("/api/orders", "not json").status == 404u);
 
+  auto head = api.request("HEAD", "/api/items?page=2", "", {{"Accept", "application/json"}});
+  BOOST_TEST(head.status == 404u);  // the expectation says GET
+  mock.when(MockRequest().method("HEAD").path("/file")).respond(MockResponse(200).body("12345"));
+  head = api.request("HEAD", "/file");  // headers only: the client does not wait for a body
+  BOOST_TEST(head.status == 200u);
+  BOOST_TEST(head.header("Content-Length") == "5");
+  BOOST_TEST(head.body.empty());
   BOOST_TEST(api.request("PUT", "/exact", "exactly this").status == 204u);
   BOOST_TEST(api.request("PUT", "/exact", "exactly this!").status == 404u);
 
@@ -77,9 +84,9 @@ BOOST_AUTO_TEST_CASE(expectations_match_every_part_of_a_request, *attest::requir
   BOOST_TEST(missing.status == 404u);
   BOOST_TEST(missing.body == "attest mock: no expectation matches GET /nowhere\n");
   auto unmatched = mock.unmatched();
-  BOOST_TEST(unmatched.size() == 8u);
+  BOOST_TEST(unmatched.size() == 9u);
   BOOST_TEST(unmatched.back().path == "/nowhere");
-  BOOST_TEST(mock.requests().size() == 12u);
+  BOOST_TEST(mock.requests().size() == 14u);
 
   BOOST_CHECK_THROW(MockRequest().body_json("{nope"), std::exception);
   BOOST_CHECK_THROW(MockResponse().json("[1,"), std::exception);
