@@ -163,6 +163,8 @@ BOOST_AUTO_TEST_CASE(bad_mock_files_say_where, *attest::requirement("FR-045")) {
   BOOST_TEST(huge == file + ": [0].httpResponse.statusCode: must be at most 2147483647", huge);
   auto count = load(R"([{"httpRequest": {"path": "/a{99999999}"}, "httpResponse": {}}])");
   BOOST_TEST(contains(count, "[0].httpRequest.path: not a valid regex"), count);
+  auto bytes = load(R"([{"httpError": {"responseBytes": "not*base64"}}])");
+  BOOST_TEST(bytes == file + ": [0].httpError.responseBytes: not base64", bytes);
   auto both = load(R"([{"httpResponse": {}, "httpError": {"dropConnection": true}}])");
   BOOST_TEST(contains(both, "needs exactly one of httpResponse and httpError"), both);
   auto regex = load(R"([{"httpRequest": {"path": "/a(b"}, "httpResponse": {}}])");
@@ -242,6 +244,10 @@ BOOST_AUTO_TEST_CASE(faults_and_delays, *attest::requirement("FR-047")) {
   BOOST_TEST(contains(garbage, "GET " + mock.base_url() + "/garbage: "), garbage);
   BOOST_TEST(api.get("/fast").body == "now");   // the client recovers on a new connection
   BOOST_TEST(mock.requests()[0].status == 0u);  // faults are journaled too
+  // MockServer's httpError.responseBytes (base64) are sent as they are: here a valid 418.
+  mock.load_json(R"([{"httpRequest": {"path": "/raw"}, "httpError": {"responseBytes":
+      "SFRUUC8xLjEgNDE4IEknbSBhIHRlYXBvdA0KQ29udGVudC1MZW5ndGg6IDANCg0K"}}])");
+  BOOST_TEST(attest::HttpClient(mock.base_url()).get("/raw").status == 418u);
 
   // A delayed answer holds its own connection only.
   double slow_ms = 0, fast_ms = 0;
@@ -251,7 +257,7 @@ BOOST_AUTO_TEST_CASE(faults_and_delays, *attest::requirement("FR-047")) {
     BOOST_TEST(c.get("/slow").body == "late");
     slow_ms = std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   });
-  attest::wait_for_condition([&] { return mock.requests().size() == 4u; },
+  attest::wait_for_condition([&] { return mock.requests().size() == 5u; },
                              {.description = "the slow request to arrive"});
   auto t = Clock::now();
   BOOST_TEST(api.get("/fast").body == "now");
