@@ -19,6 +19,17 @@ namespace fs = std::filesystem;
 namespace {
 
 using attest_test::alive;
+
+// What a directory still holds, for a failure message (first 20 paths).
+std::string listing(const fs::path& dir) {
+  std::string out;
+  int n = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       it != fs::recursive_directory_iterator() && n < 20; it.increment(ec), ++n)
+    out += "\n  " + it->path().string();
+  return out;
+}
 using attest_test::wait_gone;
 
 struct Victim {
@@ -61,7 +72,7 @@ void kill_runner_and_check(int sig) {
                                        {{"ATTEST_RUN_DIR", base.path.string()}});
   BOOST_TEST(next.exit_code == 0, next.out + next.err);
   wait_gone(v.grandchild, "the grandchild, killed by the reaper");
-  BOOST_TEST(fs::is_empty(base.path), "left behind in " << base.path);
+  BOOST_TEST(fs::is_empty(base.path), "left behind: " << listing(base.path));
 }
 
 }  // namespace
@@ -122,7 +133,7 @@ BOOST_AUTO_TEST_CASE(sigkill_with_postgres_running, *attest::requirement("FR-030
   auto next = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,
                                        {{"ATTEST_RUN_DIR", base.path.string()}});
   BOOST_TEST(next.exit_code == 0, next.out + next.err);
-  BOOST_TEST(fs::is_empty(base.path), "left behind in " << base.path);
+  BOOST_TEST(fs::is_empty(base.path), "left behind: " << listing(base.path));
   BOOST_TEST(shm_segments() == segments_before, "no shared memory segment left in /dev/shm");
 }
 
