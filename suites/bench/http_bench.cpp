@@ -29,17 +29,18 @@ struct EchoSession : std::enable_shared_from_this<EchoSession> {
   http::response<http::string_body> res;
   void read() {
     req = {};
-    http::async_read(stream, buffer, req, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return;
-      self->res = {http::status::ok, self->req.version()};
-      self->res.set(http::field::content_type, "text/plain");
-      self->res.keep_alive(self->req.keep_alive());
-      self->res.body() = "pong";
-      self->res.prepare_payload();
-      http::async_write(self->stream, self->res, [self](beast::error_code ec, std::size_t) {
-        if (!ec && self->res.keep_alive()) self->read();
-      });
-    });
+    http::async_read(
+        stream, buffer, req, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          self->res = {http::status::ok, self->req.version()};
+          self->res.set(http::field::content_type, "text/plain");
+          self->res.keep_alive(self->req.keep_alive());
+          self->res.body() = "pong";
+          self->res.prepare_payload();
+          http::async_write(self->stream, self->res, [self](beast::error_code ec, std::size_t) {
+            if (!ec && self->res.keep_alive()) self->read();
+          });
+        });
   }
 };
 
@@ -116,11 +117,15 @@ int main(int argc, char** argv) {
     }
   }
   auto median = [](std::vector<Load> v, double Load::*field) {
-    std::sort(v.begin(), v.end(), [&](const Load& a, const Load& b) { return a.*field < b.*field; });
+    std::sort(v.begin(), v.end(),
+              [&](const Load& a, const Load& b) { return a.*field < b.*field; });
     return v[v.size() / 2].*field;
   };
   double mock_rps = median(mock_runs, &Load::rps), echo_rps = median(echo_runs, &Load::rps);
-  std::printf("| Mock HTTP figure (wrk -t2 -c32 -d%ds, keep-alive; median of 3) | attest::MockHttpServer | Beast baseline | ratio |\n|---|---|---|---|\n", seconds);
+  std::printf(
+      "| Mock HTTP figure (wrk -t2 -c32 -d%ds, keep-alive; median of 3) | attest::MockHttpServer | "
+      "Beast baseline | ratio |\n|---|---|---|---|\n",
+      seconds);
   std::printf("| requests/s | %.0f | %.0f | %.2f |\n", mock_rps, echo_rps, mock_rps / echo_rps);
   std::printf("| latency p50 | %.2f ms | %.2f ms | — |\n", median(mock_runs, &Load::p50_ms),
               median(echo_runs, &Load::p50_ms));

@@ -16,23 +16,13 @@
 #include <fstream>
 #include <vector>
 
-using Clock = std::chrono::steady_clock;
+#include "bench_stats.hpp"
+
+using bench::Clock;
+using bench::median;
+using bench::ms_since;
+using bench::pct;
 namespace fs = std::filesystem;
-
-namespace {
-
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-double pct(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
-
-double median(std::vector<double> v) { return pct(std::move(v), 0.5); }
-
-}  // namespace
 
 int main() {
   const int rounds = 5;

@@ -12,18 +12,13 @@
 #include <cstdio>
 #include <vector>
 
-using Clock = std::chrono::steady_clock;
+#include "bench_stats.hpp"
+
+using bench::Clock;
+using bench::median;
+using bench::ms_since;
 
 namespace {
-
-double ms_since(Clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 bool raw_ping(int port) {
   redisContext* c = redisConnect("127.0.0.1", port);
