@@ -7,21 +7,24 @@ out=${1:-$root/build}/fuzz
 seconds=${2:-15}
 mkdir -p "$out"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -I"$root/framework/src" -I"$root/traceability/include" -I"$root/traceability/src")
-trace_sources=("$root"/traceability/src/{model,json_input,catalog_markdown,catalog_json,manifest,results}.cpp)
+       -I"$root/framework/src" -I"$root/common/include" -I"$root/traceability/include"
+       -I"$root/traceability/src")
+common_sources=("$root"/common/src/{input_error,json_input}.cpp)
+trace_sources=("${common_sources[@]}"
+  "$root"/traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results}.cpp)
 
 # The six builds run side by side: compiling is most of this script's time.
 clang++ "${flags[@]}" "$root/suites/fuzz/expression_fuzz.cpp" "$root/framework/src/expression.cpp" \
   -o "$out/expression_fuzz" &
 clang++ "${flags[@]}" "$root/suites/fuzz/config_fuzz.cpp" "$root/traceability/src/config.cpp" \
-  "$root/traceability/src/json_input.cpp" -lboost_json -o "$out/config_fuzz" &
+  "${common_sources[@]}" -lboost_json -o "$out/config_fuzz" &
 for target in markdown trace_json junit; do
   clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" -lboost_json \
     -o "$out/${target}_fuzz" &
 done
 clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
-  -I"$root/traceability/include" "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
-  -lboost_json -o "$out/mock_definitions_fuzz" &
+  "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
+  "${common_sources[@]}" -lboost_json -o "$out/mock_definitions_fuzz" &
 for job in $(jobs -p); do wait "$job"; done
 
 for target in expression config markdown trace_json junit mock_definitions; do

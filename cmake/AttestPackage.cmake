@@ -4,11 +4,11 @@ include(CMakePackageConfigHelpers)
 
 set(ATTEST_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/attest)
 
-install(TARGETS attest_framework attest_main attest_traceability attest_fixtures attest_postgres attest_redis EXPORT attestTargets
+install(TARGETS attest_common attest_framework attest_main attest_traceability attest_fixtures attest_postgres attest_redis EXPORT attestTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY framework/include/attest traceability/include/attest fixtures/include/attest
+install(DIRECTORY common/include/attest framework/include/attest traceability/include/attest fixtures/include/attest
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT attestTargets NAMESPACE attest:: DESTINATION ${ATTEST_CMAKE_DIR})
 

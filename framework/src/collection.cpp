@@ -1,6 +1,5 @@
 #include "collection.hpp"
 
-#include <boost/json.hpp>
 #include <boost/test/framework.hpp>
 #include <boost/test/tree/traverse.hpp>
 #include <boost/test/tree/visitor.hpp>
@@ -71,8 +70,8 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
       if (!config.is_valid_requirement(r))
         problems.push_back({file, tu.p_line_num,
                             "requirement ID '" + r + "' on " + tu.p_type_name.begin() + " '" +
-                                tu.full_name() + "' does not match requirement_pattern '" +
-                                config.requirement_pattern + "'"});
+                                tu.full_name() + "' does not match requirement_pattern " +
+                                config.requirement_pattern.describe()});
   }
   std::sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);
@@ -81,26 +80,6 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
   for (const auto& p : problems)
     out.push_back(p.file + ":" + std::to_string(p.line) + ": " + p.message);
   return out;
-}
-
-void write_manifest_json(std::ostream& out, const std::string& binary,
-                         const std::vector<TestInfo>& tests) {
-  boost::json::array list;
-  list.reserve(tests.size());
-  for (const auto& t : tests) {
-    if (!t.selected) continue;
-    boost::json::array markers(t.marks.markers.begin(), t.marks.markers.end());
-    boost::json::array requirements(t.marks.requirements.begin(), t.marks.requirements.end());
-    list.push_back(boost::json::object{{"id", t.name},
-                                       {"file", t.file},
-                                       {"line", t.line},
-                                       {"markers", std::move(markers)},
-                                       {"requirements", std::move(requirements)},
-                                       {"description", t.description},
-                                       {"enabled", t.enabled}});
-  }
-  boost::json::object doc{{"attest_manifest", 1}, {"binary", binary}, {"tests", std::move(list)}};
-  out << boost::json::serialize(doc) << '\n';
 }
 
 void write_collection_text(std::ostream& out, const std::vector<TestInfo>& tests) {

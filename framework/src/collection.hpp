@@ -31,11 +31,6 @@ std::vector<TestInfo> collect_tests(const Registry& registry);
 /// Unknown markers and malformed requirement IDs, as `file:line: message`, sorted.
 std::vector<std::string> validate_marks(const Registry& registry, const Config& config);
 
-/// The manifest (★ contract): {"attest_manifest": 1, "binary": ..., "tests": [...]}.
-/// Only selected tests are listed, as pytest's --collect-only lists what would run.
-void write_manifest_json(std::ostream& out, const std::string& binary,
-                         const std::vector<TestInfo>& tests);
-
 /// The human listing for --collect-only.
 void write_collection_text(std::ostream& out, const std::vector<TestInfo>& tests);
 

@@ -1,22 +1,22 @@
-// Result files: attest results JSON (★ contract) and JUnit XML carrying the
-// `verifies` and `markers` properties per testcase (sphinx-test-reports style).
+// The runner's side of the wire formats: the collected tests and their results
+// as traceability's model, which owns the writers (attest/trace/formats.hpp).
 #pragma once
 
-#include <iosfwd>
 #include <string>
 #include <vector>
+
+#include <attest/trace/formats.hpp>
 
 #include "collection.hpp"
 #include "results.hpp"
 
 namespace attest::detail {
 
-void write_results_json(std::ostream& out, const std::string& binary,
-                        const std::vector<TestInfo>& tests, const std::vector<TestResult>& results,
-                        const Summary& summary);
+/// The manifest (★ contract) of the selected tests: pytest's --collect-only lists what would run.
+trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests);
 
-void write_junit_xml(std::ostream& out, const std::string& binary,
-                     const std::vector<TestInfo>& tests, const std::vector<TestResult>& results,
-                     const Summary& summary);
+/// The results document for --report-json and --junitxml.
+trace::Results results_of(const std::string& binary, const std::vector<TestInfo>& tests,
+                          const std::vector<TestResult>& results, const Summary& summary);
 
 }  // namespace attest::detail

@@ -175,7 +175,8 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   auto& events = TestEvents::instance();
   std::vector<PhaseResult> phases;
   if (auto ph = events.phases.find(tu.p_id); ph != events.phases.end()) {
-    for (auto& p : ph->second) phases.push_back({std::move(p.name), p.passed, p.duration_ms});
+    for (auto& p : ph->second) phases.push_back(
+        {std::move(p.name), p.passed ? Outcome::passed : Outcome::failed, p.duration_ms});
     events.phases.erase(ph);
   }
   if (auto sk = events.skipped.find(tu.p_id); sk != events.skipped.end()) {

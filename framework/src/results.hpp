@@ -21,12 +21,8 @@ namespace attest::detail {
 // One vocabulary of outcomes for the runner's reports and trace-check's readers.
 using trace::Outcome;
 using trace::to_string;
-
-struct PhaseResult {
-  std::string name;
-  bool passed;
-  double duration_ms;
-};
+using PhaseResult = trace::Phase;
+using trace::Summary;
 
 struct TestResult {
   std::size_t test;  // index into the collected tests
@@ -34,11 +30,6 @@ struct TestResult {
   double duration_ms;
   std::string message;
   std::vector<PhaseResult> phases;
-};
-
-struct Summary {
-  std::size_t passed = 0, failed = 0, skipped = 0;
-  double duration_ms = 0;
 };
 
 class ResultsRecorder final : public boost::unit_test::test_observer {

@@ -131,8 +131,11 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   ut::framework::run();
 
   Summary summary = recorder.summary();
-  if (report) write_results_json(report->stream, g_binary, tests, recorder.results(), summary);
-  if (junit) write_junit_xml(junit->stream, g_binary, tests, recorder.results(), summary);
+  if (report || junit) {
+    auto document = results_of(g_binary, tests, recorder.results(), summary);
+    if (report) trace::write_results_json(report->stream, document);
+    if (junit) trace::write_junit(junit->stream, document);
+  }
   close_output(report);
   close_output(junit);
 
@@ -173,12 +176,12 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   if (options.manifest) {
     auto manifest = open_output(options.manifest, "--manifest");
-    write_manifest_json(manifest->stream, g_binary, tests);
+    trace::write_manifest(manifest->stream, manifest_of(g_binary, tests));
     close_output(manifest);
   }
   switch (options.collect) {
     case CollectFormat::json:
-      write_manifest_json(std::cout, g_binary, tests);
+      trace::write_manifest(std::cout, manifest_of(g_binary, tests));
       break;
     case CollectFormat::text:
       write_collection_text(std::cout, tests);

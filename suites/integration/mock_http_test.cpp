@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(bad_mock_files_say_where, *attest::requirement("FR-045")) {
   };
   std::string file = (dir.path / "m.json").string();
   BOOST_TEST(load("[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n") ==
-                 file + ":3:21: invalid JSON: syntax error",
+                 file + ":3:21: malformed JSON: syntax error",
              load("[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n"));
   auto unsupported = load(R"([{"httpRequest": {"cookies": {"a": "b"}}, "httpResponse": {}}])");
   BOOST_TEST(contains(unsupported, file + ": [0].httpRequest: unsupported field 'cookies'"),

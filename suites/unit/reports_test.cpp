@@ -32,7 +32,8 @@ BOOST_AUTO_TEST_SUITE(reports, *attest::mark("unit"))
 
 BOOST_AUTO_TEST_CASE(results_json_contract, *attest::requirement("FR-014")) {
   std::ostringstream out;
-  write_results_json(out, "my_tests", sample_tests(), sample_results(), Summary{1, 1, 1, 13.0});
+  attest::trace::write_results_json(
+      out, results_of("my_tests", sample_tests(), sample_results(), Summary{1, 1, 1, 13.0}));
   auto doc = boost::json::parse(out.str()).as_object();
   BOOST_TEST(doc.at("attest_results").as_int64() == 1);
   BOOST_TEST(doc.at("binary").as_string() == "my_tests");
@@ -54,7 +55,8 @@ BOOST_AUTO_TEST_CASE(results_json_contract, *attest::requirement("FR-014")) {
 
 BOOST_AUTO_TEST_CASE(junit_properties_and_escaping, *attest::requirement("FR-013")) {
   std::ostringstream out;
-  write_junit_xml(out, "my_tests", sample_tests(), sample_results(), Summary{1, 1, 1, 13.0});
+  attest::trace::write_junit(
+      out, results_of("my_tests", sample_tests(), sample_results(), Summary{1, 1, 1, 13.0}));
   std::string xml = out.str();
   BOOST_TEST(
       xml.find(

@@ -1,4 +1,5 @@
 #include <attest/attest.hpp>
+#include <attest/config.hpp>
 #include <attest/trace/readers.hpp>
 
 using namespace attest::trace;
@@ -6,7 +7,7 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-const std::regex kPattern(default_catalog_pattern);
+const std::regex kPattern(attest::default_requirement_pattern);
 
 std::string error_of(const std::function<void()>& f) {
   try {

@@ -1,5 +1,6 @@
 #include "inputs.hpp"
 
+#include <attest/detail/json_input.hpp>
 #include <attest/subprocess.hpp>
 #include <attest/trace/readers.hpp>
 
@@ -57,15 +58,7 @@ bool is_attest_binary(const fs::path& path) {
 
 }  // namespace
 
-std::string read_text(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw InputError(path.string() + ": no such file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_text(const fs::path& path) { return attest::detail::read_file(path); }
 
 std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
                                                       const std::regex& id_pattern) {
@@ -90,10 +83,7 @@ std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::str
     std::string feature;
     auto parent = file.parent_path().filename().string();
     if (file.filename() == "spec.md" && is_feature_dir(parent)) feature = parent;
-    auto reqs =
-        file.extension() == ".json"
-            ? attest::trace::read_json_catalog(text, file.string(), feature)
-            : attest::trace::read_markdown_catalog(text, file.string(), id_pattern, feature);
+    auto reqs = attest::trace::read_catalog(text, file.string(), id_pattern, feature);
     all.insert(all.end(), std::make_move_iterator(reqs.begin()),
                std::make_move_iterator(reqs.end()));
   }

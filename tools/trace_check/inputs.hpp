@@ -16,7 +16,8 @@ std::string read_text(const std::filesystem::path& path);
 
 /// Catalog files and directories: a directory contributes every spec.md below it;
 /// a spec.md inside a spec-kit feature directory (`003-order-sync/`) has its IDs
-/// qualified by that directory's name; *.json is a JSON catalog, anything else Markdown.
+/// qualified by that directory's name; each file is read as the format its extension or
+/// content says (attest::trace::read_catalog).
 std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
                                                       const std::regex& id_pattern);
 

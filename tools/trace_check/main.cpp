@@ -1,7 +1,6 @@
 // trace-check: the traceability gate. Joins a requirements catalog with the
 // collected tests and their results, renders reports, and exits
 // 0 (gate passed), 1 (gate failed) or 2 (usage or input error).
-#include <attest/checked_regex.hpp>
 #include <attest/config.hpp>
 #include <attest/trace/gate.hpp>
 #include <attest/trace/readers.hpp>
@@ -58,19 +57,11 @@ int run(const Args& a) {
         "no requirements catalog: pass --requirements FILE or list \"requirements\" in "
         "attest.json");
 
-  std::string pattern = !a.id_pattern.empty() ? a.id_pattern
-                        : config.requirement_pattern != attest::default_requirement_pattern
-                            ? config.requirement_pattern
-                            : default_catalog_pattern;
-  std::regex id_regex;
-  try {
-    id_regex = attest::checked_regex(pattern);
-  } catch (const std::regex_error& e) {
-    throw InputError("--id-pattern: invalid regex '" + pattern + "': " + e.what());
-  }
-  auto requirements = trace_check::read_catalogs(catalogs, id_regex);
+  auto pattern = attest::requirement_pattern(config, a.id_pattern);
+  auto requirements = trace_check::read_catalogs(catalogs, pattern.regex);
   if (requirements.empty())
-    throw InputError(catalogs.front() + ": no requirements found (ID pattern '" + pattern + "')");
+    throw InputError(catalogs.front() + ": no requirements found (ID pattern " +
+                     pattern.describe() + ")");
 
   std::vector<TestCase> tests;
   auto add = [&](std::vector<TestCase> more) {
@@ -155,9 +146,13 @@ int main(int argc, char** argv) {
       "below the threshold.\nExit codes: 0 gate passed, 1 gate failed, 2 usage or input error.",
       "trace-check"};
   Args a;
-  app.add_option("--requirements,-r", a.requirements,
-                 "requirement catalogs: spec-kit Markdown, JSON, or directories of specs/*/spec.md "
-                 "(default: attest.json's \"requirements\")");
+  std::string catalog_help = "requirement catalogs (";
+  for (const auto& f : catalog_formats())
+    catalog_help += std::string(f.name) + " " + f.extensions + ", ";
+  catalog_help +=
+      "by extension, else content), or directories of specs/*/spec.md (default: attest.json's "
+      "\"requirements\")";
+  app.add_option("--requirements,-r", a.requirements, catalog_help);
   app.add_option("--manifest", a.manifests, "manifest JSON files written by --collect-only=json");
   app.add_option("--collect", a.binaries, "attest test binaries to run with --collect-only=json");
   app.add_option("--build-dir", a.build_dir,
@@ -171,14 +166,16 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", a.strict, "requirements still marked [NEEDS CLARIFICATION] are defects");
   app.add_option(
       "--id-pattern", a.id_pattern,
-      "regex for requirement IDs in catalogs (default: attest.json's requirement_pattern, else "
-      "[A-Z][A-Z0-9]*-[0-9]+)");
+      std::string("regex for requirement IDs in catalogs (default: attest.json's "
+                  "requirement_pattern, else ") +
+          attest::default_requirement_pattern + ")");
   app.add_option("--root", a.root,
                  "show paths below this directory relative to it (default: the current one)");
   app.add_option("--config", a.config,
                  "attest.json to use (default: $ATTEST_CONFIG, else searched upward)");
-  app.add_option("--format,-f", a.formats, "text, json, markdown, html or github; repeatable")
-      ->check(CLI::IsMember(formats()));
+  std::string format_help = "repeatable; one of:";
+  for (const auto& r : renderers()) format_help += std::string("\n  ") + r.name + ": " + r.summary;
+  app.add_option("--format,-f", a.formats, format_help)->check(CLI::IsMember(formats()));
   app.add_option("--output,-o", a.outputs,
                  "file for the --format just before it (default: stdout)");
 
@@ -193,10 +190,6 @@ int main(int argc, char** argv) {
   try {
     a.pairs = output_pairs(argc, argv);
     return run(a);
-  } catch (const InputError& e) {
-    std::cerr << "trace-check: error: " << e.what() << '\n';
-  } catch (const attest::ConfigError& e) {
-    std::cerr << "trace-check: error: " << e.what() << '\n';
   } catch (const std::exception& e) {
     std::cerr << "trace-check: error: " << e.what() << '\n';
   }

@@ -1,41 +1,20 @@
 #include <attest/checked_regex.hpp>
 #include <attest/config.hpp>
 
-#include "json_input.hpp"
+#include <attest/detail/json_input.hpp>
 
 #include <boost/json.hpp>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace attest {
 namespace {
 
 namespace json = boost::json;
-using trace::detail::line_col;
-
-// Where a top-level key starts in the text: good enough to point a reader at
-// the offending member without a position-tracking JSON parser.
-std::string key_location(std::string_view text, const std::filesystem::path& origin,
-                         std::string_view key) {
-  std::string quoted = "\"" + std::string(key) + "\"";
-  auto pos = text.find(quoted);
-  auto [line, col] = line_col(text, pos == std::string_view::npos ? 0 : pos);
-  return origin.string() + ":" + std::to_string(line) + ":" + std::to_string(col);
-}
 
 [[noreturn]] void fail_at(std::string_view text, const std::filesystem::path& origin,
                           std::string_view key, const std::string& what) {
-  throw ConfigError(key_location(text, origin, key) + ": " + what);
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path.string() + ": cannot read config file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  throw ConfigError(detail::locate_key(text, origin.string(), key), what);
 }
 
 bool valid_marker_name(const std::string& name) {
@@ -59,8 +38,27 @@ const std::map<std::string, std::string>& builtin_markers() {
   return markers;
 }
 
-bool Config::is_valid_requirement(const std::string& id) const {
-  return std::regex_match(id, requirement_regex);
+bool RequirementPattern::matches(const std::string& id) const {
+  auto slash = id.rfind('/');
+  if (slash == std::string::npos) return std::regex_match(id, regex);
+  return slash > 0 && std::regex_match(id.begin() + static_cast<std::ptrdiff_t>(slash) + 1,
+                                       id.end(), regex);
+}
+
+std::string RequirementPattern::describe() const {
+  return "'" + pattern + "' (" + (source == "default" ? "the default" : "from " + source) + ")";
+}
+
+RequirementPattern requirement_pattern(const Config& config, const std::string& flag,
+                                       const std::string& flag_name) {
+  if (flag.empty()) return config.requirement_pattern;
+  RequirementPattern p{flag, flag_name, {}};
+  try {
+    p.regex = checked_regex(flag);
+  } catch (const std::regex_error& e) {
+    throw InputError(flag_name + ": invalid regex '" + flag + "': " + e.what());
+  }
+  return p;
 }
 
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
@@ -78,8 +76,7 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
 Config default_config() {
   Config config;
   config.markers = builtin_markers();
-  config.requirement_pattern = default_requirement_pattern;
-  config.requirement_regex = checked_regex(config.requirement_pattern);
+  config.requirement_pattern.regex = checked_regex(default_requirement_pattern);
   return config;
 }
 
@@ -87,18 +84,14 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
   Config config = default_config();
   config.source = origin;
 
-  json::stream_parser parser;
-  boost::system::error_code ec;
-  std::size_t consumed = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
-  if (ec) {
-    auto [line, col] = line_col(text, consumed);
-    throw ConfigError(origin.string() + ":" + std::to_string(line) + ":" + std::to_string(col) +
-                      ": malformed JSON: " + ec.message());
+  json::value root;
+  try {
+    root = detail::parse_json(text, origin.string());
+  } catch (const InputError& e) {
+    throw ConfigError(e.where(), e.message());
   }
-  json::value root = parser.release();
   if (!root.is_object())
-    throw ConfigError(origin.string() + ":1:1: the config must be a JSON object");
+    throw ConfigError({origin.string(), 1, 1}, "the config must be a JSON object");
 
   for (const auto& [key, value] : root.as_object()) {
     if (key == "markers") {
@@ -117,7 +110,8 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
     } else if (key == "requirement_pattern") {
       if (!value.is_string())
         fail_at(text, origin, key, "\"requirement_pattern\" must be a string");
-      config.requirement_pattern = std::string(value.as_string());
+      config.requirement_pattern.pattern = std::string(value.as_string());
+      config.requirement_pattern.source = origin.filename().string();
     } else if (key == "requirements") {
       if (!value.is_array())
         fail_at(text, origin, key, "\"requirements\" must be an array of paths");
@@ -133,12 +127,13 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
     }
   }
 
-  if (config.requirement_pattern == default_requirement_pattern) return config;
+  auto& rp = config.requirement_pattern;
+  if (rp.source == "default") return config;
   try {
-    config.requirement_regex = checked_regex(config.requirement_pattern);
+    rp.regex = checked_regex(rp.pattern);
   } catch (const std::regex_error& e) {
     fail_at(text, origin, "requirement_pattern",
-            "invalid requirement_pattern '" + config.requirement_pattern + "': " + e.what());
+            "invalid requirement_pattern '" + rp.pattern + "': " + e.what());
   }
   return config;
 }
@@ -151,12 +146,18 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_path) {
   if (path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(*path, ec))
-      throw ConfigError(path->string() + ": config file not found");
+      throw ConfigError({path->string()}, "config file not found");
   } else {
     path = find_config(std::filesystem::current_path());
   }
   if (!path) return default_config();
-  return parse_config(read_file(*path), *path);
+  std::string text;
+  try {
+    text = detail::read_file(*path);
+  } catch (const InputError&) {
+    throw ConfigError({path->string()}, "cannot read config file");
+  }
+  return parse_config(text, *path);
 }
 
 }  // namespace attest

@@ -1,5 +1,7 @@
 #include <attest/trace/model.hpp>
 
+#include <ostream>
+
 namespace attest::trace {
 
 const char* to_string(Outcome outcome) {
@@ -13,5 +15,7 @@ const char* to_string(Outcome outcome) {
   }
   return "?";
 }
+
+std::ostream& operator<<(std::ostream& out, Outcome outcome) { return out << to_string(outcome); }
 
 }  // namespace attest::trace

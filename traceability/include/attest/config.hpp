@@ -7,31 +7,51 @@
 #include <map>
 #include <optional>
 #include <regex>
-#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <attest/input_error.hpp>
 
 namespace attest {
 
 /// A problem with a config file; what() starts with `file:line:col: `.
-class ConfigError : public std::runtime_error {
+class ConfigError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  using InputError::InputError;
+};
+
+/// The one default for requirement IDs, in markers and in catalogs alike:
+/// spec-kit's FR-001, SC-004, NFR-12, US-3 ...
+inline constexpr const char* default_requirement_pattern = R"([A-Z][A-Z0-9]*-[0-9]+)";
+
+/// The requirement-ID pattern in force, and where it came from. An ID matches when it
+/// matches whole, or is qualified by a spec-kit feature ("003-order-sync/FR-001") and
+/// its last part matches.
+struct RequirementPattern {
+  std::string pattern = default_requirement_pattern;
+  std::string source = "default";  // "default", the attest.json path, or the flag's name
+  std::regex regex;
+
+  bool matches(const std::string& id) const;
+  /// "'FR-[0-9]{3}' (from attest.json)": for error messages.
+  std::string describe() const;
 };
 
 struct Config {
   std::filesystem::path source;                // empty when no attest.json was found
   std::map<std::string, std::string> markers;  // name -> description, built-ins included
-  std::string requirement_pattern;             // as written; default_requirement_pattern if absent
-  std::regex requirement_regex;
+  RequirementPattern requirement_pattern;      // attest.json's, else the default
   std::vector<std::filesystem::path> requirements;  // resolved against the config's directory
 
   bool is_known_marker(const std::string& name) const { return markers.count(name) != 0; }
-  bool is_valid_requirement(const std::string& id) const;
+  bool is_valid_requirement(const std::string& id) const { return requirement_pattern.matches(id); }
 };
 
-/// IDs without whitespace or commas (a JUnit `verifies` property joins them with ',').
-inline constexpr const char* default_requirement_pattern = R"([A-Za-z0-9][A-Za-z0-9_.:/-]*)";
+/// The one place that decides the pattern: `flag` (a command line's --id-pattern) when
+/// not empty, else the config's. `flag_name` names it in errors and in `source`; a bad
+/// flag pattern throws InputError.
+RequirementPattern requirement_pattern(const Config& config, const std::string& flag = {},
+                                       const std::string& flag_name = "--id-pattern");
 
 /// The built-in markers every project has.
 const std::map<std::string, std::string>& builtin_markers();

@@ -3,22 +3,22 @@
 #pragma once
 
 #include <cstddef>
-#include <stdexcept>
+#include <iosfwd>
 #include <string>
 #include <vector>
+
+#include <attest/input_error.hpp>
 
 namespace attest::trace {
 
 /// Malformed or unreadable input. what() starts with `file[:line[:col]]: `.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using InputError = attest::InputError;
 
 struct Location {
   std::string file;
   std::size_t line = 0;  // 0: unknown
   std::string str() const { return line ? file + ":" + std::to_string(line) : file; }
+  bool operator==(const Location&) const = default;
 };
 
 struct Requirement {
@@ -38,9 +38,19 @@ struct TestCase {
   std::vector<std::string> markers;
   std::vector<std::string> requirements;
   bool enabled = true;
+  std::string description;  // Boost's description decorator
+  bool operator==(const TestCase&) const = default;
 };
 
 enum class Outcome { passed, failed, skipped };
+
+/// A step of a test that attest times on its own (fixture set-up, body, teardown).
+struct Phase {
+  std::string name;
+  Outcome outcome = Outcome::passed;
+  double duration_ms = 0;
+  bool operator==(const Phase&) const = default;
+};
 
 struct TestOutcome {
   std::string binary;
@@ -53,8 +63,18 @@ struct TestOutcome {
   std::vector<std::string> requirements;
   std::vector<std::string> markers;
   Location where;  // from JUnit file/line attributes, or the result file
+  double duration_ms = 0;
+  std::vector<Phase> phases;
+  bool operator==(const TestOutcome&) const = default;
+};
+
+struct Summary {
+  std::size_t passed = 0, failed = 0, skipped = 0;
+  double duration_ms = 0;
+  bool operator==(const Summary&) const = default;
 };
 
 const char* to_string(Outcome outcome);
+std::ostream& operator<<(std::ostream& out, Outcome outcome);
 
 }  // namespace attest::trace

@@ -7,13 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include <attest/trace/formats.hpp>  // read_manifest, read_results
 #include <attest/trace/model.hpp>
 
 namespace attest::trace {
-
-/// The ID pattern catalogs are read with unless the project says otherwise:
-/// spec-kit's FR-001, SC-004, NFR-12, US-3 ...
-inline constexpr const char* default_catalog_pattern = R"([A-Z][A-Z0-9]*-[0-9]+)";
 
 /// spec-kit Markdown: `- **FR-001**: text`, `**SC-004**: text`, `- FR-002: text`, anywhere in
 /// the file. `feature` qualifies every ID ("003-order-sync" → "003-order-sync/FR-001").
@@ -25,10 +22,21 @@ std::vector<Requirement> read_markdown_catalog(std::string_view text, const std:
 std::vector<Requirement> read_json_catalog(std::string_view text, const std::string& origin,
                                            const std::string& feature = {});
 
-/// The runner's manifest (`--collect-only=json`).
-std::vector<TestCase> read_manifest(std::string_view text, const std::string& origin);
+/// A requirements catalog format: how to recognise a file of it and how to read one.
+struct CatalogFormat {
+  const char* name;        // "spec-kit Markdown", for help texts and errors
+  const char* extensions;  // ".md .markdown": chosen by the file's extension first
+  bool (*sniff)(std::string_view text);  // else by content (nullptr: never)
+  std::vector<Requirement> (*read)(std::string_view text, const std::string& origin,
+                                   const std::regex& id_pattern, const std::string& feature);
+};
 
-/// attest results JSON (`--report-json`) or JUnit XML, told apart by content.
-std::vector<TestOutcome> read_results(std::string_view text, const std::string& origin);
+/// Every catalog format, in the order they are tried; the last one is the fallback.
+const std::vector<CatalogFormat>& catalog_formats();
+
+/// Reads a catalog of whichever format `origin`'s extension, else the text, says.
+std::vector<Requirement> read_catalog(std::string_view text, const std::string& origin,
+                                      const std::regex& id_pattern,
+                                      const std::string& feature = {});
 
 }  // namespace attest::trace

@@ -10,10 +10,20 @@
 
 namespace attest::trace {
 
-/// The format names, in the order --help lists them.
+/// A report format: its name (--format NAME), a one-line summary, and the renderer.
+struct Renderer {
+  const char* name;
+  const char* summary;
+  void (*render)(std::ostream& out, const Report& report);
+};
+
+/// Every format, in the order --help lists them (the table in render.cpp).
+const std::vector<Renderer>& renderers();
+
+/// The format names, in the same order.
 const std::vector<std::string>& formats();
 
-/// Writes `report` as `format`; throws std::invalid_argument for an unknown format.
+/// Writes `report` as `format`; throws std::invalid_argument naming the formats for an unknown one.
 void render(const std::string& format, std::ostream& out, const Report& report);
 
 /// Requirements that do not count as covered (uncovered, or not verified with --require-passing).

@@ -1,0 +1,103 @@
+#include <attest/detail/json_input.hpp>
+
+#include <boost/json/stream_parser.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace attest::detail {
+
+std::pair<std::size_t, std::size_t> line_col(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+InputLocation locate_key(std::string_view text, const std::string& origin, std::string_view key) {
+  std::string quoted = "\"" + std::string(key) + "\"";
+  auto pos = text.find(quoted);
+  auto [line, col] = line_col(text, pos == std::string_view::npos ? 0 : pos);
+  return {origin, line, col};
+}
+
+boost::json::value parse_json(std::string_view text, const std::string& origin) {
+  boost::json::stream_parser parser;
+  boost::system::error_code ec;
+  std::size_t consumed = parser.write_some(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    auto [line, col] = line_col(text, consumed);
+    throw InputError({origin, line, col}, "malformed JSON: " + ec.message());
+  }
+  return parser.release();
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError({path.string()}, "no such file (cannot read it)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path.string()}, "cannot read");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const boost::json::object& object_at(const boost::json::value& v, const std::string& origin,
+                                     const std::string& path) {
+  if (!v.is_object()) throw InputError({origin}, path + ": expected an object");
+  return v.get_object();
+}
+
+const boost::json::array& array_member(const boost::json::object& o, std::string_view key,
+                                       const std::string& origin, const std::string& path) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->value().is_array())
+    throw InputError({origin}, path + "." + std::string(key) + ": expected an array");
+  return it->value().get_array();
+}
+
+std::string string_member(const boost::json::object& o, std::string_view key,
+                          const std::string& origin, const std::string& path, bool required) {
+  auto it = o.find(key);
+  if (it == o.end() && !required) return {};
+  if (it == o.end() || !it->value().is_string())
+    throw InputError({origin}, path + "." + std::string(key) + ": expected a string");
+  return std::string(it->value().get_string());
+}
+
+std::vector<std::string> strings_member(const boost::json::object& o, std::string_view key,
+                                        const std::string& origin, const std::string& path) {
+  std::vector<std::string> out;
+  auto it = o.find(key);
+  if (it == o.end()) return out;
+  auto fail = [&] {
+    throw InputError({origin}, path + "." + std::string(key) + ": expected an array of strings");
+  };
+  if (!it->value().is_array()) fail();
+  for (const auto& v : it->value().get_array()) {
+    if (!v.is_string()) fail();
+    out.emplace_back(v.get_string());
+  }
+  return out;
+}
+
+std::size_t count_member(const boost::json::object& o, std::string_view key,
+                         const std::string& origin, const std::string& path,
+                         std::size_t fallback) {
+  auto it = o.find(key);
+  if (it == o.end()) return fallback;
+  const auto& v = it->value();
+  if ((v.is_int64() && v.get_int64() >= 0) || v.is_uint64())
+    return static_cast<std::size_t>(v.to_number<std::uint64_t>());
+  throw InputError({origin}, path + "." + std::string(key) + ": expected a whole number");
+}
+
+}  // namespace attest::detail

@@ -1,0 +1,122 @@
+// The wire formats round-trip: what the runner writes, trace-check reads back
+// equal — for every format, with the names real suites produce.
+#include <attest/attest.hpp>
+#include <attest/trace/formats.hpp>
+
+#include <sstream>
+
+using namespace attest::trace;
+
+namespace {
+
+// Boost full names as real suites produce them: nested suites, templates,
+// data cases, quotes and markup characters, non-ASCII, and a suite with a dot.
+const std::vector<std::string> kOddIds = {
+    "top_level",
+    "orders/creates_order",
+    "orders/v2/nested/deep",
+    "typed/my_test<unsigned char>",
+    "typed/my_test<std__map<int, long> >",
+    "data/_0",
+    "quotes/\"quoted\" & 'apostrophe' <tag>",
+    "ünïcödé/テスト/naïve",
+    "release.v1.2/dotted_suite",
+};
+
+Results sample_results(const std::string& binary) {
+  Results r{binary, {}, {7, 1, 1, 42.5}};  // as the outcomes below count
+  for (std::size_t i = 0; i < kOddIds.size(); ++i) {
+    TestOutcome o;
+    o.binary = binary;
+    o.id = kOddIds[i];
+    o.outcome = i == 1 ? Outcome::failed : i == 2 ? Outcome::skipped : Outcome::passed;
+    o.message = i == 1 ? "t.cpp:14: check a == b has failed [1 != 2]\nsecond line <&>\"" : "";
+    if (i == 2) o.message = "disabled";
+    o.has_requirements = true;
+    o.requirements = i % 2 ? std::vector<std::string>{"FR-001", "003-x/SC-002"}
+                           : std::vector<std::string>{};
+    o.markers = {"integration", "slow"};
+    o.where = {"suites/ü/t.cpp", 10 + i};
+    o.duration_ms = 1.25 * static_cast<double>(i);
+    r.tests.push_back(std::move(o));
+  }
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(formats, *attest::mark("unit"))
+
+BOOST_AUTO_TEST_CASE(manifest_round_trip, *attest::requirement("FR-050")) {
+  Manifest m{"bin/my tests", {}};
+  for (std::size_t i = 0; i < kOddIds.size(); ++i)
+    m.tests.push_back({m.binary, kOddIds[i], {"t.cpp", i + 1}, {"unit"}, {"FR-00" + std::to_string(i)},
+                       i % 3 != 0, i == 4 ? "a \"description\"\nwith lines" : ""});
+  std::ostringstream out;
+  write_manifest(out, m);
+  BOOST_TEST(out.str().rfind("{\"attest_manifest\":1,", 0) == 0, out.str());
+  BOOST_TEST((read_manifest_document(out.str(), "m.json") == m));
+}
+
+BOOST_AUTO_TEST_CASE(results_json_round_trip, *attest::requirement("FR-050")) {
+  auto results = sample_results("my_tests");
+  results.tests[1].phases = {{"setup", Outcome::passed, 0.5}, {"body", Outcome::failed, 3.0}};
+  std::ostringstream out;
+  write_results_json(out, results);
+  BOOST_TEST(out.str().rfind("{\"attest_results\":1,", 0) == 0, out.str());
+  auto back = read_results_document(out.str(), "r.json");
+  BOOST_TEST((back == results));
+}
+
+BOOST_AUTO_TEST_CASE(junit_round_trip, *attest::requirement("FR-050")) {
+  auto results = sample_results("my_tests");
+  std::ostringstream out;
+  write_junit(out, results);
+  auto back = read_results_document(out.str(), "r.xml");
+  BOOST_REQUIRE_EQUAL(back.tests.size(), results.tests.size());
+  BOOST_TEST(back.binary == results.binary);
+  BOOST_TEST((back.summary == results.summary));
+  for (std::size_t i = 0; i < results.tests.size(); ++i) {
+    const auto &a = results.tests[i], &b = back.tests[i];
+    BOOST_TEST_CONTEXT("test " << a.id) {
+      BOOST_TEST(b.id == a.id);
+      BOOST_TEST(b.outcome == a.outcome);
+      BOOST_TEST(b.message == a.message);  // the whole message, not the attribute's first line
+      BOOST_TEST(b.requirements == a.requirements);
+      BOOST_TEST(b.markers == a.markers);
+      BOOST_TEST((b.where == a.where));
+      BOOST_TEST(b.duration_ms == a.duration_ms, boost::test_tools::tolerance(1e-6));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(junit_names_map_both_ways, *attest::requirement("FR-050")) {
+  for (const auto& id : kOddIds) {
+    auto [classname, name] = junit_name("bin", id);
+    if (id.find('.') == std::string::npos) BOOST_TEST(junit_id("bin", classname, name) == id);
+  }
+  BOOST_TEST(junit_name("bin", "top").classname == "bin");
+  BOOST_TEST(junit_name("bin", "a/b/c").classname == "a.b");
+  BOOST_TEST(junit_id("bin", "a.b", "c") == "a/b/c");
+  // Another framework's JUnit: classname as written, no attest properties.
+  auto gtest = read_results_document(
+      R"(<testsuites name="AllTests"><testsuite name="Cart"><testcase name="Sums" classname="Cart" file="c.cc" line="3"/></testsuite></testsuites>)",
+      "g.xml");
+  BOOST_REQUIRE_EQUAL(gtest.tests.size(), 1u);
+  BOOST_TEST(gtest.tests[0].id == "Cart/Sums");
+  BOOST_TEST(!gtest.tests[0].has_requirements);
+}
+
+BOOST_AUTO_TEST_CASE(version_keys_are_checked, *attest::requirement("FR-050")) {
+  BOOST_CHECK_EXCEPTION(
+      read_manifest_document(R"({"attest_manifest": 2, "binary": "b", "tests": []})", "m.json"),
+      InputError, [](const InputError& e) {
+        return std::string(e.what()) ==
+               "m.json: not an attest manifest (expected \"attest_manifest\": 1)";
+      });
+  BOOST_CHECK_THROW(
+      read_results_document(R"({"attest_manifest": 1, "binary": "b", "tests": []})", "r.json"),
+      InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

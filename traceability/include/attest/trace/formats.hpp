@@ -1,0 +1,61 @@
+// ★ attest's wire formats, each written and read in one place: the manifest
+// (`--collect-only=json`), the results JSON (`--report-json`) and JUnit XML
+// (`--junitxml`, and any framework's JUnit on the way in). The runner calls the
+// writers; trace-check calls the readers; round-trip tests hold them together.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <attest/trace/model.hpp>
+
+namespace attest::trace {
+
+/// The key (and its value, the version) that identifies each JSON document.
+inline constexpr std::string_view manifest_version_key = "attest_manifest";
+inline constexpr std::string_view results_version_key = "attest_results";
+inline constexpr int manifest_version = 1;
+inline constexpr int results_version = 1;
+
+/// What one test binary contains: `{"attest_manifest": 1, "binary": ..., "tests": [...]}`.
+struct Manifest {
+  std::string binary;
+  std::vector<TestCase> tests;  // their `binary` is the manifest's
+  bool operator==(const Manifest&) const = default;
+};
+
+/// What one run of a test binary did: `{"attest_results": 1, "binary": ..., "tests": [...],
+/// "summary": {...}}`, or the same as JUnit XML.
+struct Results {
+  std::string binary;
+  std::vector<TestOutcome> tests;  // their `binary` is the document's
+  Summary summary;
+  bool operator==(const Results&) const = default;
+};
+
+void write_manifest(std::ostream& out, const Manifest& manifest);
+Manifest read_manifest_document(std::string_view text, const std::string& origin);
+/// The tests of a manifest (read_manifest_document(...).tests).
+std::vector<TestCase> read_manifest(std::string_view text, const std::string& origin);
+
+void write_results_json(std::ostream& out, const Results& results);
+void write_junit(std::ostream& out, const Results& results);
+/// attest results JSON or JUnit XML (attest's, GoogleTest's, pytest's, ...), told apart by content.
+Results read_results_document(std::string_view text, const std::string& origin);
+/// The outcomes of a results file (read_results_document(...).tests).
+std::vector<TestOutcome> read_results(std::string_view text, const std::string& origin);
+
+/// How a test ID maps onto JUnit's classname/name: the suite path with dots as the
+/// classname (as pytest writes module.Class), the binary for top-level cases.
+struct JunitName {
+  std::string classname, name;
+};
+JunitName junit_name(const std::string& binary, const std::string& id);
+/// The reverse of junit_name() (exact unless a suite's name contains a dot; attest's writer
+/// then adds an `id` property that the reader prefers).
+std::string junit_id(const std::string& binary, const std::string& classname,
+                     const std::string& name);
+
+}  // namespace attest::trace

@@ -1,0 +1,223 @@
+// JUnit XML: attest's writer (each testcase carries `verifies` and `markers`
+// properties, the sphinx-test-reports convention) and the reader for any
+// framework's JUnit (a `verifies` property makes a testcase count for
+// requirements), with the one classname/name <-> test ID mapping between them.
+#include <attest/trace/formats.hpp>
+#include <attest/trace/markup.hpp>
+
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
+
+#include <cstdio>
+#include <ostream>
+#include <sstream>
+
+namespace attest::trace {
+namespace {
+
+namespace pt = boost::property_tree;
+
+std::string join(const std::vector<std::string>& items) {
+  std::string s;
+  for (const auto& item : items) s += (s.empty() ? "" : ",") + item;
+  return s;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string item;
+  std::istringstream in(s);
+  while (std::getline(in, item, ',')) {
+    auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+std::string seconds(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", ms / 1000.0);
+  return buf;
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace
+
+JunitName junit_name(const std::string& binary, const std::string& id) {
+  auto slash = id.rfind('/');
+  if (slash == std::string::npos) return {binary, id};
+  std::string classname = id.substr(0, slash);
+  for (auto& c : classname)
+    if (c == '/') c = '.';
+  return {classname, id.substr(slash + 1)};
+}
+
+std::string junit_id(const std::string& binary, const std::string& classname,
+                     const std::string& name) {
+  if (classname.empty() || classname == binary) return name;
+  std::string suites = classname;
+  for (auto& c : suites)
+    if (c == '.') c = '/';
+  return suites + "/" + name;
+}
+
+void write_junit(std::ostream& out, const Results& results) {
+  const auto& s = results.summary;
+  std::string counts = "\" tests=\"" + std::to_string(results.tests.size()) + "\" failures=\"" +
+                       std::to_string(s.failed) + "\" errors=\"0\" skipped=\"" +
+                       std::to_string(s.skipped) + "\" time=\"" + seconds(s.duration_ms) + "\">\n";
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"" << escape_markup(results.binary) << counts
+      << "  <testsuite name=\"" << escape_markup(results.binary) << counts;
+  for (const auto& r : results.tests) {
+    auto [classname, name] = junit_name(results.binary, r.id);
+    out << "    <testcase classname=\"" << escape_markup(classname) << "\" name=\""
+        << escape_markup(name) << "\" file=\"" << escape_markup(r.where.file) << "\" line=\""
+        << r.where.line << "\" time=\"" << seconds(r.duration_ms) << "\">\n"
+        << "      <properties>\n"
+        << "        <property name=\"verifies\" value=\"" << escape_markup(join(r.requirements))
+        << "\"/>\n"
+        << "        <property name=\"markers\" value=\"" << escape_markup(join(r.markers))
+        << "\"/>\n";
+    // A suite named with a dot would not map back: say the ID itself.
+    if (junit_id(results.binary, classname, name) != r.id)
+      out << "        <property name=\"id\" value=\"" << escape_markup(r.id) << "\"/>\n";
+    out << "      </properties>\n";
+    if (r.outcome == Outcome::failed)
+      out << "      <failure message=\"" << escape_markup(first_line(r.message)) << "\">"
+          << escape_markup(r.message) << "</failure>\n";
+    else if (r.outcome == Outcome::skipped)
+      out << "      <skipped message=\"" << escape_markup(r.message) << "\"/>\n";
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+namespace {
+
+// A failure's whole text when it has one (the message attribute is often its
+// first line only), else the attribute.
+std::string failure_text(const pt::ptree& node) {
+  std::string body = node.data();
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos) return body;
+  return node.get<std::string>("<xmlattr>.message", "");
+}
+
+void read_testsuite(const pt::ptree& suite, const std::string& binary, const std::string& origin,
+                    std::vector<TestOutcome>& out) {
+  for (const auto& [tag, node] : suite) {
+    if (tag == "testsuite") {  // nested suites (some writers)
+      read_testsuite(node, binary, origin, out);
+      continue;
+    }
+    if (tag != "testcase") continue;
+    TestOutcome r;
+    r.binary = binary;
+    r.id = junit_id(binary, node.get<std::string>("<xmlattr>.classname", ""),
+                    node.get<std::string>("<xmlattr>.name", ""));
+    if (r.id.empty()) throw InputError({origin}, "a <testcase> has no name");
+    r.where.file = node.get<std::string>("<xmlattr>.file", "");
+    r.where.line = node.get<std::size_t>("<xmlattr>.line", 0);
+    r.duration_ms = node.get<double>("<xmlattr>.time", 0.0) * 1000.0;
+    if (auto f = node.get_child_optional("failure")) {
+      r.outcome = Outcome::failed;
+      r.message = failure_text(*f);
+    } else if (auto e = node.get_child_optional("error")) {
+      r.outcome = Outcome::failed;
+      r.message = failure_text(*e);
+    } else if (auto s = node.get_child_optional("skipped")) {
+      r.outcome = Outcome::skipped;
+      r.message = s->get<std::string>("<xmlattr>.message", "");
+    }
+    if (auto props = node.get_child_optional("properties")) {
+      for (const auto& [ptag, prop] : *props) {
+        if (ptag != "property") continue;
+        auto name = prop.get<std::string>("<xmlattr>.name", "");
+        auto value = prop.get<std::string>("<xmlattr>.value", "");
+        if (name == "verifies" || name == "requirements") {
+          r.has_requirements = true;
+          for (auto& id : split_list(value)) r.requirements.push_back(std::move(id));
+        } else if (name == "markers") {
+          r.markers = split_list(value);
+        } else if (name == "id" && !value.empty()) {
+          r.id = value;
+        }
+      }
+    }
+    out.push_back(std::move(r));
+  }
+}
+
+// The XML parser recurses per element: refuse absurd nesting up front, so a
+// hostile or corrupt file gets an error instead of exhausting the stack.
+void check_nesting(std::string_view text, const std::string& origin) {
+  constexpr int kMaxDepth = 256;
+  int depth = 0;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (text[i] != '<') continue;
+    char next = text[i + 1];
+    if (next == '/') {
+      --depth;
+    } else if (next != '?' && next != '!') {
+      auto close = text.find('>', i);
+      if (close == std::string_view::npos) return;  // the parser reports it
+      if (text[close - 1] != '/' && ++depth > kMaxDepth)
+        throw InputError({origin, line},
+                         "XML nested deeper than " + std::to_string(kMaxDepth) + " elements");
+    }
+  }
+}
+
+std::size_t count_attribute(const pt::ptree& node, const char* name) {
+  return node.get<std::size_t>(std::string("<xmlattr>.") + name, 0);
+}
+
+}  // namespace
+
+namespace detail {
+
+Results read_junit(std::string_view text, const std::string& origin) {
+  check_nesting(text, origin);
+  pt::ptree tree;
+  std::istringstream in{std::string(text)};
+  try {
+    pt::read_xml(in, tree);
+  } catch (const pt::xml_parser_error& e) {
+    throw InputError({origin, e.line()}, "malformed XML: " + e.message());
+  }
+  Results results;
+  try {
+    const pt::ptree* totals = nullptr;
+    if (auto suites = tree.get_child_optional("testsuites")) {
+      totals = &*suites;
+      results.binary = suites->get<std::string>("<xmlattr>.name", "");
+      for (const auto& [tag, suite] : *suites)
+        if (tag == "testsuite")
+          read_testsuite(
+              suite,
+              results.binary.empty() ? suite.get<std::string>("<xmlattr>.name", "") : results.binary,
+              origin, results.tests);
+    } else if (auto suite = tree.get_child_optional("testsuite")) {
+      totals = &*suite;
+      results.binary = suite->get<std::string>("<xmlattr>.name", "");
+      read_testsuite(*suite, results.binary, origin, results.tests);
+    } else {
+      throw InputError({origin}, "not JUnit XML (no <testsuites> or <testsuite> root)");
+    }
+    results.summary = {0, count_attribute(*totals, "failures") + count_attribute(*totals, "errors"),
+                       count_attribute(*totals, "skipped"),
+                       totals->get<double>("<xmlattr>.time", 0.0) * 1000.0};
+    std::size_t all = count_attribute(*totals, "tests");
+    std::size_t not_passed = results.summary.failed + results.summary.skipped;
+    results.summary.passed = all > not_passed ? all - not_passed : 0;
+  } catch (const pt::ptree_bad_data& e) {
+    throw InputError({origin}, std::string("malformed JUnit: ") + e.what());
+  }
+  return results;
+}
+
+}  // namespace detail
+}  // namespace attest::trace
