@@ -1,12 +1,17 @@
 // attest::IntegrationTestBase: the fixture base of integration tests.
 //
 //   struct OrdersTest : attest::IntegrationTestBase {
-//     OrdersTest() { require({"orders-api", [&] { return api_up(); }, "start it with `make
-//     run-api`"}); } void setup() override { check_infrastructure(); ... } void teardown() override
-//     { ... }
+//     OrdersTest() {
+//       require({"orders-api", [&] { return api_up(); }, "start it with `make run-api`"});
+//     }
+//     void setup() override { check_infrastructure(); ... }
+//     void teardown() override { ... }
 //   };
+//
 //   BOOST_FIXTURE_TEST_CASE(creates_order, attest::Fixture<OrdersTest>,
-//   *attest::mark("integration")) { ... ns() ... }
+//                           *attest::mark("integration")) {
+//     ... ns() ...
+//   }
 //
 // attest::Fixture<T> runs T::setup() before the body and T::teardown() after it,
 // also when the body or setup throws (Boost.Test skips teardown then).

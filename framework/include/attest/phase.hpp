@@ -1,7 +1,9 @@
 // Phases of a test, logged with timings and kept in the results JSON:
 //
-//   { attest::phase p("sync"); run_sync(); }   // [PHASE] sync started / [PHASE] sync passed
-//   in 1.23 s
+//   {
+//     attest::phase p("sync");   // [PHASE] sync started
+//     run_sync();
+//   }                            // [PHASE] sync passed in 1.23 s
 //
 // A phase fails when it ends by an exception or when checks failed inside it.
 #pragma once
