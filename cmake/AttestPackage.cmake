@@ -1,16 +1,36 @@
-# The exported CMake package: find_package(attest CONFIG REQUIRED) works against
-# the build tree (export()) and against `cmake --install` output.
+# The exported CMake package: find_package(attest CONFIG REQUIRED [COMPONENTS
+# postgres redis]) works against the build tree (export()) and against
+# `cmake --install` output. The core (common, traceability, fixtures, framework,
+# main, trace-check) needs Boost only; each service library is a component in
+# an export set of its own, so its dependency is looked up only when asked for.
 include(CMakePackageConfigHelpers)
 
 set(ATTEST_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/attest)
 
-install(TARGETS attest_common attest_framework attest_main attest_traceability attest_fixtures attest_postgres attest_redis EXPORT attestTargets
+set(attest_core attest_common attest_framework attest_main attest_traceability attest_fixtures)
+install(TARGETS ${attest_core} EXPORT attestTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY common/include/attest framework/include/attest traceability/include/attest fixtures/include/attest
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT attestTargets NAMESPACE attest:: DESTINATION ${ATTEST_CMAKE_DIR})
+export(EXPORT attestTargets NAMESPACE attest:: FILE ${CMAKE_CURRENT_BINARY_DIR}/attestTargets.cmake)
+
+set(ATTEST_COMPONENTS)
+foreach(component postgres redis)
+  if(TARGET attest_${component})
+    install(TARGETS attest_${component} EXPORT attest_${component}Targets
+            ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+    install(EXPORT attest_${component}Targets NAMESPACE attest:: DESTINATION ${ATTEST_CMAKE_DIR})
+    export(EXPORT attest_${component}Targets NAMESPACE attest::
+           FILE ${CMAKE_CURRENT_BINARY_DIR}/attest_${component}Targets.cmake)
+    list(APPEND ATTEST_COMPONENTS ${component})
+  endif()
+endforeach()
+
+install(DIRECTORY common/include/attest framework/include/attest traceability/include/attest
+                  fixtures/include/attest
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 configure_package_config_file(cmake/attestConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/attestConfig.cmake INSTALL_DESTINATION ${ATTEST_CMAKE_DIR})
@@ -23,6 +43,3 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/attestConfig.cmake
 # The build-tree package finds them next to its config file too.
 configure_file(cmake/AttestNoSleep.cmake ${CMAKE_CURRENT_BINARY_DIR}/AttestNoSleep.cmake COPYONLY)
 configure_file(ci/check-no-sleep.py ${CMAKE_CURRENT_BINARY_DIR}/check-no-sleep.py COPYONLY)
-
-# Build-tree package: point attest_DIR at the build directory.
-export(EXPORT attestTargets NAMESPACE attest:: FILE ${CMAKE_CURRENT_BINARY_DIR}/attestTargets.cmake)

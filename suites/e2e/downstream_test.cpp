@@ -1,5 +1,7 @@
-// A separate CMake project finds attest (from the build tree and from an
-// install prefix), builds a marked test and runs it through the runner.
+// A separate CMake project takes attest every way C++ projects take libraries —
+// find_package from the build tree and from an install prefix (with and without
+// the service components), add_subdirectory, FetchContent from a git URL — and
+// builds a marked test, runs it, and runs the traceability gate over it.
 #include <attest/attest.hpp>
 
 #include <boost/json.hpp>
@@ -13,9 +15,13 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kProject = ATTEST_DOWNSTREAM_DIR;
+// The source modes compile attest itself: without optimisation that takes half the time.
+const std::string kUnoptimised = "-DCMAKE_BUILD_TYPE=";
 
-// Configures and builds the downstream project with `package_args`; returns its test binary.
-fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> package_args) {
+// Configures and builds the downstream project with `package_args`, runs its CTest
+// tests (the marked tests, then the gate); returns its test binary.
+fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> package_args,
+                          bool services = true) {
   std::vector<std::string> configure = {
       ATTEST_CMAKE,       "-S", kProject.string(),      "-B",
       build_dir.string(), "-G", ATTEST_CMAKE_GENERATOR, "-DCMAKE_BUILD_TYPE=Release"};
@@ -28,8 +34,11 @@ fs::path build_downstream(const fs::path& build_dir, std::vector<std::string> pa
   auto ctest = run_command({ATTEST_CTEST, "--test-dir", build_dir.string(), "--output-on-failure"});
   BOOST_TEST(ctest.exit_code == 0, ctest.out + ctest.err);
   BOOST_TEST(ctest.out.find("no_sleep") != std::string::npos, ctest.out);
+  // The gate ran after the tests, over their results, and passed.
+  BOOST_TEST(ctest.out.find("gate ....") != std::string::npos, ctest.out);
+  BOOST_TEST(ctest.out.find("100% tests passed") != std::string::npos, ctest.out);
   // Service fixtures (mock HTTP server, Redis, PostgreSQL targets) link and run downstream.
-  BOOST_TEST(ctest.out.find("shop_services_tests") != std::string::npos, ctest.out);
+  BOOST_TEST((ctest.out.find("shop_services_tests") != std::string::npos) == services, ctest.out);
   return build_dir / "shop_tests";
 }
 
@@ -77,6 +86,73 @@ BOOST_AUTO_TEST_CASE(find_package_from_an_install_prefix, *attest::requirement("
   BOOST_TEST_REQUIRE(install.exit_code == 0, install.out + install.err);
   BOOST_TEST(fs::exists(prefix / "include/attest/attest.hpp"));
   auto binary = build_downstream(tmp.path / "build", {"-DCMAKE_PREFIX_PATH=" + prefix.string()});
+  check_runner(binary, tmp.path);
+}
+
+BOOST_AUTO_TEST_CASE(core_package_needs_no_service_dependency, *attest::requirement("FR-053")) {
+  TempDir tmp;
+  // No COMPONENTS: the project's CMakeLists fails if attest::postgres or attest::redis
+  // (and with them libpqxx and hiredis) were loaded anyway.
+  auto binary = build_downstream(
+      tmp.path / "build", {std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR, "-DSHOP_SERVICES=OFF"},
+      false);
+  check_runner(binary, tmp.path);
+  // A component attest does not have is a clear configure error.
+  auto probe = tmp.path / "probe";
+  fs::create_directories(probe);
+  attest_test::write_file(probe / "CMakeLists.txt",
+                          "cmake_minimum_required(VERSION 3.25)\nproject(p LANGUAGES CXX)\n"
+                          "find_package(attest CONFIG REQUIRED COMPONENTS mongodb)\n");
+  auto bad = run_command({ATTEST_CMAKE, "-S", probe.string(), "-B", (probe / "b").string(),
+                          std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
+  BOOST_TEST(bad.exit_code != 0);
+  BOOST_TEST((bad.out + bad.err).find("attest has no component 'mongodb'") != std::string::npos,
+             bad.out + bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(add_subdirectory_of_the_source, *attest::requirement("FR-053")) {
+  TempDir tmp;
+  auto binary = build_downstream(
+      tmp.path / "build",
+      {"-DSHOP_ATTEST=subdirectory", std::string("-DSHOP_ATTEST_SOURCE=") + ATTEST_SOURCE_DIR,
+       "-DSHOP_SERVICES=OFF", kUnoptimised},
+      false);
+  check_runner(binary, tmp.path);
+  // attest's own suites are not part of a consumer's build.
+  BOOST_TEST(!fs::exists(tmp.path / "build/attest/suites"));
+}
+
+BOOST_AUTO_TEST_CASE(fetchcontent_from_a_git_url, *attest::requirement("FR-053")) {
+  TempDir tmp;
+  // A git repository of the working tree as it is (tracked and new files), so
+  // the test fetches this very source, offline.
+  auto repo = tmp.path / "attest.git";
+  auto files = run_command({"git", "-C", ATTEST_SOURCE_DIR, "ls-files", "-co", "--exclude-standard",
+                            "-z"});
+  BOOST_TEST_REQUIRE(files.exit_code == 0, files.err);
+  for (std::size_t start = 0; start < files.out.size();) {
+    auto end = files.out.find('\0', start);
+    fs::path rel = files.out.substr(start, end - start);
+    start = end + 1;
+    if (!fs::is_regular_file(fs::path(ATTEST_SOURCE_DIR) / rel)) continue;  // deleted, not staged
+    fs::create_directories((repo / rel).parent_path());
+    fs::copy_file(fs::path(ATTEST_SOURCE_DIR) / rel, repo / rel);
+  }
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"git", "init", "-q", repo.string()},
+           {"git", "-C", repo.string(), "add", "-A"},
+           {"git", "-C", repo.string(), "-c", "user.name=attest", "-c", "user.email=a@example.invalid",
+            "commit", "-qm", "snapshot"}}) {
+    auto r = run_command(step);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  }
+  auto head = run_command({"git", "-C", repo.string(), "rev-parse", "HEAD"});
+  auto binary = build_downstream(
+      tmp.path / "build",
+      {"-DSHOP_ATTEST=fetchcontent", "-DSHOP_ATTEST_SOURCE=file://" + repo.string(),
+       "-DSHOP_ATTEST_TAG=" + head.out.substr(0, head.out.find('\n')), "-DSHOP_SERVICES=OFF",
+       kUnoptimised},
+      false);
   check_runner(binary, tmp.path);
 }
 
