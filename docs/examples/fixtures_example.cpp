@@ -1,5 +1,6 @@
 // TESTING.md's fixture examples: compiled, run by CTest (label docs), quoted verbatim.
 #include <attest/attest.hpp>
+#include <attest/local_service.hpp>
 
 #include <atomic>
 #include <thread>
@@ -44,6 +45,27 @@ BOOST_AUTO_TEST_CASE(starts_a_real_service,
   attest::wait_for_log(worker.log_path(), "worker ready");
 }
 // [process]
+
+// [local-service]
+BOOST_AUTO_TEST_CASE(starts_any_service_with_its_own_readiness,
+                     *attest::requirement("FR-051") * attest::mark("integration")) {
+  // The lifecycle PostgreSQL and Redis use, for any program: named ports, a
+  // readiness probe, a new port if the first was taken, the log tail if it never
+  // gets ready. Stopped with its process group when `api` goes out of scope.
+  attest::LocalService api({
+      .name = "api",
+      .executable = "python3",
+      .args = {"-u", "-m", "http.server", "{port}", "--bind", "{host}"},
+      .env = {{"ADMIN_URL", "http://{host}:{port:admin}"}},
+      .ports = {"", "admin"},  // {port} and {port:admin}
+      .ready = attest::Readiness::log("Serving HTTP"),  // or tcp(), http("/health", 200),
+                                                        // unix_socket(path), command({...}),
+                                                        // when("...", fn)
+  });
+  attest::wait_for_http(api.url() + "/", 200, {.timeout = 1s});
+  BOOST_TEST(api.port("admin") != api.port());
+}
+// [local-service]
 
 // [integration-base]
 struct OrdersTest : attest::IntegrationTestBase {
