@@ -54,7 +54,9 @@ BOOST_AUTO_TEST_CASE(collects_a_binary_and_reports_unmarked_tests,
   auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect",
                         ATTEST_SAMPLE_BIN, "--config", sample_config()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
-  BOOST_TEST(contains(r.out, "FAILED: coverage 90.9% (10/11) < threshold 100%"), r.out);
+  BOOST_TEST(contains(r.out, "FAILED: 1 defect (unmarked test); coverage 90.9% (10/11) < threshold "
+                             "100%"),
+             r.out);
   BOOST_TEST(contains(r.out,
                       "sample_tests.cpp:13: test 'plain_unmarked' (attest_sample_tests) verifies "
                       "no requirement"),
@@ -293,6 +295,71 @@ BOOST_AUTO_TEST_CASE(every_test_of_attest_is_marked, *attest::requirement("FR-02
   BOOST_TEST(json.at("unmarked").as_array().empty(), boost::json::serialize(json.at("unmarked")));
   BOOST_TEST(json.at("unknown").as_array().empty(), boost::json::serialize(json.at("unknown")));
   BOOST_TEST(json.at("duplicates").as_array().empty());
+}
+
+BOOST_AUTO_TEST_CASE(googletest_junit_alone_fails_for_unmarked_tests,
+                     *attest::requirement("FR-055", "FR-058")) {
+  TempDir tmp;
+  write_file(tmp.path / "spec.md", "- **FR-001**: carts sum\n- **FR-002**: carts empty\n");
+  // As GoogleTest writes it: file/line attributes, RecordProperty("verifies", ...) on one case.
+  write_file(tmp.path / "results/gtest/cart.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="3" failures="0" name="AllTests">
+  <testsuite name="Cart" tests="3" failures="0">
+    <testcase name="Sums" file="cart_test.cc" line="10" status="run" result="completed" classname="Cart">
+      <properties><property name="verifies" value="FR-001"/></properties>
+    </testcase>
+    <testcase name="Empty" file="cart_test.cc" line="20" status="run" result="completed" classname="Cart">
+      <properties><property name="verifies" value="FR-002"/></properties>
+    </testcase>
+    <testcase name="Unmarked" file="cart_test.cc" line="31" status="run" result="completed" classname="Cart"/>
+  </testsuite>
+</testsuites>
+)");
+  write_file(tmp.path / "results/notes.json", R"({"not": "results"})");  // skipped in a directory
+  auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
+                        (tmp.path / "results").string(), "--threshold", "90"});
+  BOOST_TEST(r.exit_code == 1, r.out + r.err);
+  BOOST_TEST(contains(r.out, "FAILED: 1 defect (unmarked test); coverage 100% (2/2) >= threshold 90%"),
+             r.out);
+  BOOST_TEST(contains(r.out, "cart_test.cc:31: test 'Cart/Unmarked' (AllTests) verifies no requirement"),
+             r.out);
+  // A quoted glob reads the same files.
+  auto globbed = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
+                              (tmp.path / "results/*/*.xml").string(), "--threshold", "90"});
+  BOOST_TEST(globbed.exit_code == 1, globbed.out + globbed.err);
+  BOOST_TEST(contains(globbed.out, "Cart/Unmarked"), globbed.out);
+  auto none = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
+                           (tmp.path / "nothing-*.xml").string()});
+  BOOST_TEST(none.exit_code == 2);
+  BOOST_TEST(contains(none.err, "nothing-*.xml: no file matches this pattern"), none.err);
+}
+
+BOOST_AUTO_TEST_CASE(flaky_and_not_run_from_result_files, *attest::requirement("FR-056", "FR-057")) {
+  TempDir tmp;
+  write_file(tmp.path / "spec.md", "- **FR-001**: a\n- **FR-002**: b\n- **FR-003**: c\n");
+  write_file(tmp.path / "manifest.json",
+             R"({"attest_manifest": 1, "binary": "b", "tests": [
+  {"id": "s/a", "file": "t.cpp", "line": 1, "requirements": ["FR-001"]},
+  {"id": "s/b", "file": "t.cpp", "line": 2, "requirements": ["FR-002"]},
+  {"id": "s/c", "file": "t.cpp", "line": 3, "requirements": ["FR-003"]}]})");
+  // Surefire's convention for a pass after failed attempts: <flakyFailure>.
+  write_file(tmp.path / "shard-0.xml", R"(<testsuites name="b"><testsuite name="b">
+  <testcase classname="s" name="a"><properties><property name="verifies" value="FR-001"/></properties></testcase>
+  <testcase classname="s" name="b"><flakyFailure message="timeout">t.cpp:2: timeout after 5 s</flakyFailure>
+    <properties><property name="verifies" value="FR-002"/></properties></testcase>
+</testsuite></testsuites>)");
+  auto args = std::vector<std::string>{"--requirements", (tmp.path / "spec.md").string(),
+                                       "--manifest", (tmp.path / "manifest.json").string(),
+                                       "--results", (tmp.path / "shard-0.xml").string(),
+                                       "--threshold", "60", "--require-passing"};
+  auto r = trace_check(args);
+  BOOST_TEST(contains(r.out, "FR-002 [verified (flaky)]"), r.out);
+  BOOST_TEST(contains(r.out, "tests not run (1):\n  t.cpp:3: s/c (b)"), r.out);
+  BOOST_TEST(contains(r.out, "results: 2 passed, 0 failed, 1 flaky, 1 not run"), r.out);
+  BOOST_TEST(r.exit_code == 1, r.out);  // 1/3 verified < 60%: the flaky pass does not count
+  args.push_back("--allow-flaky");
+  auto allowed = trace_check(args);
+  BOOST_TEST(allowed.exit_code == 0, allowed.out);  // 2/3 >= 60%
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -38,6 +38,7 @@ Results sample_results(const std::string& binary) {
     o.markers = {"integration", "slow"};
     o.where = {"suites/ü/t.cpp", 10 + i};
     o.duration_ms = 1.25 * static_cast<double>(i);
+    if (i == 3) o.failed_attempts = {"t.cpp:9: timeout <1>\nsecond line", "connection reset"};
     r.tests.push_back(std::move(o));
   }
   return r;
@@ -86,6 +87,7 @@ BOOST_AUTO_TEST_CASE(junit_round_trip, *attest::requirement("FR-050")) {
       BOOST_TEST(b.markers == a.markers);
       BOOST_TEST((b.where == a.where));
       BOOST_TEST(b.duration_ms == a.duration_ms, boost::test_tools::tolerance(1e-6));
+      BOOST_TEST(b.failed_attempts == a.failed_attempts);  // a flaky pass stays flaky
     }
   }
 }

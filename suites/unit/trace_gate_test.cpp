@@ -176,12 +176,76 @@ BOOST_AUTO_TEST_CASE(junit_results_with_verifies_are_tests_too, *attest::require
   BOOST_TEST(r.passed);
 }
 
+BOOST_AUTO_TEST_CASE(other_frameworks_results_are_their_own_inventory,
+                     *attest::requirement("FR-055")) {
+  // GoogleTest's JUnit alone, no attest manifest: every testcase is a test, and one
+  // without a `verifies` property is an unmarked test, at its own file:line.
+  auto marked = outcome("Cart/Sums", Outcome::passed, "AllTests");
+  marked.has_requirements = true;
+  marked.requirements = {"FR-001"};
+  auto unmarked = outcome("Cart/Empty", Outcome::passed, "AllTests");
+  unmarked.where = {"cart_test.cc", 31};
+  auto r = evaluate({req("FR-001")}, {}, {marked, unmarked}, true, {.threshold = 90});
+  BOOST_TEST(r.tests.size() == 2u);
+  BOOST_TEST(count(r, DefectKind::unmarked) == 1u);
+  BOOST_TEST(r.defects[0].where.str() == "cart_test.cc:31");
+  BOOST_TEST(!r.passed);
+  // The verdict names the defect even though coverage met the threshold.
+  BOOST_TEST(verdict_line(r) ==
+             "FAILED: 1 defect (unmarked test); coverage 100% (1/1) >= threshold 90%");
+}
+
+BOOST_AUTO_TEST_CASE(not_run_is_not_skipped, *attest::requirement("FR-056")) {
+  // Results came for binary b, but none for s/b: it never ran.
+  auto r = evaluate({req("FR-001"), req("FR-002")},
+                    {test("s/a", {"FR-001"}), test("s/b", {"FR-002"}), test("o/c", {"FR-002"}, "other")},
+                    {outcome("s/a", Outcome::passed)}, true, {});
+  BOOST_TEST(r.tests[1].not_run);
+  BOOST_TEST(test_status(r.tests[1]) == "not run");
+  BOOST_TEST(!r.tests[2].not_run);  // no results at all for its binary: simply no result
+  BOOST_TEST(test_status(r.tests[2]) == "no result");
+  BOOST_TEST((row(r, "FR-002").status == Status::untested));
+  BOOST_TEST(rendered("text", r).find("tests not run (1):\n  t.cpp:7: s/b (b)") != std::string::npos,
+             rendered("text", r));
+}
+
+BOOST_AUTO_TEST_CASE(flaky_passes_are_their_own_status, *attest::requirement("FR-057")) {
+  auto flaky = outcome("s/f", Outcome::passed);
+  flaky.failed_attempts = {"t.cpp:9: connection reset"};
+  auto tests = std::vector<TestCase>{test("s/ok", {"FR-001"}), test("s/f", {"FR-002"})};
+  auto outcomes = std::vector<TestOutcome>{outcome("s/ok", Outcome::passed), flaky};
+  auto r = evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true, {});
+  BOOST_TEST((row(r, "FR-002").status == Status::flaky));
+  BOOST_TEST(label(Status::flaky) == "verified (flaky)");
+  BOOST_TEST(r.passed);  // covered: it has a test
+  // --require-passing does not count a flaky pass, unless --allow-flaky.
+  auto strict = evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true,
+                         {.require_passing = true});
+  BOOST_TEST(!strict.passed);
+  BOOST_TEST(strict.covered == 1u);
+  auto allowed = evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true,
+                          {.require_passing = true, .allow_flaky = true});
+  BOOST_TEST(allowed.passed);
+  // Merged with a shard where it failed, the worst wins.
+  auto merged = evaluate({req("FR-002")}, {test("s/f", {"FR-002"})},
+                         {flaky, outcome("s/f", Outcome::failed)}, true, {});
+  BOOST_TEST((row(merged, "FR-002").status == Status::failing));
+  auto text = rendered("text", r);
+  BOOST_TEST(text.find("flaky tests (1):\n  t.cpp:7: s/f (b) passed after 1 failed attempt: "
+                       "t.cpp:9: connection reset") != std::string::npos,
+             text);
+  BOOST_TEST(text.find("results: 2 passed, 0 failed, 1 flaky") != std::string::npos, text);
+}
+
 BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
   auto r = evaluate({req("FR-001"), req("FR-002", {}, 4)},
                     {test("s/ok", {"FR-001"}), test("s/<unmarked>", {})},
                     {outcome("s/ok", Outcome::passed)}, true, {});
   std::string text = rendered("text", r);
-  BOOST_TEST(text.rfind("FAILED: coverage 50% (1/2) < threshold 100%\n", 0) == 0, text);
+  // The headline says why it failed: the defect first, then the coverage.
+  BOOST_TEST(text.rfind("FAILED: 1 defect (unmarked test); coverage 50% (1/2) < threshold 100%\n",
+                        0) == 0,
+             text);
   BOOST_TEST(
       text.find(
           "unmarked tests (1):\n  t.cpp:7: test 's/<unmarked>' (b) verifies no requirement") !=
@@ -189,7 +253,7 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
       text);
   BOOST_TEST(text.find("spec.md:4: FR-002 [untested]") != std::string::npos, text);
   const std::string last =
-      "\nresults: 1 passed, 0 failed\n";  // the closing line CI log readers parse
+      "\nresults: 1 passed, 0 failed, 1 not run\n";  // the closing line CI log readers parse
   BOOST_TEST(text.substr(text.size() - last.size()) == last, text);
 
   auto json = boost::json::parse(rendered("json", r)).as_object();
@@ -214,7 +278,8 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
       gh.find("::error file=spec.md,line=4,title=uncovered requirement::FR-002 [untested]") !=
           std::string::npos,
       gh);
-  BOOST_TEST(gh.find("::error title=trace-check::coverage 50%25 (1/2) < threshold 100%25") !=
+  BOOST_TEST(gh.find("::error title=trace-check::FAILED: 1 defect (unmarked test); coverage 50%25 "
+                     "(1/2) < threshold 100%25") !=
                  std::string::npos,
              gh);
 

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <glob.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -59,6 +61,47 @@ bool is_attest_binary(const fs::path& path) {
 }  // namespace
 
 std::string read_text(const fs::path& path) { return attest::detail::read_file(path); }
+
+namespace {
+
+// Is this file a results document (and not a manifest, a config, a report)? Read its start only.
+bool looks_like_results(const fs::path& path) {
+  auto ext = path.extension().string();
+  if (ext != ".json" && ext != ".xml") return false;
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  if (ext == ".json") return head.find("\"attest_results\"") != std::string::npos;
+  return head.find("<testsuite") != std::string::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> expand_results(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    if (fs::is_directory(arg, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(arg, ec))
+        if (e.is_regular_file() && looks_like_results(e.path())) found.push_back(e.path().string());
+      if (found.empty())
+        throw InputError(arg + ": no results files (attest JSON or JUnit XML) below this directory");
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (arg.find_first_of("*?[") != std::string::npos && !fs::exists(arg, ec)) {
+      glob_t g{};
+      int rc = ::glob(arg.c_str(), 0, nullptr, &g);
+      for (std::size_t i = 0; rc == 0 && i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+      ::globfree(&g);
+      if (rc != 0) throw InputError(arg + ": no file matches this pattern");
+    } else {
+      out.push_back(arg);
+    }
+  }
+  return out;
+}
 
 std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
                                                       const std::regex& id_pattern) {

@@ -14,6 +14,11 @@ namespace trace_check {
 
 std::string read_text(const std::filesystem::path& path);
 
+/// The results files `args` name: files as given; a directory gives every attest results
+/// JSON and JUnit XML below it (sorted); a pattern with * ? [ is a glob. A directory or glob
+/// that matches nothing is an InputError.
+std::vector<std::string> expand_results(const std::vector<std::string>& args);
+
 /// Catalog files and directories: a directory contributes every spec.md below it;
 /// a spec.md inside a spec-kit feature directory (`003-order-sync/`) has its IDs
 /// qualified by that directory's name; each file is read as the format its extension or

@@ -28,7 +28,7 @@ struct Args {
       pairs;  // --format/--output as written: each --output belongs to the --format before it
   std::string build_dir, id_pattern, config, root;
   double threshold = 100.0;
-  bool require_passing = false, strict = false;
+  bool require_passing = false, strict = false, allow_flaky = false;
 };
 
 // Paths below `root` are shown relative to it: GitHub annotations need
@@ -76,8 +76,12 @@ int run(const Args& a) {
   if (!a.build_dir.empty()) add(trace_check::collect_build_dir(a.build_dir));
 
   std::vector<TestOutcome> outcomes;
-  for (const auto& r : a.results) {
+  for (const auto& r : trace_check::expand_results(a.results)) {
     auto more = read_results(trace_check::read_text(r), r);
+    // A testcase with no file of its own (JUnit without file attributes) is found in its
+    // results file: that is where an unmarked-test defect points.
+    for (auto& o : more)
+      if (o.where.file.empty()) o.where.file = r;
     outcomes.insert(outcomes.end(), std::make_move_iterator(more.begin()),
                     std::make_move_iterator(more.end()));
   }
@@ -85,7 +89,7 @@ int run(const Args& a) {
     throw InputError("no tests: pass --manifest, --collect, --build-dir or --results");
 
   Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !a.results.empty(),
-                           {a.threshold, a.require_passing, a.strict});
+                           {a.threshold, a.require_passing, a.strict, a.allow_flaky});
 
   relativize(report,
              a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
@@ -158,11 +162,15 @@ int main(int argc, char** argv) {
   app.add_option("--build-dir", a.build_dir,
                  "a CMake build directory: collect every attest binary CTest runs");
   app.add_option("--results", a.results,
-                 "results: attest --report-json files or JUnit XML (several shards merge)");
+                 "results: attest --report-json files or JUnit XML, directories (every results "
+                 "file below) or quoted globs; several shards and reruns merge");
   app.add_option("--threshold", a.threshold, "minimum coverage in percent (default 100)")
       ->check(CLI::Range(0.0, 100.0));
   app.add_flag("--require-passing", a.require_passing,
                "count a requirement as covered only when all its tests passed");
+  app.add_flag("--allow-flaky", a.allow_flaky,
+               "with --require-passing, count a requirement whose tests passed only on a rerun "
+               "as verified");
   app.add_flag("--strict", a.strict, "requirements still marked [NEEDS CLARIFICATION] are defects");
   app.add_option(
       "--id-pattern", a.id_pattern,

@@ -84,6 +84,10 @@ void write_junit(std::ostream& out, const Results& results) {
     if (junit_id(results.binary, classname, name) != r.id)
       out << "        <property name=\"id\" value=\"" << escape_markup(r.id) << "\"/>\n";
     out << "      </properties>\n";
+    // Attempts that failed before a pass, as Maven Surefire writes them.
+    for (const auto& attempt : r.failed_attempts)
+      out << "      <flakyFailure message=\"" << escape_markup(first_line(attempt)) << "\">"
+          << escape_markup(attempt) << "</flakyFailure>\n";
     if (r.outcome == Outcome::failed)
       out << "      <failure message=\"" << escape_markup(first_line(r.message)) << "\">"
           << escape_markup(r.message) << "</failure>\n";
@@ -130,6 +134,9 @@ void read_testsuite(const pt::ptree& suite, const std::string& binary, const std
       r.outcome = Outcome::skipped;
       r.message = s->get<std::string>("<xmlattr>.message", "");
     }
+    for (const auto& [child, value] : node)
+      if (child == "flakyFailure" || child == "flakyError")
+        r.failed_attempts.push_back(failure_text(value));
     if (auto props = node.get_child_optional("properties")) {
       for (const auto& [ptag, prop] : *props) {
         if (ptag != "property") continue;

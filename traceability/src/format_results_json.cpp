@@ -34,7 +34,7 @@ void write_results_json(std::ostream& out, const Results& results) {
     for (const auto& p : r.phases)
       phases.push_back(boost::json::object{
           {"name", p.name}, {"outcome", to_string(p.outcome)}, {"duration_ms", p.duration_ms}});
-    list.push_back(boost::json::object{
+    boost::json::object test{
         {"id", r.id},
         {"outcome", to_string(r.outcome)},
         {"duration_ms", r.duration_ms},
@@ -43,7 +43,13 @@ void write_results_json(std::ostream& out, const Results& results) {
         {"message", r.message},
         {"file", r.where.file},
         {"line", r.where.line},
-        {"phases", std::move(phases)}});
+        {"phases", std::move(phases)}};
+    if (!r.failed_attempts.empty()) {
+      test["flaky"] = r.flaky();
+      test["failed_attempts"] =
+          boost::json::array(r.failed_attempts.begin(), r.failed_attempts.end());
+    }
+    list.push_back(std::move(test));
   }
   const auto& s = results.summary;
   boost::json::object doc{{results_version_key, results_version},
@@ -73,6 +79,7 @@ Results read_results_json(std::string_view text, const std::string& origin) {
         r.where.file = string_member(t, "file", origin, path, false);
         r.where.line = count_member(t, "line", origin, path);
         r.duration_ms = number_member(t, "duration_ms");
+        r.failed_attempts = strings_member(t, "failed_attempts", origin, path);
         if (auto it = t.find("phases"); it != t.end() && it->value().is_array()) {
           const auto& phases = it->value().get_array();
           for (std::size_t i = 0; i < phases.size(); ++i) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace attest::trace {
 namespace {
@@ -36,14 +38,15 @@ std::string describe(const TestCase& t) { return "test '" + t.id + "' (" + t.bin
 Status status_of(const RequirementRow& row, const std::vector<TestRow>& tests, bool have_results) {
   if (!have_results) return row.tests.empty() ? Status::uncovered : Status::covered;
   if (row.tests.empty()) return Status::untested;
-  bool any_result = false, all_passed = true;
+  bool any_result = false, all_passed = true, any_flaky = false;
   for (auto i : row.tests) {
     const auto& o = tests[i].outcome;
     if (o == Outcome::failed) return Status::failing;
     any_result |= o.has_value();
     all_passed &= o == Outcome::passed;
+    any_flaky |= tests[i].flaky;
   }
-  if (all_passed) return Status::verified;
+  if (all_passed) return any_flaky ? Status::flaky : Status::verified;
   return any_result ? Status::skipped : Status::untested;
 }
 
@@ -53,6 +56,8 @@ const char* to_string(Status s) {
   switch (s) {
     case Status::verified:
       return "verified";
+    case Status::flaky:
+      return "flaky";
     case Status::failing:
       return "failing";
     case Status::skipped:
@@ -83,6 +88,15 @@ const char* to_string(DefectKind k) {
   return "?";
 }
 
+std::string label(Status s) {
+  return s == Status::flaky ? std::string("verified (flaky)") : std::string(to_string(s));
+}
+
+std::string test_status(const TestRow& row) {
+  if (row.outcome) return row.flaky ? "passed (flaky)" : to_string(*row.outcome);
+  return row.not_run ? "not run" : "no result";
+}
+
 Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
                 const std::vector<TestOutcome>& outcomes, bool have_results,
                 const GateOptions& options) {
@@ -110,30 +124,46 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
     report.requirements.push_back({std::move(r), {}, Status::uncovered, false});
   }
 
-  // Tests, then outcomes joined by (binary, id); a result that carries its own
-  // requirements and matches no manifest entry stands for a test itself.
+  // Tests, then outcomes joined by (binary, id). Results for a binary that no
+  // inventory lists are its inventory (GoogleTest's or pytest's JUnit): every
+  // testcase is a test, so an unmarked one is a defect, not dropped. For a listed
+  // binary, a result the inventory lacks stands for a test only if it carries
+  // requirements (a renamed test's stale result otherwise).
   std::unordered_map<std::string, std::size_t> test_index;
+  std::unordered_set<std::string> inventoried, with_results;
   report.tests.reserve(tests.size());
   for (auto& t : tests) {
+    inventoried.insert(t.binary);
     test_index.emplace(key(t.binary, t.id), report.tests.size());
     report.tests.push_back({std::move(t), std::nullopt, {}});
   }
   for (const auto& o : outcomes) {
+    with_results.insert(o.binary);
     auto [it, inserted] = test_index.emplace(key(o.binary, o.id), report.tests.size());
     if (inserted) {
-      if (!o.has_requirements) {
-        test_index.erase(it);  // a result for a test no inventory lists, with nothing to trace
+      if (!o.has_requirements && inventoried.count(o.binary)) {
+        test_index.erase(it);
         continue;
       }
       report.tests.push_back(
-          {TestCase{o.binary, o.id, o.where, o.markers, o.requirements, true}, {}, {}});
+          {TestCase{o.binary, o.id, o.where, o.markers, o.requirements, true, {}}, {}, {}});
     }
     auto& row = report.tests[it->second];
-    if (!row.outcome || severity(o.outcome) > severity(*row.outcome)) {
+    bool worse = !row.outcome || severity(o.outcome) > severity(*row.outcome);
+    if (worse) {
       row.outcome = o.outcome;
       row.message = o.message;
     }
+    if (o.flaky()) {
+      row.failed_attempts.insert(row.failed_attempts.end(), o.failed_attempts.begin(),
+                                 o.failed_attempts.end());
+    }
+    row.flaky = row.outcome == Outcome::passed && !row.failed_attempts.empty();
   }
+  // A listed test with no result, though its binary reported: it never ran
+  // (deselected by a shard, or the run aborted before it).
+  for (auto& row : report.tests)
+    row.not_run = !row.outcome && with_results.count(row.test.binary) != 0;
 
   // Link tests to requirements: a qualified ID exactly, a bare ID when it is unambiguous.
   for (std::size_t ti = 0; ti < report.tests.size(); ++ti) {
@@ -174,7 +204,9 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
   for (auto& row : report.requirements) {
     row.status = status_of(row, report.tests, have_results);
     row.counts_as_covered =
-        options.require_passing ? row.status == Status::verified : !row.tests.empty();
+        options.require_passing
+            ? row.status == Status::verified || (options.allow_flaky && row.status == Status::flaky)
+            : !row.tests.empty();
     report.covered += row.counts_as_covered;
   }
   std::size_t total = report.requirements.size();
@@ -183,6 +215,25 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
   report.coverage_ok = report.coverage + 1e-9 >= options.threshold;
   report.passed = report.coverage_ok && report.defects.empty();
   return report;
+}
+
+std::string verdict_line(const Report& r) {
+  std::string line = r.passed ? "PASSED: " : "FAILED: ";
+  if (!r.defects.empty()) {
+    std::map<DefectKind, std::size_t> kinds;
+    for (const auto& d : r.defects) ++kinds[d.kind];
+    line += std::to_string(r.defects.size()) + (r.defects.size() == 1 ? " defect (" : " defects (");
+    bool first = true;
+    for (const auto& [kind, n] : kinds) {
+      line += (first ? "" : ", ") +
+              (kinds.size() == 1 && r.defects.size() == 1 ? std::string()
+                                                          : std::to_string(n) + " ") +
+              to_string(kind);
+      first = false;
+    }
+    line += "); ";
+  }
+  return line + coverage_line(r);
 }
 
 std::string coverage_line(const Report& r) {

@@ -55,9 +55,16 @@ void render_github(std::ostream& out, const Report& r) {
   const char* level = r.coverage_ok ? "warning" : "error";
   for (const auto* row : uncovered(r))
     annotate(out, level, row->requirement.where, "uncovered requirement",
-             row->requirement.id + " [" + to_string(row->status) + "]: " + row->requirement.title);
+             row->requirement.id + " [" + label(row->status) + "]: " + row->requirement.title);
   for (const auto& w : r.warnings) annotate(out, "warning", w.where, to_string(w.kind), w.message);
-  annotate(out, r.passed ? "notice" : "error", {}, "trace-check", coverage_line(r));
+  // Flaky passes are named, not hidden: a warning at the test.
+  for (const auto& t : r.tests)
+    if (t.flaky)
+      annotate(out, "warning", t.test.where, "flaky test",
+               t.test.id + " passed after " + std::to_string(t.failed_attempts.size()) +
+                   " failed attempt" + (t.failed_attempts.size() == 1 ? "" : "s") + ": " +
+                   t.failed_attempts.front());
+  annotate(out, r.passed ? "notice" : "error", {}, "trace-check", verdict_line(r));
 }
 
 }  // namespace attest::trace

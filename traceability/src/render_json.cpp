@@ -33,6 +33,8 @@ void render_json(std::ostream& out, const Report& r) {
       const auto& t = r.tests[i];
       boost::json::object o{{"binary", t.test.binary}, {"id", t.test.id}};
       if (t.outcome) o["outcome"] = to_string(*t.outcome);
+      if (t.flaky) o["flaky"] = true;
+      if (t.not_run) o["not_run"] = true;
       tests.push_back(std::move(o));
     }
     auto o = location(row.requirement.where);
@@ -40,6 +42,7 @@ void render_json(std::ostream& out, const Report& r) {
     o["title"] = row.requirement.title;
     if (!row.requirement.priority.empty()) o["priority"] = row.requirement.priority;
     o["status"] = to_string(row.status);
+    if (!row.requirement.section.empty()) o["section"] = row.requirement.section;
     o["covered"] = row.counts_as_covered;
     o["tests"] = std::move(tests);
     requirements.push_back(std::move(o));
@@ -52,9 +55,28 @@ void render_json(std::ostream& out, const Report& r) {
       o["id"] = t.test.id;
       unmarked.push_back(std::move(o));
     }
+  boost::json::object statuses;
+  for (const auto& row : r.requirements) {
+    auto& n = statuses[to_string(row.status)];
+    n = n.is_null() ? 1 : n.as_int64() + 1;
+  }
+  boost::json::array not_run, flaky;
+  for (const auto& t : r.tests) {
+    if (t.not_run) not_run.push_back(boost::json::object{{"binary", t.test.binary}, {"id", t.test.id}});
+    if (t.flaky)
+      flaky.push_back(boost::json::object{
+          {"binary", t.test.binary},
+          {"id", t.test.id},
+          {"failed_attempts",
+           boost::json::array(t.failed_attempts.begin(), t.failed_attempts.end())}});
+  }
   boost::json::object doc{
       {"attest_trace", 1},
       {"passed", r.passed},
+      {"verdict", verdict_line(r)},
+      {"statuses", std::move(statuses)},
+      {"not_run", std::move(not_run)},
+      {"flaky", std::move(flaky)},
       {"coverage", r.coverage},
       {"threshold", r.options.threshold},
       {"covered", r.covered},

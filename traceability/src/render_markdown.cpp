@@ -25,6 +25,8 @@ const char* icon(Status s) {
   switch (s) {
     case Status::verified:
       return "✅";
+    case Status::flaky:
+      return "🟨";
     case Status::covered:
       return "✅";
     case Status::failing:
@@ -43,7 +45,7 @@ const char* icon(Status s) {
 
 void render_markdown(std::ostream& out, const Report& r) {
   out << "## Requirement traceability: " << (r.passed ? "✅ passed" : "❌ failed") << "\n\n";
-  out << "**" << coverage_line(r) << "** — " << r.requirements.size() << " requirements, "
+  out << "**" << verdict_line(r) << "** — " << r.requirements.size() << " requirements, "
       << r.tests.size() << " tests, " << r.defects.size() << " defects\n\n";
   if (!r.defects.empty()) {
     out << "### Defects\n\n";
@@ -55,11 +57,11 @@ void render_markdown(std::ostream& out, const Report& r) {
   out << "### Requirements\n\n| Requirement | Status | Tests |\n|---|---|---|\n";
   for (const auto& row : r.requirements) {
     out << "| **" << cell(row.requirement.id) << "** " << cell(row.requirement.title) << " | "
-        << icon(row.status) << ' ' << to_string(row.status) << " | ";
+        << icon(row.status) << ' ' << label(row.status) << " | ";
     for (std::size_t k = 0; k < row.tests.size(); ++k) {
       const auto& t = r.tests[row.tests[k]];
       out << (k ? ", " : "") << '`' << cell(t.test.id) << '`';
-      if (t.outcome && *t.outcome != Outcome::passed) out << " (" << to_string(*t.outcome) << ')';
+      if (t.outcome != Outcome::passed || t.flaky) out << " (" << test_status(t) << ')';
     }
     out << " |\n";
   }

@@ -8,7 +8,7 @@
 namespace attest::trace {
 
 void render_text(std::ostream& out, const Report& r) {
-  out << (r.passed ? "PASSED" : "FAILED") << ": " << coverage_line(r) << '\n';
+  out << verdict_line(r) << '\n';
   out << r.requirements.size() << " requirements, " << r.tests.size() << " tests";
   if (r.have_results) {
     std::size_t with = 0;
@@ -31,7 +31,7 @@ void render_text(std::ostream& out, const Report& r) {
         << " (" << missing.size() << "):\n";
     for (const auto* row : missing)
       out << "  " << row->requirement.where.str() << ": " << row->requirement.id << " ["
-          << to_string(row->status) << "] " << row->requirement.title << '\n';
+          << label(row->status) << "] " << row->requirement.title << '\n';
   }
   if (r.have_results) {
     bool header = false;
@@ -45,6 +45,22 @@ void render_text(std::ostream& out, const Report& r) {
       out << '\n';
     }
   }
+  auto list_tests = [&](const char* heading, auto&& which) {
+    std::vector<const TestRow*> rows;
+    for (const auto& t : r.tests)
+      if (which(t)) rows.push_back(&t);
+    if (rows.empty()) return;
+    out << '\n' << heading << " (" << rows.size() << "):\n";
+    for (const auto* t : rows) {
+      out << "  " << t->test.where.str() << ": " << t->test.id << " (" << t->test.binary << ")";
+      if (t->flaky)
+        out << " passed after " << t->failed_attempts.size() << " failed attempt"
+            << (t->failed_attempts.size() == 1 ? "" : "s") << ": " << t->failed_attempts.front();
+      out << '\n';
+    }
+  };
+  list_tests("flaky tests", [](const TestRow& t) { return t.flaky; });
+  list_tests("tests not run", [](const TestRow& t) { return t.not_run; });
   if (!r.warnings.empty()) {
     out << "\nwarnings (" << r.warnings.size() << "):\n";
     for (const auto& w : r.warnings) out << "  " << w.where.str() << ": " << w.message << '\n';
@@ -52,14 +68,18 @@ void render_text(std::ostream& out, const Report& r) {
   if (r.have_results) {
     // Last, in the plain shape CI log readers understand: "results: 85 passed, 1 failed, 1
     // skipped".
-    std::size_t passed = 0, failed = 0, skipped = 0;
+    std::size_t passed = 0, failed = 0, skipped = 0, not_run = 0, flaky = 0;
     for (const auto& t : r.tests) {
       if (t.outcome == Outcome::passed) ++passed;
       if (t.outcome == Outcome::failed) ++failed;
       if (t.outcome == Outcome::skipped) ++skipped;
+      not_run += t.not_run;
+      flaky += t.flaky;
     }
     out << "\nresults: " << passed << " passed, " << failed << " failed";
     if (skipped) out << ", " << skipped << " skipped";
+    if (flaky) out << ", " << flaky << " flaky";
+    if (not_run) out << ", " << not_run << " not run";
     out << '\n';
   }
 }

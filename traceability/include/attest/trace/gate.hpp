@@ -14,10 +14,15 @@ struct GateOptions {
   double threshold = 100.0;      // percent of requirements that must be covered
   bool require_passing = false;  // covered means verified (all its tests passed)
   bool strict = false;           // unclear requirements are defects, not warnings
+  bool allow_flaky = false;      // with require_passing: a flaky pass counts as verified
 };
 
-enum class Status { verified, failing, skipped, untested, covered, uncovered };
-const char* to_string(Status status);
+/// A requirement's status. With results: verified (every test passed), flaky (every
+/// test passed, some only on a rerun), failing, skipped, untested (no test, or none
+/// ran). Without results: covered or uncovered.
+enum class Status { verified, flaky, failing, skipped, untested, covered, uncovered };
+const char* to_string(Status status);  // one word: "flaky", for CSS classes and JSON
+std::string label(Status status);     // for people: "verified (flaky)"
 
 enum class DefectKind { unmarked, unknown_id, ambiguous_id, duplicate_id, unclear };
 const char* to_string(DefectKind kind);
@@ -32,7 +37,13 @@ struct TestRow {
   TestCase test;
   std::optional<Outcome> outcome;  // absent: no result for it
   std::string message;
+  bool not_run = false;  // results came for its binary, but none for it
+  bool flaky = false;    // passed, but only after failed attempts
+  std::vector<std::string> failed_attempts;
 };
+
+/// "passed", "failed", "skipped", "passed (flaky)", "not run", "no result".
+std::string test_status(const TestRow& row);
 
 struct RequirementRow {
   Requirement requirement;
@@ -55,12 +66,19 @@ struct Report {
 };
 
 /// `outcomes` may be empty (no results given): statuses are then covered/uncovered.
-/// Several outcomes for one test (shards) count as the worst of them.
+/// Several outcomes for one test (shards, reruns) count as the worst of them; a pass
+/// is flaky if any of its results was. Results for a binary no test of `tests`
+/// belongs to are that binary's inventory (another framework's JUnit): each of its
+/// tests is a test, and one without requirement IDs is an unmarked test.
 Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tests,
                 const std::vector<TestOutcome>& outcomes, bool have_results,
                 const GateOptions& options);
 
 /// "coverage 93.3% (14/15) < threshold 100%".
 std::string coverage_line(const Report& report);
+
+/// The headline, saying why: "PASSED: coverage 100% (15/15) >= threshold 100%",
+/// "FAILED: 1 defect (unmarked test); coverage 96.4% (27/28) >= threshold 90%".
+std::string verdict_line(const Report& report);
 
 }  // namespace attest::trace

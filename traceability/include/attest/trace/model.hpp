@@ -27,6 +27,7 @@ struct Requirement {
   std::string feature;  // "003-order-sync", empty for a single catalog
   std::string title;
   std::string priority;  // from JSON catalogs; may be empty
+  std::string section;   // where the catalog files it: a ReqIF specification path, a Doorstop level
   Location where;
   bool unclear = false;  // text holds [NEEDS CLARIFICATION: ...]
 };
@@ -65,6 +66,10 @@ struct TestOutcome {
   Location where;  // from JUnit file/line attributes, or the result file
   double duration_ms = 0;
   std::vector<Phase> phases;
+  /// The messages of the attempts that failed before the one that counts (--reruns,
+  /// attest::flaky): a pass with failed attempts is a flaky pass.
+  std::vector<std::string> failed_attempts;
+  bool flaky() const { return outcome == Outcome::passed && !failed_attempts.empty(); }
   bool operator==(const TestOutcome&) const = default;
 };
 
