@@ -237,12 +237,20 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2, *attest::requirement("FR-023", "FR-025
   BOOST_TEST(contains(ok.out, "PASSED: coverage 100% (1/1) >= threshold 100%"));
 }
 
-BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024")) {
+BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024", "FR-059")) {
   TempDir tmp;
-  write_file(tmp.path / "spec.md", kSampleSpec);
+  // The sample's spec with inline Markdown in a title, and its results (two tests fail).
+  std::string spec = kSampleSpec;
+  spec.replace(spec.find("rows are inserted"), 17, "rows are `inserted` *exactly* once <b>");
+  write_file(tmp.path / "spec.md", spec);
+  auto results = tmp.path / "sample.json";
+  attest_test::run_command({ATTEST_SAMPLE_BIN, "--config", sample_config(), "--report-json",
+                            results.string()},
+                           ATTEST_SAMPLE_DIR);
   auto html = tmp.path / "report.html";
   trace_check({"--requirements", (tmp.path / "spec.md").string(), "--collect", ATTEST_SAMPLE_BIN,
-               "--config", sample_config(), "--format", "html", "--output", html.string()});
+               "--config", sample_config(), "--results", results.string(), "--format", "html",
+               "--output", html.string()});
   BOOST_TEST_REQUIRE(fs::exists(html));
   BOOST_TEST_REQUIRE(fs::exists(ATTEST_CHROMIUM),
                      "Chromium is needed to look at the report: ci/install-deps.sh installs it");
@@ -257,17 +265,42 @@ BOOST_AUTO_TEST_CASE(html_report_in_chromium, *attest::requirement("FR-024")) {
                                     "--disable-sync",
                                     "--hide-scrollbars",
                                     "--user-data-dir=" + (tmp.path / "profile").string()};
-  // The filter box, driven through the URL: every word must match, so `#q=FR-0 uncovered`
-  // leaves the one uncovered requirement.
+  // The filter box, driven through the URL: every word must match, so `#q=FR-0 untested`
+  // leaves the one untested requirement.
   auto dom_args = chromium;
   dom_args.push_back("--dump-dom");
-  dom_args.push_back("file://" + html.string() + "#q=FR-0%20uncovered");
+  dom_args.push_back("file://" + html.string() + "#q=FR-0%20untested");
   auto dom = attest_test::run_command(dom_args);
   BOOST_TEST_REQUIRE(dom.exit_code == 0, dom.err);
-  BOOST_TEST(contains(dom.out, "<span id=\"shown\">1</span>"));
-  BOOST_TEST(contains(dom.out, "<tr data-search=\"fr-050 nobody tests this uncovered\">"));
-  BOOST_TEST(contains(
-      dom.out, "<tr data-search=\"fr-001 orders are parsed covered parses_orders\" hidden=\"\">"));
+  BOOST_TEST(contains(dom.out, "<span id=\"shown\">1</span>"), dom.out);
+  BOOST_TEST(contains(dom.out, "<tr id=\"r-FR-050\" data-search=\"fr-050 nobody tests this untested\">"),
+             dom.out);
+  BOOST_TEST(contains(dom.out, "<tr id=\"r-FR-001\" data-search=\"fr-001 orders are parsed verified "
+                               "parses_orders\" hidden=\"\">"),
+             dom.out);
+  // Counts by status at the top, each a link that filters.
+  BOOST_TEST(contains(dom.out, "<a class=\"badge failing\" href=\"#q=failing\">"), dom.out);
+  // The untested requirement is among the defects, not only in the table.
+  BOOST_TEST(contains(dom.out, "<b>uncovered requirement</b> <code>"), dom.out);
+  BOOST_TEST(contains(dom.out, "<a href=\"#r-FR-050\">FR-050</a> [untested]"), dom.out);
+  // Inline Markdown in a title is rendered, and only that: the <b> stays text.
+  BOOST_TEST(contains(dom.out, "rows are <code>inserted</code> <em>exactly</em> once &lt;b&gt;"),
+             dom.out);
+  // A failing test's chip links to its message.
+  auto chip = dom.out.find("class=\"chip failed\"");
+  BOOST_TEST_REQUIRE(chip != std::string::npos, dom.out);
+  auto href = dom.out.rfind("href=\"#t-", chip);
+  auto anchor = dom.out.substr(href + 7, dom.out.find('"', href + 7) - href - 7);
+  BOOST_TEST(contains(dom.out, "<div class=\"failure\" id=\"" + anchor + "\">"), dom.out);
+  BOOST_TEST(contains(dom.out, "<pre>"), dom.out);
+
+  // Without JavaScript the page is the file as written (headless Chromium cannot turn
+  // scripts off and still dump the DOM): every row shown, the useless filter box hidden.
+  auto page = read_file(html);
+  BOOST_TEST(contains(page, "<input id=\"filter\" type=\"search\" hidden "));
+  BOOST_TEST(!contains(page, "\" hidden><td>"));
+  BOOST_TEST(!contains(page, "src=\"http"));  // self-contained: nothing fetched
+  BOOST_TEST(!contains(page, "href=\"http"));
 
   // A phone-sized screenshot, kept in the build tree for a person to look at.
   auto png = fs::path(ATTEST_SCREENSHOT_DIR) / "trace-report-phone.png";
