@@ -11,7 +11,7 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/traceability/src")
 common_sources=("$root"/common/src/{input_error,json_input}.cpp)
 trace_sources=("${common_sources[@]}"
-  "$root"/traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results}.cpp)
+  "$root"/traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
 
 # The six builds run side by side: compiling is most of this script's time.
 clang++ "${flags[@]}" "$root/suites/fuzz/expression_fuzz.cpp" "$root/framework/src/expression.cpp" \
@@ -25,9 +25,14 @@ done
 clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
   "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
   "${common_sources[@]}" -lboost_json -o "$out/mock_definitions_fuzz" &
+for target in reqif yaml; do
+  clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" \
+    "$root"/traceability/src/{zip_archive,catalogs,catalog_reqif,catalog_yaml}.cpp \
+    -lboost_json -lboost_iostreams -lyaml-cpp -o "$out/${target}_fuzz" &
+done
 for job in $(jobs -p); do wait "$job"; done
 
-for target in expression config markdown trace_json junit mock_definitions; do
+for target in expression config markdown trace_json junit mock_definitions reqif yaml; do
   corpus="$out/corpus-$target"
   mkdir -p "$corpus"
   echo "fuzz: $target for ${seconds}s"

@@ -6,8 +6,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git python3
-  libboost-test1.81-dev libboost-json1.81-dev libboost1.81-dev
-  libfmt-dev libcli11-dev libpqxx-dev postgresql
+  libboost-test1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost1.81-dev
+  libfmt-dev libcli11-dev libpqxx-dev postgresql libyaml-cpp-dev
   libhiredis-dev redis-server
   clang libclang-rt-14-dev
   chromium

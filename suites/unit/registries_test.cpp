@@ -3,7 +3,7 @@
 // pattern is decided in one place.
 #include <attest/attest.hpp>
 #include <attest/config.hpp>
-#include <attest/trace/readers.hpp>
+#include <attest/trace/catalogs.hpp>
 #include <attest/trace/render.hpp>
 
 #include <sstream>
@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(every_renderer_is_reachable_by_name, *attest::requirement("
 }
 
 BOOST_AUTO_TEST_CASE(catalog_format_by_extension_then_content, *attest::requirement("FR-054")) {
-  std::regex pattern(attest::default_requirement_pattern);
+  CatalogOptions pattern;  // the default ID pattern
   const std::string json = R"({"requirements": [{"id": "FR-001", "title": "t"}]})";
   // By extension...
   BOOST_TEST(read_catalog(json, "reqs.json", pattern).size() == 1u);

@@ -104,16 +104,26 @@ std::vector<std::string> expand_results(const std::vector<std::string>& args) {
 }
 
 std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
-                                                      const std::regex& id_pattern) {
+                                                      const attest::trace::CatalogOptions& options) {
   std::vector<fs::path> files;
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<fs::path> found;
-      for (const auto& entry : fs::recursive_directory_iterator(p, ec))
-        if (entry.is_regular_file() && entry.path().filename() == "spec.md")
-          found.push_back(entry.path());
-      if (found.empty()) throw InputError(p + ": no spec.md below this directory");
+      // spec-kit: every spec.md below; else Doorstop: the items of every document
+      // (a directory with a .doorstop.yml) below.
+      std::vector<fs::path> found, items;
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
+        if (!entry.is_regular_file()) continue;
+        auto name = entry.path().filename().string();
+        if (name == "spec.md") found.push_back(entry.path());
+        if ((entry.path().extension() == ".yml" || entry.path().extension() == ".yaml") &&
+            name[0] != '.' && fs::exists(entry.path().parent_path() / ".doorstop.yml"))
+          items.push_back(entry.path());
+      }
+      if (found.empty()) found = std::move(items);
+      if (found.empty())
+        throw InputError(p + ": no spec.md and no Doorstop document (.doorstop.yml) below this "
+                             "directory");
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {
@@ -126,7 +136,9 @@ std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::str
     std::string feature;
     auto parent = file.parent_path().filename().string();
     if (file.filename() == "spec.md" && is_feature_dir(parent)) feature = parent;
-    auto reqs = attest::trace::read_catalog(text, file.string(), id_pattern, feature);
+    auto file_options = options;
+    file_options.feature = feature;
+    auto reqs = attest::trace::read_catalog(text, file.string(), file_options);
     all.insert(all.end(), std::make_move_iterator(reqs.begin()),
                std::make_move_iterator(reqs.end()));
   }

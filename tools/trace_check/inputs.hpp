@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <attest/trace/catalogs.hpp>
 #include <attest/trace/model.hpp>
 
 namespace trace_check {
@@ -19,12 +20,13 @@ std::string read_text(const std::filesystem::path& path);
 /// that matches nothing is an InputError.
 std::vector<std::string> expand_results(const std::vector<std::string>& args);
 
-/// Catalog files and directories: a directory contributes every spec.md below it;
+/// Catalog files and directories: a directory contributes every spec.md below it, else
+/// every Doorstop item (*.yml beside a .doorstop.yml) below it;
 /// a spec.md inside a spec-kit feature directory (`003-order-sync/`) has its IDs
 /// qualified by that directory's name; each file is read as the format its extension or
 /// content says (attest::trace::read_catalog).
 std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
-                                                      const std::regex& id_pattern);
+                                                      const attest::trace::CatalogOptions& options);
 
 /// Runs `binary --collect-only=json` (with `extra_args`, in `cwd`) and reads its manifest.
 std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,

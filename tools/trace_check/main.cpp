@@ -2,6 +2,7 @@
 // collected tests and their results, renders reports, and exits
 // 0 (gate passed), 1 (gate failed) or 2 (usage or input error).
 #include <attest/config.hpp>
+#include <attest/trace/catalogs.hpp>
 #include <attest/trace/gate.hpp>
 #include <attest/trace/readers.hpp>
 #include <attest/trace/render.hpp>
@@ -58,7 +59,7 @@ int run(const Args& a) {
         "attest.json");
 
   auto pattern = attest::requirement_pattern(config, a.id_pattern);
-  auto requirements = trace_check::read_catalogs(catalogs, pattern.regex);
+  auto requirements = trace_check::read_catalogs(catalogs, {pattern.regex, {}, config.reqif});
   if (requirements.empty())
     throw InputError(catalogs.front() + ": no requirements found (ID pattern " +
                      pattern.describe() + ")");

@@ -120,10 +120,27 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
           fail_at(text, origin, key, "\"requirements\" entries must be strings");
         config.requirements.push_back(origin.parent_path() / std::string(entry.as_string()));
       }
+    } else if (key == "reqif") {
+      if (!value.is_object())
+        fail_at(text, origin, key, "\"reqif\" must be an object: {\"id\": [...], \"title\": [...]}");
+      for (const auto& [field, names] : value.as_object()) {
+        if (field != "id" && field != "title")
+          fail_at(text, origin, field,
+                  "unknown key \"" + std::string(field) + "\" in \"reqif\" (expected id, title)");
+        std::vector<std::string> list;
+        if (names.is_string()) list.emplace_back(names.as_string());
+        if (names.is_array())
+          for (const auto& n : names.as_array())
+            if (n.is_string()) list.emplace_back(n.as_string());
+        if (list.empty() || (names.is_array() && list.size() != names.as_array().size()))
+          fail_at(text, origin, field,
+                  "\"reqif\"." + std::string(field) + " must be a name or a list of names");
+        (field == "id" ? config.reqif.id : config.reqif.title) = std::move(list);
+      }
     } else {
       fail_at(text, origin, key,
               "unknown key \"" + std::string(key) +
-                  "\" (expected markers, requirement_pattern, requirements)");
+                  "\" (expected markers, requirement_pattern, requirements, reqif)");
     }
   }
 

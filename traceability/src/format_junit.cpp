@@ -6,11 +6,12 @@
 #include <attest/trace/markup.hpp>
 
 #include <boost/property_tree/ptree.hpp>
-#include <boost/property_tree/xml_parser.hpp>
 
 #include <cstdio>
 #include <ostream>
 #include <sstream>
+
+#include "xml_input.hpp"
 
 namespace attest::trace {
 namespace {
@@ -156,28 +157,6 @@ void read_testsuite(const pt::ptree& suite, const std::string& binary, const std
   }
 }
 
-// The XML parser recurses per element: refuse absurd nesting up front, so a
-// hostile or corrupt file gets an error instead of exhausting the stack.
-void check_nesting(std::string_view text, const std::string& origin) {
-  constexpr int kMaxDepth = 256;
-  int depth = 0;
-  std::size_t line = 1;
-  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] == '\n') ++line;
-    if (text[i] != '<') continue;
-    char next = text[i + 1];
-    if (next == '/') {
-      --depth;
-    } else if (next != '?' && next != '!') {
-      auto close = text.find('>', i);
-      if (close == std::string_view::npos) return;  // the parser reports it
-      if (text[close - 1] != '/' && ++depth > kMaxDepth)
-        throw InputError({origin, line},
-                         "XML nested deeper than " + std::to_string(kMaxDepth) + " elements");
-    }
-  }
-}
-
 std::size_t count_attribute(const pt::ptree& node, const char* name) {
   return node.get<std::size_t>(std::string("<xmlattr>.") + name, 0);
 }
@@ -187,14 +166,7 @@ std::size_t count_attribute(const pt::ptree& node, const char* name) {
 namespace detail {
 
 Results read_junit(std::string_view text, const std::string& origin) {
-  check_nesting(text, origin);
-  pt::ptree tree;
-  std::istringstream in{std::string(text)};
-  try {
-    pt::read_xml(in, tree);
-  } catch (const pt::xml_parser_error& e) {
-    throw InputError({origin, e.line()}, "malformed XML: " + e.message());
-  }
+  pt::ptree tree = parse_xml(text, origin);
   Results results;
   try {
     const pt::ptree* totals = nullptr;

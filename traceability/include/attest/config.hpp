@@ -37,11 +37,22 @@ struct RequirementPattern {
   std::string describe() const;
 };
 
+/// How ReqIF catalogs map onto requirements (attest.json "reqif": {"id": [...], "title": [...]}):
+/// attribute LONG-NAMEs tried in order, the first non-empty value wins. "IDENTIFIER" and
+/// "LONG-NAME" name the SPEC-OBJECT's own attributes (Enterprise Architect titles that way).
+struct ReqifMapping {
+  std::vector<std::string> id = {"ReqIF.ForeignID", "ID", "UID", "Identifier", "Object Identifier",
+                                 "IDENTIFIER"};
+  std::vector<std::string> title = {"ReqIF.Name", "ReqIF.ChapterName", "Title", "TITLE", "Name",
+                                    "LONG-NAME", "ReqIF.Text", "Text", "STATEMENT", "Object Text"};
+};
+
 struct Config {
   std::filesystem::path source;                // empty when no attest.json was found
   std::map<std::string, std::string> markers;  // name -> description, built-ins included
   RequirementPattern requirement_pattern;      // attest.json's, else the default
   std::vector<std::filesystem::path> requirements;  // resolved against the config's directory
+  ReqifMapping reqif;
 
   bool is_known_marker(const std::string& name) const { return markers.count(name) != 0; }
   bool is_valid_requirement(const std::string& id) const { return requirement_pattern.matches(id); }

@@ -22,21 +22,4 @@ std::vector<Requirement> read_markdown_catalog(std::string_view text, const std:
 std::vector<Requirement> read_json_catalog(std::string_view text, const std::string& origin,
                                            const std::string& feature = {});
 
-/// A requirements catalog format: how to recognise a file of it and how to read one.
-struct CatalogFormat {
-  const char* name;        // "spec-kit Markdown", for help texts and errors
-  const char* extensions;  // ".md .markdown": chosen by the file's extension first
-  bool (*sniff)(std::string_view text);  // else by content (nullptr: never)
-  std::vector<Requirement> (*read)(std::string_view text, const std::string& origin,
-                                   const std::regex& id_pattern, const std::string& feature);
-};
-
-/// Every catalog format, in the order they are tried; the last one is the fallback.
-const std::vector<CatalogFormat>& catalog_formats();
-
-/// Reads a catalog of whichever format `origin`'s extension, else the text, says.
-std::vector<Requirement> read_catalog(std::string_view text, const std::string& origin,
-                                      const std::regex& id_pattern,
-                                      const std::string& feature = {});
-
 }  // namespace attest::trace
