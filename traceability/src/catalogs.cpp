@@ -31,9 +31,12 @@ bool is_reqif(std::string_view text) {
   return detail::is_zip(text) || start(text).find("REQ-IF") != std::string_view::npos;
 }
 
+// A YAML catalog by content: its list of requirements, not any YAML (a Markdown
+// bullet list starts with "- " too).
 bool is_yaml_list(std::string_view text) {
   auto s = start(text);
-  return s.substr(0, 4) == "---\n" || s.substr(0, 2) == "- " || s.substr(0, 13) == "requirements:";
+  if (s.substr(0, 4) == "---\n") s = start(s.substr(4));
+  return s.substr(0, 5) == "- id:" || s.substr(0, 13) == "requirements:";
 }
 
 bool has_extension(const CatalogFormat& f, const std::string& extension) {
