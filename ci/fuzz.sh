@@ -25,8 +25,12 @@ done
 clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
   "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
   "${common_sources[@]}" -lboost_json -o "$out/mock_definitions_fuzz" &
-for target in reqif yaml; do
-  clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" \
+# One catalog target per format: the origin's extension picks the reader.
+for target in reqif:c.reqif yaml:REQ001.yml; do
+  origin=${target#*:}
+  target=${target%%:*}
+  clang++ "${flags[@]}" -DATTEST_FUZZ_ORIGIN="\"fuzz/$origin\"" "$root/suites/fuzz/catalog_fuzz.cpp" \
+    "${trace_sources[@]}" \
     "$root"/traceability/src/{zip_archive,catalogs,catalog_reqif,catalog_yaml}.cpp \
     -lboost_json -lboost_iostreams -lyaml-cpp -o "$out/${target}_fuzz" &
 done

@@ -1,5 +1,7 @@
-// libFuzzer target for the YAML (Doorstop items and lists) catalog reader:
-// any input reads or throws InputError naming its origin; never crashes, never hangs.
+// libFuzzer target for the catalog readers behind the registry: built once per
+// format with ATTEST_FUZZ_ORIGIN naming a file of that format ("fuzz/c.reqif",
+// "fuzz/REQ001.yml"), whose extension picks the reader. Any input reads or
+// throws InputError naming its origin; never crashes, never hangs.
 #include <attest/trace/catalogs.hpp>
 
 #include <cstdint>
@@ -12,9 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return o;
   }();
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  const char* origin = "fuzz/REQ001.yml";
+  const char* origin = ATTEST_FUZZ_ORIGIN;
   try {
-    for (const auto& r : attest::trace::read_yaml_catalog(text, origin, options))
+    for (const auto& r : attest::trace::read_catalog(text, origin, options))
       if (r.id.empty()) std::abort();
   } catch (const attest::InputError& e) {
     if (std::string_view(e.what()).substr(0, std::char_traits<char>::length(origin)) != origin)
