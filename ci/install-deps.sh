@@ -9,7 +9,7 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost1.81-dev
   libfmt-dev libcli11-dev libpqxx-dev postgresql libyaml-cpp-dev
   libhiredis-dev redis-server
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
   chromium
 )
 

@@ -24,6 +24,7 @@
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"
+#include "scopes.hpp"
 #include "results.hpp"
 #include "selection.hpp"
 
@@ -122,6 +123,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
            !ut::results_collector.results(ut::framework::current_test_case_id()).passed();
   });
   ut::framework::register_observer(recorder);
+  ScopeObserver scopes;  // suite-scoped resources go when their suite ends
   recorder.install_log_capture();
   struct Deregister {
     ResultsRecorder& r;
@@ -143,6 +145,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   if (options.durations) write_durations(std::cout, tests, recorder.results(), *options.durations);
   write_summary_line(std::cout, summary, recorder.stopped_early());
   std::cout.flush();
+  attest::set_run_failed(summary.failed > 0);  // session-scoped resources keep what failed
   attest::run_end_handlers();  // session services stop now, while every library still works
 
   namespace rc = ut::runtime_config;

@@ -10,3 +10,4 @@
 #include <attest/polling.hpp>
 #include <attest/process.hpp>
 #include <attest/runner.hpp>
+#include <attest/scope.hpp>

@@ -1,0 +1,75 @@
+// Fixture scopes driven from outside: the order resources are made and go in,
+// a failing suite keeping its database, and the function-static database that
+// used to read freed memory at exit — now clean under valgrind.
+#include <attest/attest.hpp>
+
+#include "test_support.hpp"
+
+using attest_test::contains;
+using attest_test::read_file;
+using attest_test::TempDir;
+
+namespace {
+
+attest::CommandResult run_scopes(const TempDir& tmp, std::vector<std::string> args,
+                                 std::vector<std::string> prefix = {}) {
+  std::vector<std::string> argv = std::move(prefix);
+  argv.push_back(ATTEST_SCOPES_BIN);
+  argv.insert(argv.end(), args.begin(), args.end());
+  return attest_test::run_command(argv, ATTEST_SAMPLE_DIR,
+                                  {{"ATTEST_SAMPLE_JOURNAL", (tmp.path / "journal").string()},
+                                   {"ATTEST_SAMPLE_MIGRATIONS", ATTEST_MIGRATIONS_DIR}});
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (auto nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    out.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(scopes, *attest::mark("e2e"))
+
+BOOST_AUTO_TEST_CASE(suite_and_session_resources_come_and_go_in_order,
+                     *attest::requirement("FR-062")) {
+  TempDir tmp;
+  auto r = run_scopes(tmp, {"-m", "not failing"});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  auto j = lines(read_file(tmp.path / "journal"));
+  BOOST_REQUIRE_EQUAL(j.size(), 7u);
+  BOOST_TEST(j[0].rfind("suite database made orders_", 0) == 0, j[0]);
+  std::string name = j[0].substr(std::string("suite database made ").size());
+  BOOST_TEST(j[1] == "session resource made");
+  BOOST_TEST(j[2] == "test 1 used " + name);
+  BOOST_TEST(j[3] == "test 2 used " + name);  // made once for the suite
+  BOOST_TEST(j[4] == "suite database gone");  // when its suite ended...
+  BOOST_TEST(j[5] == "next suite runs");      // ...before the next one ran
+  // Session resources go at the end of the run, while the server still answers.
+  BOOST_TEST(j[6] == "session resource gone, server answered 1");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_suite_keeps_its_database, *attest::requirement("FR-062")) {
+  TempDir tmp;
+  auto r = run_scopes(tmp, {"-m", "failing"});
+  BOOST_TEST(r.exit_code == 1, r.out + r.err);
+  BOOST_TEST(contains(r.err, "attest: suite failing_suite: kept database orders_"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_static_database_is_clean_at_exit_under_valgrind,
+                     *attest::requirement("FR-063") * attest::mark("slow")) {
+  TempDir tmp;
+  auto r = run_scopes(tmp, {"-k", "static_database"},
+                      {"valgrind", "--error-exitcode=99", "--errors-for-leak-kinds=none",
+                       "--quiet"});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(!contains(r.err, "Invalid read"), r.err);
+  BOOST_TEST(!contains(r.err, "pool stopped dropping"), r.err);
+  BOOST_TEST(contains(r.out, "attest: 1 passed, 0 failed"), r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
