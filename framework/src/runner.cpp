@@ -24,6 +24,7 @@
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"
+#include "failures.hpp"
 #include "scopes.hpp"
 #include "results.hpp"
 #include "selection.hpp"
@@ -124,6 +125,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   });
   ut::framework::register_observer(recorder);
   ScopeObserver scopes;  // suite-scoped resources go when their suite ends
+  report_failures_at_their_line();
   recorder.install_log_capture();
   struct Deregister {
     ResultsRecorder& r;

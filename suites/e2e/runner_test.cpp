@@ -47,12 +47,9 @@ const boost::json::object& find_test(const boost::json::object& doc, const std::
 
 // The 1-based line of the first line of `file` (in the sample dir) containing `needle`:
 // expected locations follow the sample sources instead of being hard-coded.
+// The line of a sample file holding `needle`, and "file:line".
 std::size_t line_of(const std::string& file, const std::string& needle) {
-  std::istringstream in(read_file(std::string(ATTEST_SAMPLE_DIR) + "/" + file));
-  std::size_t n = 0;
-  for (std::string line; std::getline(in, line);)
-    if (++n, line.find(needle) != std::string::npos) return n;
-  throw std::runtime_error(needle + " not in " + file);
+  return attest_test::line_of(std::string(ATTEST_SAMPLE_DIR) + "/" + file, needle);
 }
 
 std::string location_of(const std::string& file, const std::string& needle) {

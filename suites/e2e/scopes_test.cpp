@@ -72,4 +72,31 @@ BOOST_AUTO_TEST_CASE(a_static_database_is_clean_at_exit_under_valgrind,
   BOOST_TEST(contains(r.out, "attest: 1 passed, 0 failed"), r.out);
 }
 
+BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
+                     *attest::requirement("FR-064")) {
+  TempDir tmp;
+  auto report = tmp.path / "r.json";
+  auto r = run_scopes(tmp, {"--run_test=located", "--color_output=no", "--report-json",
+                            report.string()});
+  BOOST_TEST(r.exit_code == 1, r.out + r.err);
+  auto location_of = [](const std::string& needle) {
+    return "scopes_tests.cpp:" +
+           std::to_string(attest_test::line_of(
+               std::string(ATTEST_SAMPLE_DIR) + "/scopes_tests.cpp", needle));
+  };
+  auto row_count = location_of("// LINE-ROW-COUNT");
+  auto verify = location_of("// LINE-VERIFY");
+  auto paren = [](std::string loc) {  // Boost's log writes file(line)
+    auto colon = loc.rfind(':');
+    return loc.substr(0, colon) + "(" + loc.substr(colon + 1) + ")";
+  };
+  BOOST_TEST(contains(r.out, paren(row_count) + ": fatal error: in \"located/row_count_fails_at_this_line\": "
+                             "table currency: expected exactly 4 rows, found 5"),
+             r.out);
+  BOOST_TEST(contains(r.out, paren(verify) + ": fatal error"), r.out);
+  BOOST_TEST(!contains(r.out, "unknown location"), r.out);
+  auto json = read_file(report);
+  BOOST_TEST(contains(json, row_count + ": table currency: expected exactly 4 rows, found 5"), json);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,4 +57,12 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
+std::size_t line_of(const std::filesystem::path& path, const std::string& needle) {
+  std::istringstream in(read_file(path));
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (++n, line.find(needle) != std::string::npos) return n;
+  throw std::runtime_error(needle + " not in " + path.string());
+}
+
 }  // namespace attest_test

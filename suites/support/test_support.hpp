@@ -34,6 +34,9 @@ struct TempDir {
 
 std::string read_file(const std::filesystem::path& path);
 
+/// The 1-based line of `path` holding `needle` (std::runtime_error when none does).
+std::size_t line_of(const std::filesystem::path& path, const std::string& needle);
+
 /// What `f` threw (std::exception's what()), or "" when it did not throw.
 std::string error_of(const std::function<void()>& f);
 

@@ -3,6 +3,7 @@
 // resource, the order things go in, a failing suite keeping its database, and
 // the static-database trap (a function-static PostgresDatabase).
 #include <attest/attest.hpp>
+#include <attest/mock_http.hpp>
 #include <attest/postgres.hpp>
 
 #include <pqxx/pqxx>
@@ -60,6 +61,14 @@ BOOST_AUTO_TEST_CASE(sees_the_same_database_without_the_insert) {
   journal("test 2 used " + db.name());
 }
 
+BOOST_AUTO_TEST_CASE(expectations_inside_the_transaction) {
+  auto& db = attest::suite_scoped<OrdersDb>();
+  attest::PostgresTransaction tx(db);
+  tx->exec("INSERT INTO orders (currency, amount_cents) VALUES ('EUR', 100)");
+  attest::pg::expect_row_count(*tx, "orders", 1);  // sees what the transaction wrote
+  attest::pg::expect_constraint(*tx, "orders", "orders_amount_positive");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(after_orders, *attest::mark("database"))
@@ -82,6 +91,22 @@ BOOST_AUTO_TEST_CASE(fails_with_a_suite_database) {
   auto& db = attest::suite_scoped<OrdersDb>();
   journal("failing suite used " + db.name());
   BOOST_TEST(false, "fails on purpose");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(located, *attest::mark("failing"))
+
+BOOST_AUTO_TEST_CASE(row_count_fails_at_this_line) {
+  auto& db = attest::suite_scoped<OrdersDb>();
+  attest::PostgresTransaction tx(db);
+  attest::pg::expect_row_count(*tx, "currency", 4);  // LINE-ROW-COUNT
+}
+
+BOOST_AUTO_TEST_CASE(mock_verify_fails_at_this_line) {
+  attest::MockHttpServer mock;
+  auto& token = mock.when(attest::MockRequest().path("/token")).respond(attest::MockResponse(200));
+  mock.verify(token, attest::Times::once());  // LINE-VERIFY
 }
 
 BOOST_AUTO_TEST_SUITE_END()
