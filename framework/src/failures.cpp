@@ -1,6 +1,7 @@
 #include "failures.hpp"
 
 #include <attest/failure.hpp>
+#include <attest/integration.hpp>  // attest::skip
 
 #include <boost/test/execution_monitor.hpp>
 #include <boost/test/unit_test_monitor.hpp>
@@ -23,11 +24,14 @@ void translate(const Failure& failure) {
       boost::execution_exception::location(at.file_name(), at.line(), nullptr));
 }
 
+void skip_test(const SkipTest& skip) { attest::skip(skip.what()); }
+
 }  // namespace
 
 void report_failures_at_their_line() {
   static const bool registered = [] {
     boost::unit_test::unit_test_monitor.register_exception_translator<Failure>(&translate);
+    boost::unit_test::unit_test_monitor.register_exception_translator<SkipTest>(&skip_test);
     return true;
   }();
   (void)registered;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "test_support.hpp"
@@ -212,7 +213,7 @@ BOOST_AUTO_TEST_CASE(seed_style_sync_then_exact_counts, *attest::requirement("FR
 }
 
 BOOST_AUTO_TEST_CASE(external_provider_uses_only_its_own_databases,
-                     *attest::requirement("FR-037")) {
+                     *attest::requirement("FR-037", "FR-066")) {
   // An "existing" server: a local one we start, reached only through its URL.
   auto local = attest::PostgresServer::start_local();
   {
@@ -223,16 +224,28 @@ BOOST_AUTO_TEST_CASE(external_provider_uses_only_its_own_databases,
   auto external = attest::PostgresServer::connect_external(local->url());
   BOOST_TEST(!external->is_local());
   std::string name;
+  std::string role;
   {
-    attest::PostgresDatabase db(*external, "ext", kMigrations);
+    attest::PostgresDatabase db(*external, "ext", kMigrations, {.roles = {"app"}});
     name = db.name();
     pqxx::connection c(db.url());
     attest::pg::expect_row_count(c, "currency", 5);
+    // An application role on the external server too, over TCP with its password.
+    role = db.role_name("app");
+    auto app = db.connect_as("app");
+    pqxx::nontransaction tx(*app);
+    BOOST_TEST(tx.exec1("SELECT current_user")[0].as<std::string>() == role);
+    BOOST_TEST(tx.exec1("SELECT count(*) FROM currency")[0].as<int>() == 5);
   }
   attest::wait_for_condition(
       [&] { return !database_exists(*local, name); },
       {.timeout = std::chrono::seconds(10), .description = name + " to be dropped"});
   BOOST_TEST(database_exists(*local, "someone_elses"));  // never touched
+  {
+    pqxx::connection c(local->url());
+    pqxx::nontransaction tx(c);
+    BOOST_TEST(tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(role)).empty());
+  }
   BOOST_CHECK_THROW(attest::PostgresServer::connect_external("mysql://x"),
                     attest::PostgresUnavailable);
   BOOST_CHECK_EXCEPTION(
@@ -241,6 +254,84 @@ BOOST_AUTO_TEST_CASE(external_provider_uses_only_its_own_databases,
         return contains(e.what(), "postgresql://postgres:***@127.0.0.1:1/postgres") &&
                !contains(e.what(), "nope");
       });
+}
+
+BOOST_AUTO_TEST_CASE(two_connections_see_isolation_levels, *attest::requirement("FR-065")) {
+  attest::PostgresDatabase db(attest::PostgresServer::session(), "iso", kMigrations);
+  auto reader = db.connect(), writer = db.connect();
+  BOOST_TEST(reader->backendpid() != writer->backendpid());  // two sessions
+  pqxx::transaction<pqxx::isolation_level::repeatable_read> snapshot(*reader);
+  BOOST_TEST(snapshot.exec1("SELECT count(*) FROM currency")[0].as<int>() == 5);
+  {
+    pqxx::work w(*writer);
+    w.exec("INSERT INTO currency VALUES ('XTS', 'test')");
+    w.commit();
+  }
+  // REPEATABLE READ keeps its snapshot; a new statement on a third connection sees the row.
+  BOOST_TEST(snapshot.exec1("SELECT count(*) FROM currency")[0].as<int>() == 5);
+  attest::pg::expect_row_count(*db.connect(), "currency", 6);
+}
+
+BOOST_AUTO_TEST_CASE(application_role_is_subject_to_row_level_security,
+                     *attest::requirement("FR-066")) {
+  auto& server = attest::PostgresServer::session();
+  std::string role;
+  {
+    attest::PostgresDatabase db(server, "rls", kMigrations, {.roles = {"app"}});
+    role = db.role_name("app");
+    {
+      pqxx::work w(db.connection());
+      w.exec("CREATE TABLE notes (tenant text NOT NULL, body text)");
+      w.exec("ALTER TABLE notes ENABLE ROW LEVEL SECURITY");
+      w.exec("CREATE POLICY by_tenant ON notes USING (tenant = current_setting('app.tenant'))");
+      w.exec("GRANT SELECT, INSERT ON notes TO " + w.conn().quote_name(role));
+      w.exec("INSERT INTO notes VALUES ('" + attest::sequence("tenant") + "', 'a'), ('other', 'b')");
+      w.commit();
+    }
+    // As the application: not a superuser, not the owner, so the policy applies.
+    auto app = db.connect_as("app");
+    pqxx::work w(*app);
+    BOOST_TEST(w.exec1("SELECT current_user")[0].as<std::string>() == role);
+    BOOST_TEST(!w.exec1("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0].as<bool>());
+    w.exec("SET app.tenant = 'other'");
+    BOOST_TEST(w.exec1("SELECT count(*) FROM notes")[0].as<int>() == 1);
+    BOOST_TEST(w.exec1("SELECT count(*) FROM currency")[0].as<int>() == 5);  // migrated tables too
+    // The URL works over TCP with the role's password, as code under test connects.
+    pqxx::connection tcp(db.url_as("app"));
+    BOOST_TEST(contains(db.url_as("app"), "postgresql://" + role + ":"));
+  }
+  // Dropped with the database.
+  pqxx::connection admin(server.admin_connection());
+  pqxx::nontransaction tx(admin);
+  BOOST_TEST(tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(role)).empty());
+}
+
+BOOST_AUTO_TEST_CASE(extensions_are_created_or_the_test_skipped, *attest::requirement("FR-067")) {
+  attest::PostgresDatabase db(attest::PostgresServer::session(), "ext");
+  attest::pg::require_extension(db.connection(), "hstore");  // in Debian's postgresql package
+  attest::pg::expect_extension(db.connection(), "hstore");
+  BOOST_CHECK_EXCEPTION(attest::pg::require_extension(db.connection(), "no_such_extension_xyz"),
+                        attest::SkipTest, [](const attest::SkipTest& e) {
+                          return contains(e.what(), "extension 'no_such_extension_xyz' is not "
+                                                    "available on this server");
+                        });
+}
+
+BOOST_AUTO_TEST_CASE(unique_ids_and_sequences_for_factories, *attest::requirement("FR-068")) {
+  auto a = attest::unique_id(), b = attest::unique_id();
+  BOOST_TEST(b > a);
+  auto first = attest::sequence("order-ref");
+  BOOST_TEST(attest::sequence("order-ref") == "order-ref-" + std::to_string(std::stoi(first.substr(10)) + 1));
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::string>> seen(4);
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) seen[t].push_back(attest::sequence("shared"));
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> all;
+  for (const auto& v : seen) all.insert(v.begin(), v.end());
+  BOOST_TEST(all.size() == 4000u);  // no value twice across threads
 }
 
 BOOST_AUTO_TEST_SUITE_END()
