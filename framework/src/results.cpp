@@ -127,16 +127,26 @@ void ResultsRecorder::test_unit_start(const ut::test_unit& tu) {
   if (tu.p_type != ut::TUT_CASE) return;
   auto logs = attest::process_logs();
   processes_before_test_ = logs.empty() ? 0 : logs.back().sequence;
+  log_offsets_.clear();
+  for (const auto& p : logs) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(p.log, ec);
+    log_offsets_[p.log] = ec ? 0 : size;
+  }
 }
 
-// The tails of the service logs a failing test used: the services still
-// running (session-wide ones included) and those it started itself.
-static std::string service_log_tails(std::uint64_t started_after) {
+// What the services a failing test used said while it ran: the services still
+// running (session-wide ones included) and those it started itself, each from
+// where its log stood at the test's start, through its report filter.
+std::string ResultsRecorder::service_log_tails() const {
   std::string out;
   for (const auto& p : attest::process_logs()) {
-    if (!p.running && p.sequence <= started_after) continue;
-    out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" +
-           attest::tail_file(p.log, 20);
+    if (!p.running && p.sequence <= processes_before_test_) continue;
+    auto from = log_offsets_.find(p.log);
+    auto excerpt = attest::log_excerpt(p.log, from == log_offsets_.end() ? 0 : from->second,
+                                       p.report_filter);
+    if (excerpt.empty()) continue;
+    out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" + excerpt;
   }
   return out;
 }
@@ -203,7 +213,7 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
       std::cerr << "attest: " << note << '\n';
       message += "\n" + note;
     }
-    if (auto tails = service_log_tails(processes_before_test_); !tails.empty()) {
+    if (auto tails = service_log_tails(); !tails.empty()) {
       std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails
                 << std::flush;
       message += tails;

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <map>
 #include <iosfwd>
 #include <string>
 #include <unordered_map>
@@ -72,6 +74,8 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   std::vector<TestResult> results_;
   double wall_ms_ = 0;
   std::uint64_t processes_before_test_ = 0;  // attest::process_logs() sequence at the test's start
+  std::map<std::filesystem::path, std::uintmax_t> log_offsets_;  // each log's size then
+  std::string service_log_tails() const;
 
   std::chrono::steady_clock::time_point start_;
 };

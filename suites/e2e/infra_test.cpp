@@ -110,14 +110,20 @@ BOOST_AUTO_TEST_CASE(failures_carry_the_service_log_tails, *attest::requirement(
       r.result.err);
 }
 
-BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-035")) {
+BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-035", "FR-069")) {
   auto r = run_infra({"--run_test=fails_with_a_database"});
   BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
   std::string message(only_test(r).at("message").as_string());
   BOOST_TEST(contains(message, "kept database kept_"), message);
   BOOST_TEST(contains(message, "inspect it with: psql 'postgresql://postgres:***@127.0.0.1:"),
              message);
-  BOOST_TEST(contains(message, "--- last lines of postgres ("), message);  // the server's log, too
+  // The server's log of the test's time at WARNING and above, with the statement: no
+  // start-up, no checkpoints.
+  BOOST_TEST(contains(message, "--- last lines of postgres ("), message);
+  BOOST_TEST(contains(message, "ERROR:  relation \"no_such_table\" does not exist"), message);
+  BOOST_TEST(contains(message, "STATEMENT:  SELECT * FROM no_such_table"), message);
+  BOOST_TEST(!contains(message, "checkpoint"), message);
+  BOOST_TEST(!contains(message, "ready to accept connections"), message);
   BOOST_TEST(contains(r.result.err, "attest: kept database kept_"), r.result.err);
 }
 
