@@ -167,6 +167,42 @@ int main() {
     rollback_reused.push_back(ms_since(t));
   }
 
+  // Per-test cost, whole test (set-up + body + teardown), the same body three ways:
+  // a fresh database per test; one suite database with a rolled-back transaction per
+  // test on a new connection; the same on the database's kept connection.
+  auto body_in = [](pqxx::transaction_base& tx) {
+    tx.exec("INSERT INTO t0 (name) SELECT 'row ' || g FROM generate_series(1, 200) g");
+    attest::pg::expect_row_count(tx, "t0", 200);
+  };
+  std::vector<double> per_fresh, per_suite_own, per_suite_kept;
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    {
+      attest::PostgresDatabase fresh(*server, "fresh", migrations);
+      pqxx::work w(fresh.connection());
+      body_in(w);
+      w.commit();
+    }
+    per_fresh.push_back(ms_since(t));
+  }
+  attest::PostgresDatabase suite(*server, "suite", migrations);
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    {
+      attest::PostgresTransaction tx(suite.url());
+      body_in(*tx);
+    }
+    per_suite_own.push_back(ms_since(t));
+  }
+  for (int i = 0; i < 200; ++i) {
+    auto t = Clock::now();
+    {
+      attest::PostgresTransaction tx(suite);
+      body_in(*tx);
+    }
+    per_suite_kept.push_back(ms_since(t));
+  }
+
   std::printf("| PostgreSQL figure | attest | anchor | goal |\n|---|---|---|---|\n");
   std::printf(
       "| local server ready, cached (median of %d) | %.0f ms | raw initdb + pg_ctl start -w: %.0f "
@@ -205,4 +241,11 @@ int main() {
       "/ %.3f "
       "ms | — | ≤ 1 ms |\n",
       pct(rollback, 0.5), pct(rollback_reused, 0.5));
+  std::printf(
+      "\n| per test, body = insert 200 rows + exact count (200 tests) | p50 | p99 |\n|---|---|---|\n"
+      "| fresh database per test (`PostgresDatabase` per test) | %.2f ms | %.2f ms |\n"
+      "| suite database + rolled-back transaction on a new connection | %.2f ms | %.2f ms |\n"
+      "| suite database + rolled-back transaction on its kept connection | %.2f ms | %.2f ms |\n",
+      pct(per_fresh, 0.5), pct(per_fresh, 0.99), pct(per_suite_own, 0.5),
+      pct(per_suite_own, 0.99), pct(per_suite_kept, 0.5), pct(per_suite_kept, 0.99));
 }
