@@ -21,7 +21,7 @@ void translate(const Failure& failure) {
   throw boost::execution_exception(
       boost::execution_exception::cpp_exception_error, t_message,
       // No function name: Boost then names the test, as for its own failed checks.
-      boost::execution_exception::location(at.file_name(), at.line(), nullptr));
+      boost::execution_exception::location(at.file_name(), at.line_number(), nullptr));
 }
 
 void skip_test(const SkipTest& skip) { attest::skip(skip.what()); }

@@ -3,6 +3,8 @@
 // used to read freed memory at exit — now clean under valgrind.
 #include <attest/attest.hpp>
 
+#include <boost/json.hpp>
+
 #include "test_support.hpp"
 
 using attest_test::contains;
@@ -36,10 +38,18 @@ std::vector<std::string> lines(const std::string& text) {
 BOOST_AUTO_TEST_SUITE(scopes, *attest::mark("e2e"))
 
 BOOST_AUTO_TEST_CASE(suite_and_session_resources_come_and_go_in_order,
-                     *attest::requirement("FR-062")) {
+                     *attest::requirement("FR-062", "FR-070")) {
   TempDir tmp;
-  auto r = run_scopes(tmp, {"-m", "not failing"});
+  auto report = tmp.path / "r.json";
+  auto r = run_scopes(tmp, {"-m", "not failing", "--report-json", report.string()});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  // The server's start is reported on its own line, not charged to the first test.
+  auto setup = r.err.find("attest: session set-up: starting PostgreSQL in ");
+  BOOST_TEST_REQUIRE(setup != std::string::npos, r.err);
+  double setup_s = std::stod(r.err.substr(setup + 48));
+  auto results = boost::json::parse(read_file(report)).as_object();
+  double first_ms = results.at("tests").as_array()[0].at("duration_ms").to_number<double>();
+  BOOST_TEST(first_ms < setup_s * 1000.0, first_ms << " ms vs a " << setup_s << " s start");
   auto j = lines(read_file(tmp.path / "journal"));
   BOOST_REQUIRE_EQUAL(j.size(), 7u);
   BOOST_TEST(j[0].rfind("suite database made orders_", 0) == 0, j[0]);
