@@ -75,6 +75,12 @@ Options parse_options(int argc, const char* const argv[]) {
       o.durations = n;
     } else if (arg == "-x" || arg == "--exitfirst") {
       o.exitfirst = true;
+    } else if (arg == "--keep-failed") {
+      o.keep_failed = true;
+    } else if (arg == "--list-kept") {
+      o.kept = KeptAction::list;
+    } else if (arg == "--stop-kept") {
+      o.kept = KeptAction::stop;
     } else if (take_value(args, i, "--config", v)) {
       o.config = v;
     } else {
@@ -98,6 +104,9 @@ const char* options_help() {
   --report-json FILE          attest results JSON (outcome, duration, requirements, markers, message)
   --durations N               list the N slowest tests (0: all)
   -x, --exitfirst             stop after the first failing test
+  --keep-failed               keep the server holding a failed test's database running after
+                              the run, for inspection (also ATTEST_KEEP_FAILED=1)
+  --list-kept, --stop-kept    list, or stop and remove, the servers kept by earlier runs
   --config FILE               attest.json to use (default: $ATTEST_CONFIG, else searched upward)
 exit codes: 0 passed, 1 tests failed, 2 usage or collection error, 5 no tests selected
 note: attest's -m, -k and -x shadow Boost's short -m, -k, -x; use --report_format, --log_sink,

@@ -19,6 +19,8 @@ class UsageError : public std::runtime_error {
 
 enum class CollectFormat { none, text, json };
 
+enum class KeptAction { none, list, stop };
+
 struct Options {
   CollectFormat collect = CollectFormat::none;
   std::optional<std::string> manifest;     // --manifest FILE
@@ -29,6 +31,8 @@ struct Options {
   std::optional<std::string> report_json;  // --report-json FILE
   std::optional<int> durations;            // --durations N (0 = all)
   bool exitfirst = false;                  // -x / --exitfirst
+  bool keep_failed = false;                // --keep-failed
+  KeptAction kept = KeptAction::none;      // --list-kept / --stop-kept
   std::optional<std::string> config;       // --config FILE
   bool help = false;                       // --help / -h / -? (Boost's help follows ours)
   std::vector<std::string> boost_args;     // argv[0] and everything that is not ours

@@ -3,6 +3,7 @@
 //   select (-m/-k/--req into p_default_status) → collect-only | run → reports.
 // Boost applies --run_test inside framework::run() on top of p_default_status,
 // so Boost's own filters, reporting and --list_content agree with attest's.
+#include <attest/run_dir.hpp>
 #include <attest/runner.hpp>
 #include <attest/test_context.hpp>
 
@@ -208,6 +209,22 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
   return run_selected(options, tests);
 }
 
+// --list-kept / --stop-kept: the servers earlier runs kept with --keep-failed.
+int kept_servers(KeptAction action) {
+  auto kept = RunDir::kept();
+  if (action == KeptAction::stop) {
+    int stopped = RunDir::stop_kept();
+    std::cout << "attest: stopped " << stopped << " kept run" << (stopped == 1 ? "" : "s") << '\n';
+    return exit_ok;
+  }
+  for (const auto& k : kept)
+    std::cout << k.directory.string() << "  (kept " << k.age_seconds / 60 << " min ago)\n"
+              << k.description << '\n';
+  std::cout << "attest: " << kept.size() << " kept run" << (kept.size() == 1 ? "" : "s")
+            << (kept.empty() ? "" : "; stop them with --stop-kept") << '\n';
+  return exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, char* argv[], bool (*init)()) {
@@ -220,6 +237,8 @@ int run(int argc, char* argv[], bool (*init)()) {
   }
   g_binary = binary_name(argc > 0 ? argv[0] : nullptr);
   if (options.help) std::cout << options_help();
+  if (options.kept != KeptAction::none) return kept_servers(options.kept);
+  if (options.keep_failed) attest::set_keep_failed(true);
 
   Config config;
   try {

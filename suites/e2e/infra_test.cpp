@@ -115,8 +115,11 @@ BOOST_AUTO_TEST_CASE(a_failed_test_keeps_its_database, *attest::requirement("FR-
   BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
   std::string message(only_test(r).at("message").as_string());
   BOOST_TEST(contains(message, "kept database kept_"), message);
-  BOOST_TEST(contains(message, "inspect it with: psql 'postgresql://postgres:***@127.0.0.1:"),
-             message);
+  // A command that works as printed (the 0700 unix socket; no password, masked or not)...
+  BOOST_TEST(contains(message, "inspect it with: psql -h '"), message);
+  BOOST_TEST(!contains(message, "***"), message);
+  // ...and, without --keep-failed, how to keep the server next time.
+  BOOST_TEST(contains(message, "run again with --keep-failed, or ATTEST_KEEP_FAILED=1"), message);
   // The server's log of the test's time at WARNING and above, with the statement: no
   // start-up, no checkpoints.
   BOOST_TEST(contains(message, "--- last lines of postgres ("), message);
@@ -260,6 +263,38 @@ BOOST_AUTO_TEST_CASE(concurrent_processes_share_an_external_server,
   for (const auto& a : added) listed += a + " ";
   BOOST_TEST_REQUIRE(added.size() == 1u, listed);
   BOOST_TEST(added[0].rfind("attest_tpl_", 0) == 0u, added[0]);
+}
+
+BOOST_AUTO_TEST_CASE(keep_failed_leaves_an_inspectable_server,
+                     *attest::requirement("FR-071") * attest::mark("slow")) {
+  auto r = run_infra({"--run_test=fails_with_a_database", "--keep-failed"});
+  BOOST_TEST_REQUIRE(r.result.exit_code == 1, r.result.out + r.result.err);
+  std::string message(only_test(r).at("message").as_string());
+  auto at = message.find("psql -h '");
+  BOOST_TEST_REQUIRE(at != std::string::npos, message);
+  std::string psql = message.substr(at, message.find('\n', at) - at);
+  BOOST_TEST(contains(message, "the server keeps running after the run"), message);
+  // The run is over; its server is not, and the command works as printed.
+  auto inspect = attest_test::run_command({"sh", "-c", psql + " -Atc 'SELECT count(*) FROM pg_database'"});
+  BOOST_TEST(inspect.exit_code == 0, psql << "\n" << inspect.err);
+  auto listed = attest_test::run_command({ATTEST_INFRA_BIN, "--list-kept"});
+  BOOST_TEST(listed.exit_code == 0);
+  BOOST_TEST(contains(listed.out, psql), listed.out);
+  auto stopped = attest_test::run_command({ATTEST_INFRA_BIN, "--stop-kept"});
+  BOOST_TEST(contains(stopped.out, "attest: stopped "), stopped.out);
+  auto gone = attest_test::run_command({"sh", "-c", psql + " -Atc 'SELECT 1'"});
+  BOOST_TEST(gone.exit_code != 0);  // stopped, and its directory removed
+  BOOST_TEST(!contains(attest_test::run_command({ATTEST_INFRA_BIN, "--list-kept"}).out, psql));
+
+  // Kept runs never leak: a later run reaps them once older than ATTEST_KEEP_MAX_AGE.
+  auto again = run_infra({"--run_test=fails_with_a_database", "--keep-failed"});
+  std::string second(only_test(again).at("message").as_string());
+  at = second.find("psql -h '");
+  BOOST_TEST_REQUIRE(at != std::string::npos, second);
+  psql = second.substr(at, second.find('\n', at) - at);
+  run_infra({"--run_test=fails_with_a_database"}, {{"ATTEST_KEEP_MAX_AGE", "0"}});
+  BOOST_TEST(!contains(attest_test::run_command({ATTEST_INFRA_BIN, "--list-kept"}).out, psql));
+  BOOST_TEST(attest_test::run_command({"sh", "-c", psql + " -Atc 'SELECT 1'"}).exit_code != 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
