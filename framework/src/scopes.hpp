@@ -3,8 +3,13 @@
 #pragma once
 
 #include <boost/test/tree/observer.hpp>
+#include <boost/test/tree/test_unit.hpp>
 
 namespace attest::detail {
+
+/// The suite whose scope a test case's suite_scoped resources belong to: its parent, or,
+/// for a data test case's cases, the suite that data test case is declared in.
+boost::unit_test::test_unit_id scope_suite(const boost::unit_test::test_case& tc);
 
 class ScopeObserver final : public boost::unit_test::test_observer {
  public:
