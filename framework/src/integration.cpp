@@ -10,6 +10,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "console.hpp"
 #include "test_events.hpp"
 
 namespace attest {
@@ -24,7 +25,7 @@ TestEvents& TestEvents::instance() {
 
 void skip(const std::string& reason) {
   detail::TestEvents::instance().skipped[ut::framework::current_test_case_id()] = reason;
-  std::cout << "attest: skipped " << ut::framework::current_test_case().full_name() << ": "
+  detail::console() << "attest: skipped " << ut::framework::current_test_case().full_name() << ": "
             << reason << std::endl;
   // Boost ends a test quietly on execution_aborted; the results recorder then
   // marks it skipped in Boost's results too, so every report agrees.

@@ -25,6 +25,7 @@
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"
+#include "console.hpp"
 #include "failures.hpp"
 #include "scopes.hpp"
 #include "results.hpp"
@@ -145,9 +146,9 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   close_output(junit);
 
   std::cout.flush();
-  if (options.durations) write_durations(std::cout, tests, recorder.results(), *options.durations);
-  write_summary_line(std::cout, summary, recorder.stopped_early());
-  std::cout.flush();
+  if (options.durations) write_durations(console(), tests, recorder.results(), *options.durations);
+  write_summary_line(console(), summary, recorder.stopped_early());
+  console().flush();
   attest::set_run_failed(summary.failed > 0);  // session-scoped resources keep what failed
   attest::run_end_handlers();  // session services stop now, while every library still works
 
@@ -165,6 +166,7 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   ut::framework::init(init ? init : &default_init, static_cast<int>(argv.size() - 1), argv.data());
   ut::framework::finalize_setup_phase();
+  decide_console();  // Boost's XML/JUnit on stdout: attest's lines go to stderr
 
   Registry& registry = Registry::instance();
   if (auto problems = validate_marks(registry, config); !problems.empty()) {

@@ -57,6 +57,11 @@ class SuiteStatusFixer final : public ut::test_tree_visitor {
 }  // namespace
 
 void select_tests(std::vector<TestInfo>& tests, const Options& options, const Config& config) {
+  // An ID no requirement can have is a typo, not an empty selection.
+  for (const auto& r : options.requirements)
+    if (!config.is_valid_requirement(r))
+      throw UsageError("--req " + r + ": not a requirement ID (requirement_pattern " +
+                       config.requirement_pattern.describe() + ")");
   std::optional<Expression> markexpr, keywordexpr;
   if (options.markexpr) {
     markexpr = compile("-m", *options.markexpr);

@@ -3,6 +3,8 @@
 #include <attest/attest.hpp>
 
 #include <boost/json.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 
 #include <algorithm>
 #include <sstream>
@@ -248,7 +250,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(exit_codes, *attest::mark("e2e"))
 
-BOOST_AUTO_TEST_CASE(pass_fail_nothing_selected, *attest::requirement("FR-016")) {
+BOOST_AUTO_TEST_CASE(pass_fail_nothing_selected, *attest::requirement("FR-016", "FR-052")) {
   BOOST_TEST(sample({"-m", "not failing"}).exit_code == 0);
   BOOST_TEST(sample({"-m", "failing"}).exit_code == 1);
   auto none = sample({"--req", "FR-999"});
@@ -256,6 +258,12 @@ BOOST_AUTO_TEST_CASE(pass_fail_nothing_selected, *attest::requirement("FR-016"))
   BOOST_TEST(contains(none.err, "no tests selected: 13 collected, all deselected by --req FR-999"),
              none.err);
   BOOST_TEST(sample({"--collect-only", "-k", "nothing_matches_this"}).exit_code == 5);
+  // An ID the requirement pattern cannot match is a usage error, not an empty selection.
+  auto typo = sample({"--req", "FR-1"});
+  BOOST_TEST(typo.exit_code == 2, typo.out + typo.err);
+  BOOST_TEST(contains(typo.err, "--req FR-1: not a requirement ID (requirement_pattern "
+                                "'(FR|SC)-[0-9]{3}' (from attest.json))"),
+             typo.err);
   BOOST_TEST(sample({"--run_test=does_not_exist"}).exit_code == 5);
 }
 
@@ -336,5 +344,32 @@ BOOST_AUTO_TEST_CASE(boost_test_module_sources_still_work,
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   BOOST_TEST(contains(r.out + r.err, "legacy_module"), r.out + r.err);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(boost_fidelity, *attest::mark("e2e"))
+
+BOOST_AUTO_TEST_CASE(an_xml_or_junit_log_on_stdout_stays_well_formed,
+                     *attest::requirement("FR-072")) {
+  for (std::vector<std::string> format :
+       {std::vector<std::string>{"--log_format=JUNIT"}, {"--log_format=XML"}, {"-o", "XML"},
+        {"--logger=JUNIT,all,stdout"}}) {
+    format.insert(format.end(), {"-m", "not failing"});
+    auto r = sample(format);
+    BOOST_TEST_CONTEXT(format.front()) {
+      BOOST_TEST(r.exit_code == 0, r.err);
+      std::istringstream in(r.out);
+      boost::property_tree::ptree doc;
+      BOOST_CHECK_NO_THROW(boost::property_tree::read_xml(in, doc));  // nothing of ours in it
+      BOOST_TEST(!contains(r.out, "attest:"), r.out);
+      // attest's closing line is still there, on stderr.
+      BOOST_TEST(contains(r.err, "attest: 9 passed, 0 failed, 1 skipped\n"), r.err);
+    }
+  }
+  // With Boost's default log, the closing line stays the last line of stdout.
+  auto plain = sample({"-m", "not failing"});
+  BOOST_TEST(plain.out.substr(plain.out.rfind("attest:")) == "attest: 9 passed, 0 failed, 1 skipped\n");
+}
+
 
 BOOST_AUTO_TEST_SUITE_END()
