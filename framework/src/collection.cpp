@@ -21,8 +21,29 @@ class Collector final : public ut::test_tree_visitor {
   void visit(const ut::test_case& tc) override {
     out_.push_back(TestInfo{tc.p_id, tc.full_name(),
                             std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
-                            tc.p_line_num, registry_.effective(tc), tc.p_description.get(),
+                            tc.p_line_num, with_labels(tc, registry_.effective(tc)),
+                            tc.p_description.get(),
                             tc.p_default_status == ut::test_unit::RS_ENABLED});
+  }
+
+  // Boost labels (`* utf::label("fast")`, on the case or a suite above it) are markers too:
+  // declared in code, they are registered by being there. attest's own decorators add their
+  // markers and IDs as labels as well; those are already in `marks`.
+  static Marks with_labels(const ut::test_unit& tu, Marks marks) {
+    std::vector<const ut::test_unit*> chain;
+    for (ut::test_unit_id id = tu.p_id; id != ut::INV_TEST_UNIT_ID;) {
+      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
+      chain.push_back(&unit);
+      id = unit.p_parent_id.get();
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+      for (const auto& label : (*it)->p_labels.get()) {
+        auto known = [&](const std::vector<std::string>& v) {
+          return std::find(v.begin(), v.end(), label) != v.end();
+        };
+        if (!known(marks.markers) && !known(marks.requirements)) marks.markers.push_back(label);
+      }
+    return marks;
   }
 
  private:

@@ -159,6 +159,20 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   return passed ? exit_ok : exit_tests_failed;
 }
 
+// Collection lists what would run: Boost's own filters (--run_test, BOOST_TEST_RUN_FILTERS)
+// too, which it applies only inside framework::run(). Asking it to deduce the run status now
+// applies them; a test is listed when attest's selection and Boost's filters both keep it.
+void apply_boost_filters(std::vector<TestInfo>& tests) {
+  namespace rc = ut::runtime_config;
+  if (!rc::has(rc::btrt_run_filters) ||
+      rc::get<std::vector<std::string>>(rc::btrt_run_filters).empty())
+    return;
+  ut::framework::impl::setup_for_execution(ut::framework::master_test_suite());
+  for (auto& t : tests)
+    t.selected = t.selected &&
+                 ut::framework::get(t.id, ut::TUT_CASE).p_run_status == ut::test_unit::RS_ENABLED;
+}
+
 int run_framework(const Options& options, const Config& config, bool (*init)()) {
   std::vector<char*> argv;
   for (const auto& a : options.boost_args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -179,6 +193,7 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
   auto tests = collect_tests(registry);
   select_tests(tests, options, config);
   apply_selection(tests);
+  if (options.collect != CollectFormat::none) apply_boost_filters(tests);
   std::size_t selected = 0;
   for (const auto& t : tests) selected += t.selected;
 

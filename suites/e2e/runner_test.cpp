@@ -372,4 +372,41 @@ BOOST_AUTO_TEST_CASE(an_xml_or_junit_log_on_stdout_stays_well_formed,
 }
 
 
+BOOST_AUTO_TEST_CASE(collection_lists_what_boost_filters_would_run,
+                     *attest::requirement("FR-073")) {
+  // --run_test narrows the collection as it narrows the run.
+  auto one = collected({"--run_test=db/inserts_rows"});
+  BOOST_TEST(one == (strings{"db/inserts_rows"}));
+  auto suite = collected({"--run_test=db"});
+  BOOST_TEST(suite.size() == 3u);
+  // So does Boost's environment variable, and attest's selection still applies on top.
+  auto r = sample({"--collect-only=json", "-k", "full"}, {{"BOOST_TEST_RUN_FILTERS", "db"}});
+  auto tests = boost::json::parse(r.out).at("tests").as_array();
+  BOOST_REQUIRE_EQUAL(tests.size(), 1u);
+  BOOST_TEST(tests[0].at("id").as_string() == "db/full_sync");
+}
+
+BOOST_AUTO_TEST_CASE(boost_labels_are_markers, *attest::requirement("FR-074")) {
+  auto labels = [](strings args) {
+    args.insert(args.begin(), ATTEST_LABELS_BIN);
+    return attest_test::run_command(args, ATTEST_SAMPLE_DIR);
+  };
+  auto manifest = parse_object(labels({"--collect-only=json"}).out);
+  BOOST_TEST(boost::json::serialize(find_test(manifest, "labelled/fast_case").at("markers")) ==
+             R"(["nightly","fast"])");
+  BOOST_TEST(boost::json::serialize(find_test(manifest, "labelled/slow_case").at("markers")) ==
+             R"(["slow","nightly"])");
+  // -m selects by them, though attest.json does not declare them: the code does.
+  auto fast = labels({"--collect-only=json", "-m", "fast"});
+  BOOST_TEST(fast.exit_code == 0, fast.err);
+  BOOST_TEST(ids_of(parse_object(fast.out)) == (strings{"labelled/fast_case"}));
+  BOOST_TEST(labels({"--collect-only=json", "-m", "nightly and not slow"}).exit_code == 0);
+  BOOST_TEST(labels({"-m", "no_such_label"}).exit_code == 2);
+  // And the JUnit carries them.
+  attest_test::TempDir tmp;
+  labels({"--junitxml", (tmp.path / "j.xml").string()});
+  BOOST_TEST(contains(read_file(tmp.path / "j.xml"),
+                      "<property name=\"markers\" value=\"nightly,fast\"/>"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
