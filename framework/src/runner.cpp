@@ -97,12 +97,55 @@ struct LabelLister final : ut::test_tree_visitor {
   std::set<std::string> labels;
 };
 
+// --list_content=DOT: the tree as Graphviz, in the shape Boost's own DOT listing has
+// (suites as clusters of records, dependencies as dotted red edges).
+struct DotLister final : ut::test_tree_visitor {
+  explicit DotLister(std::ostream& os) : os(os) {}
+  void node(const ut::test_unit& tu) {
+    bool master = tu.p_parent_id == ut::INV_TEST_UNIT_ID;
+    os << "tu" << tu.p_id << (master ? "[shape=ellipse,peripheries=2" : "[shape=Mrecord")
+       << ",fontname=Helvetica"
+       << (tu.p_default_status == ut::test_unit::RS_ENABLED ? ",color=green" : ",color=yellow")
+       << ",label=\"" << tu.p_name.get();
+    if (!master) {
+      os << "|" << tu.p_file_name << "(" << tu.p_line_num << ")";
+      if (tu.p_timeout > 0) os << "|timeout=" << tu.p_timeout;
+      if (tu.p_expected_failures != 0) os << "|expected failures=" << tu.p_expected_failures;
+      if (!tu.p_labels->empty()) {
+        os << "|labels:";
+        for (const auto& l : tu.p_labels.get()) os << " @" << l;
+      }
+    }
+    os << "\"];\n";
+    if (!master) os << "tu" << tu.p_parent_id << " -> tu" << tu.p_id << ";\n";
+    for (auto dep : tu.p_dependencies.get())
+      os << "tu" << tu.p_id << " -> tu" << dep << "[color=red,style=dotted,constraint=false];\n";
+  }
+  void visit(const ut::test_case& tc) override { node(tc); }
+  bool test_suite_start(const ut::test_suite& ts) override {
+    if (ts.p_parent_id == ut::INV_TEST_UNIT_ID) os << "digraph G {rankdir=LR;\n";
+    node(ts);
+    os << "{\n";
+    return true;
+  }
+  void test_suite_finish(const ut::test_suite& ts) override {
+    os << "}\n";
+    if (ts.p_parent_id == ut::INV_TEST_UNIT_ID) os << "}\n";
+  }
+  std::ostream& os;
+};
+
 bool boost_listing_requested() {
   namespace rc = ut::runtime_config;
   auto& os = ut::results_reporter::get_stream();
-  if (rc::get<ut::output_format>(rc::btrt_list_content) != ut::OF_INVALID) {
-    ContentLister lister(os);
-    ut::traverse_test_tree(ut::framework::master_test_suite().p_id, lister, true);
+  if (auto format = rc::get<ut::output_format>(rc::btrt_list_content); format != ut::OF_INVALID) {
+    if (format == ut::OF_DOT) {
+      DotLister lister(os);
+      ut::traverse_test_tree(ut::framework::master_test_suite().p_id, lister, true);
+    } else {
+      ContentLister lister(os);
+      ut::traverse_test_tree(ut::framework::master_test_suite().p_id, lister, true);
+    }
     return true;
   }
   if (rc::get<bool>(rc::btrt_list_labels)) {

@@ -409,4 +409,16 @@ BOOST_AUTO_TEST_CASE(boost_labels_are_markers, *attest::requirement("FR-074")) {
                       "<property name=\"markers\" value=\"nightly,fast\"/>"));
 }
 
+BOOST_AUTO_TEST_CASE(list_content_dot_is_a_graph, *attest::requirement("FR-075")) {
+  auto r = sample({"--list_content=DOT"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  std::string out = r.out + r.err;  // Boost's listing stream
+  BOOST_TEST(out.find("digraph G {rankdir=LR;\n") != std::string::npos, out);
+  BOOST_TEST(contains(out, "[shape=Mrecord,fontname=Helvetica,color=green,label=\"inserts_rows|"), out);
+  BOOST_TEST(contains(out, "labels: @integration"), out);  // attest's markers are labels too
+  // The plain listing stays the tree.
+  auto plain = sample({"--list_content"});
+  BOOST_TEST(!contains(plain.out + plain.err, "digraph"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
