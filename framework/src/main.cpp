@@ -1,10 +1,33 @@
 // attest::main's main(). A test source that still defines BOOST_TEST_MODULE
 // (a suite migrating from plain Boost.Test) provides init_unit_test(), which
-// names the master suite; it is declared weak so attest runs without it too.
+// names the master suite; one written for Boost's classic registration defines
+// init_unit_test_suite(argc, argv), whose suite joins the master suite. Both are
+// declared weak so attest runs without them too.
 #include <attest/runner.hpp>
 
+#include <boost/test/framework.hpp>
+#include <boost/test/tree/test_unit.hpp>
+
 bool init_unit_test() __attribute__((weak));
+boost::unit_test::test_suite* init_unit_test_suite(int argc, char* argv[]) __attribute__((weak));
+
+namespace {
+
+int g_argc = 0;
+char** g_argv = nullptr;
+
+// Boost's classic API, as its static-library main runs it.
+bool classic_init() {
+  if (auto* suite = init_unit_test_suite(g_argc, g_argv))
+    boost::unit_test::framework::master_test_suite().add(suite);
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char* argv[]) {
-  return attest::run(argc, argv, init_unit_test ? &init_unit_test : nullptr);
+  g_argc = argc;
+  g_argv = argv;
+  bool (*init)() = init_unit_test ? &init_unit_test : init_unit_test_suite ? &classic_init : nullptr;
+  return attest::run(argc, argv, init);
 }

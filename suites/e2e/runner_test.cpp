@@ -421,4 +421,13 @@ BOOST_AUTO_TEST_CASE(list_content_dot_is_a_graph, *attest::requirement("FR-075")
   BOOST_TEST(!contains(plain.out + plain.err, "digraph"));
 }
 
+BOOST_AUTO_TEST_CASE(classic_init_unit_test_suite_registration, *attest::requirement("FR-076")) {
+  auto listed = attest_test::run_command({ATTEST_CLASSIC_BIN, "--collect-only=json"}, ATTEST_SAMPLE_DIR);
+  BOOST_TEST(listed.exit_code == 0, listed.err);
+  BOOST_TEST(ids_of(parse_object(listed.out)) == (strings{"adds", "arithmetic/multiplies"}));
+  auto r = attest_test::run_command({ATTEST_CLASSIC_BIN}, ATTEST_SAMPLE_DIR);
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(contains(r.out, "attest: 2 passed, 0 failed"), r.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
