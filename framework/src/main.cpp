@@ -25,6 +25,12 @@ bool classic_init() {
 
 }  // namespace
 
+// Referenced by every program that links attest::main (see framework/CMakeLists.txt):
+// a program with a main() of its own then fails to link ("multiple definition of
+// `main'") instead of running without attest. Link attest::framework and call
+// attest::run() from your main() instead.
+extern "C" const char attest_main_provides_main[] = "attest::main";
+
 int main(int argc, char* argv[]) {
   g_argc = argc;
   g_argv = argv;

@@ -156,4 +156,27 @@ BOOST_AUTO_TEST_CASE(fetchcontent_from_a_git_url, *attest::requirement("FR-053")
   check_runner(binary, tmp.path);
 }
 
+BOOST_AUTO_TEST_CASE(a_main_of_ones_own_with_attest_main_does_not_link,
+                     *attest::requirement("FR-077")) {
+  TempDir tmp;
+  auto project = tmp.path / "own_main";
+  fs::create_directories(project);
+  attest_test::write_file(project / "CMakeLists.txt",
+                          "cmake_minimum_required(VERSION 3.25)\nproject(own LANGUAGES CXX)\n"
+                          "set(CMAKE_CXX_STANDARD 20)\nfind_package(attest CONFIG REQUIRED)\n"
+                          "add_executable(own own.cpp)\n"
+                          "target_link_libraries(own PRIVATE attest::main)\n");
+  attest_test::write_file(project / "own.cpp",
+                          "#include <attest/attest.hpp>\n"
+                          "BOOST_AUTO_TEST_CASE(t) { BOOST_TEST(true); }\n"
+                          "int main() { return 0; }  // bypasses attest: must not link\n");
+  auto c = run_command({ATTEST_CMAKE, "-S", project.string(), "-B", (project / "b").string(), "-G",
+                        ATTEST_CMAKE_GENERATOR, std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
+  BOOST_TEST_REQUIRE(c.exit_code == 0, c.out + c.err);
+  auto b = run_command({ATTEST_CMAKE, "--build", (project / "b").string()});
+  BOOST_TEST(b.exit_code != 0, b.out + b.err);
+  BOOST_TEST((b.out + b.err).find("multiple definition of `main'") != std::string::npos,
+             b.out + b.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

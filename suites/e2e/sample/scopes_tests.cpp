@@ -69,6 +69,12 @@ BOOST_AUTO_TEST_CASE(expectations_inside_the_transaction) {
   attest::pg::expect_constraint(*tx, "orders", "orders_amount_positive");
 }
 
+BOOST_AUTO_TEST_CASE(needs_an_extension_the_server_lacks) {
+  attest::pg::require_extension(attest::suite_scoped<OrdersDb>().connection(),
+                                "no_such_extension_xyz");
+  BOOST_TEST(false, "never reached: the test is skipped");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(after_orders, *attest::mark("database"))
