@@ -334,28 +334,26 @@ BOOST_AUTO_TEST_CASE(googletest_junit_alone_fails_for_unmarked_tests,
                      *attest::requirement("FR-055", "FR-058")) {
   TempDir tmp;
   write_file(tmp.path / "spec.md", "- **FR-001**: carts sum\n- **FR-002**: carts empty\n");
-  // As GoogleTest writes it: file/line attributes, RecordProperty("verifies", ...) on one case.
-  write_file(tmp.path / "results/gtest/cart.xml", R"(<?xml version="1.0" encoding="UTF-8"?>
-<testsuites tests="3" failures="0" name="AllTests">
-  <testsuite name="Cart" tests="3" failures="0">
-    <testcase name="Sums" file="cart_test.cc" line="10" status="run" result="completed" classname="Cart">
-      <properties><property name="verifies" value="FR-001"/></properties>
-    </testcase>
-    <testcase name="Empty" file="cart_test.cc" line="20" status="run" result="completed" classname="Cart">
-      <properties><property name="verifies" value="FR-002"/></properties>
-    </testcase>
-    <testcase name="Unmarked" file="cart_test.cc" line="31" status="run" result="completed" classname="Cart"/>
-  </testsuite>
-</testsuites>
-)");
+  // Real GoogleTest and pytest output (suites/unit/data/junit/, made by the tools themselves
+  // from cart_test.cc and test_cart.py): RecordProperty / record_property("verifies", ...) on
+  // two cases, none on the third.
+  fs::create_directories(tmp.path / "results/gtest");
+  fs::copy_file(fs::path(ATTEST_JUNIT_DATA) / "gtest_cart.xml", tmp.path / "results/gtest/cart.xml");
   write_file(tmp.path / "results/notes.json", R"({"not": "results"})");  // skipped in a directory
   auto r = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
                         (tmp.path / "results").string(), "--threshold", "90"});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   BOOST_TEST(contains(r.out, "FAILED: 1 defect (unmarked test); coverage 100% (2/2) >= threshold 90%"),
              r.out);
-  BOOST_TEST(contains(r.out, "cart_test.cc:31: test 'Cart/Unmarked' (AllTests) verifies no requirement"),
+  BOOST_TEST(contains(r.out, "cart_test.cc:4: test 'Cart/Unmarked' (AllTests) verifies no requirement"),
              r.out);
+  // pytest's own JUnit the same way; its 0-based lines are read as the lines they mean.
+  auto py = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
+                         std::string(ATTEST_JUNIT_DATA) + "/pytest_cart.xml", "--threshold", "90"});
+  BOOST_TEST(py.exit_code == 1, py.out + py.err);
+  BOOST_TEST(contains(py.out, "test_cart.py:9: test 'test_cart/test_unmarked' (pytest) verifies "
+                              "no requirement"),
+             py.out);
   // A quoted glob reads the same files.
   auto globbed = trace_check({"--requirements", (tmp.path / "spec.md").string(), "--results",
                               (tmp.path / "results/*/*.xml").string(), "--threshold", "90"});

@@ -107,6 +107,11 @@ BOOST_AUTO_TEST_CASE(junit_names_map_both_ways, *attest::requirement("FR-050")) 
   BOOST_REQUIRE_EQUAL(gtest.tests.size(), 1u);
   BOOST_TEST(gtest.tests[0].id == "Cart/Sums");
   BOOST_TEST(!gtest.tests[0].has_requirements);
+  // pytest's lines are 0-based: line="0" is the file's first line.
+  auto py = read_results_document(
+      R"(<testsuites><testsuite name="pytest"><testcase classname="t" name="a" file="t.py" line="0"/></testsuite></testsuites>)",
+      "p.xml");
+  BOOST_TEST(py.tests[0].where.str() == "t.py:1");
 }
 
 BOOST_AUTO_TEST_CASE(version_keys_are_checked, *attest::requirement("FR-050")) {

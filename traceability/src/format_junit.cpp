@@ -124,6 +124,10 @@ void read_testsuite(const pt::ptree& suite, const std::string& binary, const std
     if (r.id.empty()) throw InputError({origin}, "a <testcase> has no name");
     r.where.file = node.get<std::string>("<xmlattr>.file", "");
     r.where.line = node.get<std::size_t>("<xmlattr>.line", 0);
+    // pytest writes the line 0-based (its node location), GoogleTest and attest 1-based.
+    if (r.where.file.size() > 3 && r.where.file.ends_with(".py") &&
+        node.get_optional<std::size_t>("<xmlattr>.line"))
+      ++r.where.line;
     r.duration_ms = node.get<double>("<xmlattr>.time", 0.0) * 1000.0;
     if (auto f = node.get_child_optional("failure")) {
       r.outcome = Outcome::failed;
