@@ -86,6 +86,9 @@ std::string squeeze(const std::string& s) {  // whitespace runs to one space, tr
 struct Object {
   std::string identifier, long_name;
   std::map<std::string, std::string> values;  // attribute LONG-NAME → text
+  // By the mapping, once: a requirement when its ID matches the pattern, else a heading.
+  std::string id, title;
+  bool requirement = false;
 };
 
 std::string first_of(const Object& o, const std::vector<std::string>& names) {
@@ -129,16 +132,11 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
   std::string unzipped;
   std::string where = origin;
   if (detail::is_zip(data)) {
-    std::string member;
-    for (const auto& name : detail::zip_members(data, origin))
-      if (name.size() > 6 && name.substr(name.size() - 6) == ".reqif") {
-        member = name;
-        break;
-      }
-    if (member.empty()) throw InputError({origin}, "no .reqif file in this archive");
-    unzipped = detail::zip_read(data, member, origin);
+    auto member = detail::zip_read_first(data, ".reqif", origin);
+    if (!member) throw InputError({origin}, "no .reqif file in this archive");
+    unzipped = std::move(member->contents);
     data = unzipped;
-    where = origin + "!" + member;
+    where = origin + "!" + member->name;
   }
   pt::ptree tree = detail::parse_xml(data, where, pt::xml_parser::no_concat_text);
   const pt::ptree* root = child(tree, "REQ-IF");
@@ -198,24 +196,25 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
         for (const auto& [tag, v] : *values)
           if (local(tag).rfind("ATTRIBUTE-VALUE-", 0) == 0)
             o.values[definition_of(v)] = value_of(local(tag), v);
+      o.id = first_of(o, options.reqif.id);
+      o.title = first_of(o, options.reqif.title);
+      o.requirement = !o.id.empty() && std::regex_match(o.id, options.id_pattern);
       order.push_back(o.identifier);
       objects.emplace(o.identifier, std::move(o));
     });
 
-  const auto& map = options.reqif;
   auto lines = object_lines(data);
   std::vector<Requirement> out;
   std::unordered_map<std::string, bool> seen;
   auto add = [&](const Object& o, const std::string& section) {
     if (seen[o.identifier]) return;
     seen[o.identifier] = true;
-    std::string id = first_of(o, map.id);
-    if (id.empty() || !std::regex_match(id, options.id_pattern)) return;
+    if (!o.requirement) return;
     Requirement r;
-    r.bare_id = id;
+    r.bare_id = o.id;
     r.feature = options.feature;
-    r.id = options.feature.empty() ? id : options.feature + "/" + id;
-    r.title = shorten_title(first_of(o, map.title));
+    r.id = options.feature.empty() ? o.id : options.feature + "/" + o.id;
+    r.title = shorten_title(o.title);
     r.section = section;
     r.where = {where, lines.count(o.identifier) ? lines[o.identifier] : 0};
     r.unclear = first_of(o, {"ReqIF.Text", "Text"}).find("[NEEDS CLARIFICATION") !=
@@ -232,11 +231,10 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
           auto it = objects.find(ref);
           std::string inner = section;
           if (it != objects.end()) {
-            add(it->second, section);
-            std::string heading = first_of(it->second, map.title);
-            std::string id = first_of(it->second, map.id);
-            if (!heading.empty() && (id.empty() || !std::regex_match(id, options.id_pattern)))
-              inner = section.empty() ? heading : section + " / " + heading;
+            const auto& o = it->second;
+            add(o, section);
+            if (!o.title.empty() && !o.requirement)
+              inner = section.empty() ? o.title : section + " / " + o.title;
           }
           if (const auto* below = child(h, "CHILDREN")) walk(*below, inner);
         });

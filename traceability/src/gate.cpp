@@ -44,7 +44,7 @@ Status status_of(const RequirementRow& row, const std::vector<TestRow>& tests, b
     if (o == Outcome::failed) return Status::failing;
     any_result |= o.has_value();
     all_passed &= o == Outcome::passed;
-    any_flaky |= tests[i].flaky;
+    any_flaky |= tests[i].flaky();
   }
   if (all_passed) return any_flaky ? Status::flaky : Status::verified;
   return any_result ? Status::skipped : Status::untested;
@@ -93,7 +93,7 @@ std::string label(Status s) {
 }
 
 std::string test_status(const TestRow& row) {
-  if (row.outcome) return row.flaky ? "passed (flaky)" : to_string(*row.outcome);
+  if (row.outcome) return row.flaky() ? "passed (flaky)" : to_string(*row.outcome);
   return row.not_run ? "not run" : "no result";
 }
 
@@ -158,7 +158,6 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
       row.failed_attempts.insert(row.failed_attempts.end(), o.failed_attempts.begin(),
                                  o.failed_attempts.end());
     }
-    row.flaky = row.outcome == Outcome::passed && !row.failed_attempts.empty();
   }
   // A listed test with no result, though its binary reported: it never ran
   // (deselected by a shard, or the run aborted before it).

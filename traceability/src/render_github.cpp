@@ -59,7 +59,7 @@ void render_github(std::ostream& out, const Report& r) {
   for (const auto& w : r.warnings) annotate(out, "warning", w.where, to_string(w.kind), w.message);
   // Flaky passes are named, not hidden: a warning at the test.
   for (const auto& t : r.tests)
-    if (t.flaky)
+    if (t.flaky())
       annotate(out, "warning", t.test.where, "flaky test",
                t.test.id + " passed after " + std::to_string(t.failed_attempts.size()) +
                    " failed attempt" + (t.failed_attempts.size() == 1 ? "" : "s") + ": " +

@@ -72,7 +72,7 @@ void render_html(std::ostream& out, const Report& r) {
   // The tests whose message a reader wants: failed ones, and flaky passes.
   std::vector<std::size_t> attention;
   for (std::size_t i = 0; i < r.tests.size(); ++i)
-    if (r.tests[i].outcome == Outcome::failed || r.tests[i].flaky) attention.push_back(i);
+    if (r.tests[i].outcome == Outcome::failed || r.tests[i].flaky()) attention.push_back(i);
   auto missing = uncovered(r);
 
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -112,8 +112,8 @@ void render_html(std::ostream& out, const Report& r) {
     out << "<h2 id=\"failures\">Failures</h2>\n";
     for (auto i : attention) {
       const auto& t = r.tests[i];
-      out << "<div class=\"failure" << (t.flaky ? " flaky" : "") << "\" id=\"t-" << i << "\"><h3>"
-          << esc(t.test.id) << " <span class=\"badge " << (t.flaky ? "flaky" : "failed") << "\">"
+      out << "<div class=\"failure" << (t.flaky() ? " flaky" : "") << "\" id=\"t-" << i << "\"><h3>"
+          << esc(t.test.id) << " <span class=\"badge " << (t.flaky() ? "flaky" : "failed") << "\">"
           << esc(test_status(t)) << "</span></h3><div class=\"loc\">" << esc(t.test.binary)
           << " · " << esc(t.test.where.str()) << "</div>";
       if (!t.message.empty() && t.outcome == Outcome::failed)
@@ -151,11 +151,11 @@ void render_html(std::ostream& out, const Report& r) {
         << esc(label(row.status)) << "</span></td><td>";
     for (auto i : row.tests) {
       const auto& t = r.tests[i];
-      const char* cls = t.flaky      ? "flaky"
+      const char* cls = t.flaky()      ? "flaky"
                         : t.outcome  ? to_string(*t.outcome)
                         : t.not_run ? "notrun"
                                      : "none";
-      bool linked = t.outcome == Outcome::failed || t.flaky;
+      bool linked = t.outcome == Outcome::failed || t.flaky();
       out << (linked ? "<a href=\"#t-" + std::to_string(i) + "\" " : std::string("<span "))
           << "class=\"chip " << cls << "\" title=\""
           << esc(t.test.binary + " · " + t.test.where.str() + " · " + test_status(t)) << "\">"

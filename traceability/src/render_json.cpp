@@ -33,7 +33,7 @@ void render_json(std::ostream& out, const Report& r) {
       const auto& t = r.tests[i];
       boost::json::object o{{"binary", t.test.binary}, {"id", t.test.id}};
       if (t.outcome) o["outcome"] = to_string(*t.outcome);
-      if (t.flaky) o["flaky"] = true;
+      if (t.flaky()) o["flaky"] = true;
       if (t.not_run) o["not_run"] = true;
       tests.push_back(std::move(o));
     }
@@ -63,7 +63,7 @@ void render_json(std::ostream& out, const Report& r) {
   boost::json::array not_run, flaky;
   for (const auto& t : r.tests) {
     if (t.not_run) not_run.push_back(boost::json::object{{"binary", t.test.binary}, {"id", t.test.id}});
-    if (t.flaky)
+    if (t.flaky())
       flaky.push_back(boost::json::object{
           {"binary", t.test.binary},
           {"id", t.test.id},

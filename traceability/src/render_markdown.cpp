@@ -61,7 +61,7 @@ void render_markdown(std::ostream& out, const Report& r) {
     for (std::size_t k = 0; k < row.tests.size(); ++k) {
       const auto& t = r.tests[row.tests[k]];
       out << (k ? ", " : "") << '`' << cell(t.test.id) << '`';
-      if (t.outcome != Outcome::passed || t.flaky) out << " (" << test_status(t) << ')';
+      if (t.outcome != Outcome::passed || t.flaky()) out << " (" << test_status(t) << ')';
     }
     out << " |\n";
   }

@@ -53,13 +53,13 @@ void render_text(std::ostream& out, const Report& r) {
     out << '\n' << heading << " (" << rows.size() << "):\n";
     for (const auto* t : rows) {
       out << "  " << t->test.where.str() << ": " << t->test.id << " (" << t->test.binary << ")";
-      if (t->flaky)
+      if (t->flaky())
         out << " passed after " << t->failed_attempts.size() << " failed attempt"
             << (t->failed_attempts.size() == 1 ? "" : "s") << ": " << t->failed_attempts.front();
       out << '\n';
     }
   };
-  list_tests("flaky tests", [](const TestRow& t) { return t.flaky; });
+  list_tests("flaky tests", [](const TestRow& t) { return t.flaky(); });
   list_tests("tests not run", [](const TestRow& t) { return t.not_run; });
   if (!r.warnings.empty()) {
     out << "\nwarnings (" << r.warnings.size() << "):\n";
@@ -74,7 +74,7 @@ void render_text(std::ostream& out, const Report& r) {
       if (t.outcome == Outcome::failed) ++failed;
       if (t.outcome == Outcome::skipped) ++skipped;
       not_run += t.not_run;
-      flaky += t.flaky;
+      flaky += t.flaky();
     }
     out << "\nresults: " << passed << " passed, " << failed << " failed";
     if (skipped) out << ", " << skipped << " skipped";

@@ -66,15 +66,11 @@ std::vector<Member> directory(std::string_view d, const std::string& origin) {
 
 bool is_zip(std::string_view data) { return data.size() >= 4 && le(data, 0, 4) == kLocalHeader; }
 
-std::vector<std::string> zip_members(std::string_view data, const std::string& origin) {
-  std::vector<std::string> names;
-  for (auto& m : directory(data, origin)) names.push_back(std::move(m.name));
-  return names;
-}
-
-std::string zip_read(std::string_view d, const std::string& name, const std::string& origin) {
+std::optional<ZipMember> zip_read_first(std::string_view d, std::string_view suffix,
+                                        const std::string& origin) {
   for (const auto& m : directory(d, origin)) {
-    if (m.name != name) continue;
+    if (!m.name.ends_with(suffix)) continue;
+    const std::string& name = m.name;
     std::size_t at = m.local_offset;
     if (at + 30 > d.size() || le(d, at, 4) != kLocalHeader) damaged(origin, "bad header of " + name);
     std::size_t start = at + 30 + le(d, at + 26, 2) + le(d, at + 28, 2);
@@ -82,7 +78,7 @@ std::string zip_read(std::string_view d, const std::string& name, const std::str
       damaged(origin, name + " runs past the end of the archive");
     if (m.size > kMaxMember) damaged(origin, name + " is larger than 512 MiB");
     std::string_view raw = d.substr(start, m.compressed);
-    if (m.method == 0) return std::string(raw);
+    if (m.method == 0) return ZipMember{name, std::string(raw)};
     if (m.method != 8)
       damaged(origin, name + " uses compression method " + std::to_string(m.method) +
                           " (only stored and deflate are read)");
@@ -108,9 +104,9 @@ std::string zip_read(std::string_view d, const std::string& name, const std::str
       damaged(origin, name + " does not inflate: " + e.what());
     }
     if (out.size() != m.size) damaged(origin, name + " inflates to the wrong size");
-    return out;
+    return ZipMember{name, std::move(out)};
   }
-  throw InputError({origin}, "the archive has no member " + name);
+  return std::nullopt;
 }
 
 }  // namespace attest::trace::detail

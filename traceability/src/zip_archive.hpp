@@ -3,19 +3,22 @@
 // against the archive before anything is allocated.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace attest::trace::detail {
 
 /// True when `data` starts like a zip archive.
 bool is_zip(std::string_view data);
 
-/// The names of the archive's members; InputError (at `origin`) for a damaged archive.
-std::vector<std::string> zip_members(std::string_view data, const std::string& origin);
+struct ZipMember {
+  std::string name, contents;
+};
 
-/// The contents of member `name`.
-std::string zip_read(std::string_view data, const std::string& name, const std::string& origin);
+/// The first member whose name ends with `suffix`, read; nullopt when there is none.
+/// InputError (at `origin`) for a damaged archive.
+std::optional<ZipMember> zip_read_first(std::string_view data, std::string_view suffix,
+                                        const std::string& origin);
 
 }  // namespace attest::trace::detail

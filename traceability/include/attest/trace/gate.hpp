@@ -38,8 +38,9 @@ struct TestRow {
   std::optional<Outcome> outcome;  // absent: no result for it
   std::string message;
   bool not_run = false;  // results came for its binary, but none for it
-  bool flaky = false;    // passed, but only after failed attempts
   std::vector<std::string> failed_attempts;
+  /// Passed, but only after failed attempts.
+  bool flaky() const { return outcome == Outcome::passed && !failed_attempts.empty(); }
 };
 
 /// "passed", "failed", "skipped", "passed (flaky)", "not run", "no result".
