@@ -42,6 +42,9 @@ const char* describe(Tok kind) {
 bool is_ident_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':' || c == '+' ||
          c == '-' || c == '.' || c == '[' || c == ']' || c == '\\' || c == '/' ||
+         // C++ test names: templates (my_test<int>), operators, data-case suffixes
+         c == '<' || c == '>' || c == '*' || c == '&' || c == '=' || c == '#' || c == '@' ||
+         c == '~' || c == '!' || c == '%' || c == '?' || c == '{' || c == '}' || c == '|' ||
          static_cast<unsigned char>(c) >= 0x80;  // UTF-8 continues \w as Python's does
 }
 
@@ -60,7 +63,12 @@ std::vector<Token> tokenize(std::string_view text) {
       ++i;
     } else if (is_ident_char(c)) {
       std::size_t start = i;
-      while (i < text.size() && is_ident_char(text[i])) ++i;
+      // Inside a template argument list a space belongs to the name: my_test<unsigned char>.
+      int angle = 0;
+      while (i < text.size() && (is_ident_char(text[i]) || (angle > 0 && text[i] == ' '))) {
+        angle += text[i] == '<' ? 1 : text[i] == '>' ? -1 : 0;
+        ++i;
+      }
       auto word = text.substr(start, i - start);
       Tok kind = word == "or"    ? Tok::or_
                  : word == "and" ? Tok::and_

@@ -25,8 +25,6 @@ TestEvents& TestEvents::instance() {
 
 void skip(const std::string& reason) {
   detail::TestEvents::instance().skipped[ut::framework::current_test_case_id()] = reason;
-  detail::console() << "attest: skipped " << ut::framework::current_test_case().full_name() << ": "
-            << reason << std::endl;
   // Boost ends a test quietly on execution_aborted; the results recorder then
   // marks it skipped in Boost's results too, so every report agrees.
   throw boost::execution_aborted();

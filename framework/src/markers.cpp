@@ -64,4 +64,8 @@ ut::decorator::base_ptr mark::clone() const {
   return ut::decorator::base_ptr(new stored_mark(std::string(name_)));
 }
 
+void flaky::apply(ut::test_unit& tu) { detail::Registry::instance().set_reruns(tu.p_id, reruns_); }
+
+ut::decorator::base_ptr flaky::clone() const { return ut::decorator::base_ptr(new flaky(reruns_)); }
+
 }  // namespace attest

@@ -30,6 +30,14 @@ bool take_value(const std::vector<std::string_view>& args, std::size_t& i, std::
   return false;  // a longer flag that merely starts with `name`
 }
 
+unsigned take_count(const std::string& flag, const std::string& v, unsigned min) {
+  unsigned n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < min)
+    throw UsageError(flag + " takes a whole number >= " + std::to_string(min) + ", not '" + v + "'");
+  return n;
+}
+
 }  // namespace
 
 Options parse_options(int argc, const char* const argv[]) {
@@ -74,7 +82,38 @@ Options parse_options(int argc, const char* const argv[]) {
         throw UsageError("--durations takes a number >= 0 (0 lists all), not '" + *v + "'");
       o.durations = n;
     } else if (arg == "-x" || arg == "--exitfirst") {
-      o.exitfirst = true;
+      o.maxfail = 1;
+    } else if (take_value(args, i, "--maxfail", v)) {
+      o.maxfail = take_count("--maxfail", *v, 1);
+    } else if (arg == "-v" || arg == "--verbose") {
+      o.verbosity = 1;
+    } else if (arg == "-q" || arg == "--quiet") {
+      o.verbosity = -1;
+    } else if (take_value(args, i, "--color", v)) {
+      if (*v == "yes")
+        o.color = ColorMode::yes;
+      else if (*v == "no")
+        o.color = ColorMode::no;
+      else if (*v == "auto")
+        o.color = ColorMode::automatic;
+      else
+        throw UsageError("--color takes yes, no or auto, not '" + *v + "'");
+    } else if (arg == "--lf" || arg == "--last-failed") {
+      o.last_failed = true;
+    } else if (arg == "--ff" || arg == "--failed-first") {
+      o.failed_first = true;
+    } else if (arg == "--sw" || arg == "--stepwise") {
+      o.stepwise = true;
+    } else if (arg == "--cache-clear") {
+      o.cache_clear = true;
+    } else if (take_value(args, i, "--cache-dir", v)) {
+      o.cache_dir = v;
+    } else if (take_value(args, i, "--reruns", v)) {
+      o.reruns = take_count("--reruns", *v, 0);
+    } else if (arg == "--fail-on-flaky") {
+      o.fail_on_flaky = true;
+    } else if (take_value(args, i, "--timeout", v)) {
+      o.timeout = take_count("--timeout", *v, 1);
     } else if (arg == "--keep-failed") {
       o.keep_failed = true;
     } else if (arg == "--list-kept") {
@@ -88,7 +127,7 @@ Options parse_options(int argc, const char* const argv[]) {
       o.boost_args.emplace_back(arg);
     }
   }
-  for (const auto* path : {&o.manifest, &o.junitxml, &o.report_json, &o.config})
+  for (const auto* path : {&o.manifest, &o.junitxml, &o.report_json, &o.config, &o.cache_dir})
     if (*path && (*path)->empty()) throw UsageError("a file flag was given an empty path");
   return o;
 }
@@ -103,7 +142,19 @@ const char* options_help() {
   --junitxml FILE             JUnit XML with "verifies" and "markers" properties per testcase
   --report-json FILE          attest results JSON (outcome, duration, requirements, markers, message)
   --durations N               list the N slowest tests (0: all)
+  -v, --verbose               a line per test: outcome, markers, duration
+  -q, --quiet                 progress and counts only
+  --color=yes|no|auto         colour (auto: only on a terminal, never with NO_COLOR set)
   -x, --exitfirst             stop after the first failing test
+  --maxfail N                 stop after N failing tests
+  --lf, --last-failed         run only the tests that failed last time (all when none did)
+  --ff, --failed-first        run last time's failures first, then the rest
+  --sw, --stepwise            stop at the first failure; next time, start from it
+  --cache-clear               forget the cache's last failures before the run
+  --cache-dir DIR             the run cache (default ./.attest_cache, or $ATTEST_CACHE_DIR)
+  --reruns N                  run a failing test again up to N times; a pass then is "flaky"
+  --fail-on-flaky             a flaky pass fails the run (exit 1)
+  --timeout SECONDS           fail a test that runs longer (where Boost's timeout() is not set)
   --keep-failed               keep the server holding a failed test's database running after
                               the run, for inspection (also ATTEST_KEEP_FAILED=1)
   --list-kept, --stop-kept    list, or stop and remove, the servers kept by earlier runs

@@ -21,6 +21,8 @@ enum class CollectFormat { none, text, json };
 
 enum class KeptAction { none, list, stop };
 
+enum class ColorMode { automatic, yes, no };
+
 struct Options {
   CollectFormat collect = CollectFormat::none;
   std::optional<std::string> manifest;     // --manifest FILE
@@ -30,7 +32,17 @@ struct Options {
   std::optional<std::string> junitxml;     // --junitxml FILE
   std::optional<std::string> report_json;  // --report-json FILE
   std::optional<int> durations;            // --durations N (0 = all)
-  bool exitfirst = false;                  // -x / --exitfirst
+  std::size_t maxfail = 0;                 // -x (1) / --maxfail N; 0: run everything
+  int verbosity = 0;                       // -v (1), -q (-1)
+  ColorMode color = ColorMode::automatic;  // --color=yes|no|auto
+  bool last_failed = false;                // --lf / --last-failed
+  bool failed_first = false;               // --ff / --failed-first
+  bool stepwise = false;                   // --sw / --stepwise
+  bool cache_clear = false;                // --cache-clear
+  std::optional<std::string> cache_dir;    // --cache-dir DIR
+  std::optional<unsigned> reruns;          // --reruns N
+  bool fail_on_flaky = false;              // --fail-on-flaky
+  std::optional<unsigned> timeout;         // --timeout SECONDS (per test, where none is set)
   bool keep_failed = false;                // --keep-failed
   KeptAction kept = KeptAction::none;      // --list-kept / --stop-kept
   std::optional<std::string> config;       // --config FILE

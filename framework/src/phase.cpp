@@ -28,7 +28,7 @@ phase::phase(std::string name)
       start_(std::chrono::steady_clock::now()),
       exceptions_(std::uncaught_exceptions()),
       failures_at_start_(failures_so_far()) {
-  detail::console() << "[PHASE] " << name_ << " started" << std::endl;
+  detail::note("[PHASE] " + name_ + " started");
 }
 
 phase::~phase() {
@@ -37,8 +37,7 @@ phase::~phase() {
       std::uncaught_exceptions() == exceptions_ && failures_so_far() == failures_at_start_;
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2f", ms / 1000.0);
-  detail::console() << "[PHASE] " << name_ << (passed ? " passed" : " failed") << " in " << secs << " s"
-            << std::endl;
+  detail::note("[PHASE] " + name_ + (passed ? " passed" : " failed") + " in " + secs + " s");
   if (ut::framework::test_in_progress())
     detail::TestEvents::instance().phases[ut::framework::current_test_case_id()].push_back(
         {name_, passed, ms});

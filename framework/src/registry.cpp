@@ -34,6 +34,15 @@ const Marks* Registry::own(boost::unit_test::test_unit_id id) const {
   return it == units_.end() ? nullptr : &it->second;
 }
 
+std::optional<unsigned> Registry::reruns(const boost::unit_test::test_unit& tu) const {
+  if (reruns_.empty()) return std::nullopt;
+  for (boost::unit_test::test_unit_id id = tu.p_id; id != boost::unit_test::INV_TEST_UNIT_ID;) {
+    if (auto it = reruns_.find(id); it != reruns_.end()) return it->second;
+    id = boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY).p_parent_id.get();
+  }
+  return std::nullopt;
+}
+
 Marks Registry::effective(const boost::unit_test::test_unit& tu) const {
   // Collect the chain innermost-first, then merge outermost-first so suite
   // markers come before the case's own, as a reader of the source sees them.

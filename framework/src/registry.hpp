@@ -5,6 +5,7 @@
 
 #include <boost/test/tree/test_unit.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,8 +33,13 @@ class Registry {
 
   const std::unordered_map<boost::unit_test::test_unit_id, Marks>& all() const { return units_; }
 
+  /// attest::flaky(N): how often a failed test runs again (a case's own, else its nearest suite's).
+  void set_reruns(boost::unit_test::test_unit_id id, unsigned reruns) { reruns_[id] = reruns; }
+  std::optional<unsigned> reruns(const boost::unit_test::test_unit& tu) const;
+
  private:
   std::unordered_map<boost::unit_test::test_unit_id, Marks> units_;
+  std::unordered_map<boost::unit_test::test_unit_id, unsigned> reruns_;
 };
 
 }  // namespace attest::detail

@@ -30,6 +30,7 @@ trace::Results results_of(const std::string& binary, const std::vector<TestInfo>
     o.where = {t.file, t.line};
     o.duration_ms = r.duration_ms;
     o.phases = r.phases;
+    o.failed_attempts = r.failed_attempts;
     out.tests.push_back(std::move(o));
   }
   return out;

@@ -90,19 +90,21 @@ class MessageCapture final : public ut::unit_test_log_formatter {
   std::string entry_;
 };
 
-// Disables every unit: used by -x so Boost runs nothing after the first failure.
-struct DisableAll final : ut::test_tree_visitor {
-  bool visit(const ut::test_unit& tu) override {
-    const_cast<ut::test_unit&>(tu).p_run_status.value = ut::test_unit::RS_DISABLED;
-    return true;
+// Disables the test cases that have not run yet: used by -x / --maxfail so Boost
+// runs nothing more, while the ones that ran stay counted in Boost's own report.
+struct DisableRemaining final : ut::test_tree_visitor {
+  explicit DisableRemaining(const std::unordered_map<ut::test_unit_id, bool>& ran) : ran(ran) {}
+  void visit(const ut::test_case& tc) override {
+    if (!ran.count(tc.p_id)) const_cast<ut::test_case&>(tc).p_run_status.value = ut::test_unit::RS_DISABLED;
   }
+  const std::unordered_map<ut::test_unit_id, bool>& ran;
 };
 
 }  // namespace
 
-ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, bool exitfirst)
+ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, std::size_t maxfail)
     : tests_(tests),
-      exitfirst_(exitfirst),
+      maxfail_(maxfail),
       boost_filters_(
           !ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters)
                .empty()),
@@ -123,8 +125,39 @@ void ResultsRecorder::add_message(ut::test_unit_id id, const std::string& text) 
   m += text;
 }
 
+void ResultsRecorder::attempt_failed(ut::test_unit_id id) {
+  std::string message;
+  if (auto it = messages_.find(id); it != messages_.end()) {
+    message = std::move(it->second);
+    messages_.erase(it);
+  }
+  attest::take_failure_notes();  // the notes of an attempt that does not count
+  attempts_[id].push_back(message.empty() ? std::string("failed") : std::move(message));
+}
+
+void ResultsRecorder::test_aborted() {
+  // Boost tells every level the abort passes through; the first is the test that caused it.
+  // (Boost's current unit is no longer valid here: the last test that started is the one.)
+  if (aborted_in_.empty()) aborted_in_ = running_;
+}
+
+void ResultsRecorder::account_for_abort() {
+  if (aborted_in_.empty() || stopped_) return;
+  for (std::size_t i = 0; i < tests_.size(); ++i) {
+    const auto& t = tests_[i];
+    if (recorded_[i] || !t.selected || !t.enabled) continue;
+    if (ut::framework::get(t.id, ut::TUT_CASE).p_run_status != ut::test_unit::RS_ENABLED) continue;
+    if (auto* r = record(i, Outcome::failed, 0.0,
+                         "not run: the test module aborted in " + aborted_in_)) {
+      r->error = true;
+      publish(*r);
+    }
+  }
+}
+
 void ResultsRecorder::test_unit_start(const ut::test_unit& tu) {
   if (tu.p_type != ut::TUT_CASE) return;
+  running_ = tu.full_name();
   auto logs = attest::process_logs();
   processes_before_test_ = logs.empty() ? 0 : logs.back().sequence;
   log_offsets_.clear();
@@ -161,8 +194,18 @@ TestResult* ResultsRecorder::record(std::size_t index, Outcome outcome, double m
                                     std::string message) {
   if (recorded_[index]) return nullptr;
   recorded_[index] = true;
-  results_.push_back({index, outcome, ms, std::move(message), {}});
+  results_.push_back({index, outcome, ms, std::move(message), {}, {}});
+  if (auto it = attempts_.find(tests_[index].id); it != attempts_.end()) {
+    results_.back().failed_attempts = std::move(it->second);
+    attempts_.erase(it);
+  }
   return &results_.back();
+}
+
+void ResultsRecorder::publish(const TestResult& result) {
+  if (on_result) on_result(result);
+  if (result.outcome != Outcome::failed || maxfail_ == 0 || stopped_) return;
+  if (++failures_ >= maxfail_) stop_remaining();
 }
 
 void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long elapsed_us) {
@@ -177,7 +220,7 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     // failed with the fixture's message instead of silently dropping them.
     if (!r.passed() && !message.empty() && !stopped_)
       record_descendants(tu, Outcome::failed, "suite '" + tu.full_name() + "' failed: " + message,
-                         false);
+                         false, true);
     return;
   }
   auto it = index_.find(tu.p_id);
@@ -186,8 +229,9 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   // reported on its own line and not charged to the test.
   double setup_ms = 0;
   for (const auto& s : attest::take_session_setup()) {
-    std::fprintf(stderr, "attest: session set-up: %s in %.2f s (not counted in %s)\n",
-                 s.what.c_str(), s.ms / 1000.0, tu.full_name().c_str());
+    char line[64];
+    std::snprintf(line, sizeof line, " in %.2f s (not counted in ", s.ms / 1000.0);
+    if (on_note) on_note("attest: session set-up: " + s.what + line + tu.full_name() + ")");
     setup_ms += s.ms;
   }
   double test_ms = std::max(0.0, static_cast<double>(elapsed_us) / 1000.0 - setup_ms);
@@ -201,38 +245,33 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   if (auto sk = events.skipped.find(tu.p_id); sk != events.skipped.end()) {
     ut::results_collector.test_unit_skipped(
         tu, "attest::skip");  // Boost's reports count it skipped too
-    if (auto* res = record(it->second, Outcome::skipped, test_ms,
-                           sk->second))
+    if (auto* res = record(it->second, Outcome::skipped, test_ms, sk->second)) {
       res->phases = std::move(phases);
+      publish(*res);
+    }
     events.skipped.erase(sk);
     return;
   }
   bool passed = r.passed();
-  if (!passed && message.empty()) {
-    if (r.p_timed_out)
-      message = "timed out";
-    else if (r.p_assertions_failed < r.p_expected_failures)
-      message = "fewer failures than expected";
-    else
-      message = "failed";
+  if (r.p_timed_out) {
+    // Boost says "SIGALRM" or nothing at all: say what happened, in every output.
+    message = "timeout after " + std::to_string(tu.p_timeout.get()) + " s" +
+              (message.empty() ? std::string() : "\n" + message);
+  } else if (!passed && message.empty()) {
+    message = r.p_assertions_failed < r.p_expected_failures ? "fewer failures than expected"
+                                                            : "failed";
   }
   auto notes = attest::take_failure_notes();
   if (!passed) {
-    for (const auto& note : notes) {
-      std::cerr << "attest: " << note << '\n';
-      message += "\n" + note;
-    }
-    if (auto tails = service_log_tails(); !tails.empty()) {
-      std::cerr << "attest: service logs for the failed test " << tu.full_name() << ':' << tails
-                << std::flush;
-      message += tails;
-    }
+    for (const auto& note : notes) message += "\n" + note;
+    message += service_log_tails();
   }
-  if (auto* res = record(it->second, passed ? Outcome::passed : Outcome::failed,
-                         test_ms,
-                         passed ? std::string() : std::move(message)))
+  if (auto* res = record(it->second, passed ? Outcome::passed : Outcome::failed, test_ms,
+                         passed ? std::string() : std::move(message))) {
     res->phases = std::move(phases);
-  if (!passed && exitfirst_ && !stopped_) stop_remaining();
+    res->xfail = passed && r.p_assertions_failed > 0;  // within expected_failures
+    publish(*res);
+  }
 }
 
 void ResultsRecorder::test_unit_skipped(const ut::test_unit& tu, ut::const_string reason) {
@@ -251,21 +290,32 @@ void ResultsRecorder::test_unit_skipped(const ut::test_unit& tu, ut::const_strin
   if (it == index_.end()) return;
   const auto& t = tests_[it->second];
   if (!t.selected || (disabled && t.enabled)) return;
-  record(it->second, Outcome::skipped, 0.0, why);
+  if (auto* res = record(it->second, Outcome::skipped, 0.0, why)) publish(*res);
 }
 
 void ResultsRecorder::record_descendants(const ut::test_unit& suite, Outcome outcome,
-                                         const std::string& message, bool only_default_disabled) {
+                                         const std::string& message, bool only_default_disabled,
+                                         bool error) {
   for (std::size_t i = 0; i < tests_.size(); ++i) {
     const auto& t = tests_[i];
     if (recorded_[i] || !t.selected || (only_default_disabled && t.enabled)) continue;
-    if (is_ancestor(suite.p_id, t.id)) record(i, outcome, 0.0, message);
+    if (!is_ancestor(suite.p_id, t.id)) continue;
+    if (auto* r = record(i, outcome, 0.0, message)) {
+      r->error = error;
+      publish(*r);
+    }
   }
 }
 
 void ResultsRecorder::stop_remaining() {
   stopped_ = true;
-  DisableAll disable;
+  stop_reason_ = maxfail_ == 1 ? "stopped after the first failure (-x)"
+                               : "stopped after " + std::to_string(maxfail_) + " failures (--maxfail)";
+  std::unordered_map<ut::test_unit_id, bool> ran;
+  for (const auto& r : results_) ran.emplace(tests_[r.test].id, true);
+  // The running test's own entry comes after its finish notification: it ran, too.
+  if (ut::framework::test_in_progress()) ran.emplace(ut::framework::current_test_case_id(), true);
+  DisableRemaining disable(ran);
   ut::traverse_test_tree(ut::framework::master_test_suite().p_id, disable, true);
 }
 
@@ -286,36 +336,6 @@ Summary ResultsRecorder::summary() const {
   }
   s.duration_ms = wall_ms_;
   return s;
-}
-
-void write_durations(std::ostream& out, const std::vector<TestInfo>& tests,
-                     const std::vector<TestResult>& results, int n) {
-  std::vector<const TestResult*> ran;
-  for (const auto& r : results)
-    if (r.outcome != Outcome::skipped) ran.push_back(&r);
-  std::sort(ran.begin(), ran.end(), [](const TestResult* a, const TestResult* b) {
-    return a->duration_ms > b->duration_ms;
-  });
-  if (n > 0 && ran.size() > static_cast<std::size_t>(n)) ran.resize(static_cast<std::size_t>(n));
-  out << "============ slowest " << (n > 0 ? std::to_string(n) + " " : std::string())
-      << "durations ============\n";
-  char buf[32];
-  for (const auto* r : ran) {
-    std::snprintf(buf, sizeof buf, "%9.3fs ", r->duration_ms / 1000.0);
-    out << buf << tests[r->test].name << '\n';
-  }
-}
-
-void write_summary_line(std::ostream& out, const Summary& s, bool stopped_early) {
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.2fs", s.duration_ms / 1000.0);
-  auto ran = s.passed + s.failed;
-  out << "attest: ran " << ran << (ran == 1 ? " test" : " tests") << " in " << secs;
-  if (stopped_early) out << "; stopped after the first failure (-x)";
-  // The closing line alone, in the plain shape CI tools read: "N passed, N failed[, N skipped]".
-  out << "\nattest: " << s.passed << " passed, " << s.failed << " failed";
-  if (s.skipped) out << ", " << s.skipped << " skipped";
-  out << '\n';
 }
 
 }  // namespace attest::detail

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <iosfwd>
 #include <string>
@@ -32,19 +33,36 @@ struct TestResult {
   double duration_ms;
   std::string message;
   std::vector<PhaseResult> phases;
+  std::vector<std::string> failed_attempts;  // earlier attempts' messages (--reruns, flaky(N))
+  bool xfail = false;  // passed: failed no more checks than Boost's expected_failures allows
+  bool error = false;  // failed without running: its suite's set-up failed, the module aborted
 };
 
 class ResultsRecorder final : public boost::unit_test::test_observer {
  public:
-  ResultsRecorder(const std::vector<TestInfo>& tests, bool exitfirst);
+  /// maxfail: stop after that many failed tests (0: never).
+  ResultsRecorder(const std::vector<TestInfo>& tests, std::size_t maxfail);
 
   const std::vector<TestResult>& results() const { return results_; }
   Summary summary() const;
 
-  bool stopped_early() const { return stopped_; }
+  /// Why the run stopped before its end ("stopped after 1 failure (-x)"), or empty.
+  const std::string& stop_reason() const { return stop_reason_; }
+
+  /// Each result as it is recorded, and lines worth a line of their own (session set-up).
+  std::function<void(const TestResult&)> on_result;
+  std::function<void(const std::string&)> on_note;
 
   /// Appends a captured log entry to the unit that is running.
   void add_message(boost::unit_test::test_unit_id id, const std::string& text);
+
+  /// The running test failed an attempt and runs again: what it logged so far
+  /// becomes that attempt's message.
+  void attempt_failed(boost::unit_test::test_unit_id id);
+
+  /// After the run: selected tests that never ran because the module aborted
+  /// are recorded as errors.
+  void account_for_abort();
 
   /// Installs the message-capturing log formatter (Boost owns it afterwards).
   void install_log_capture();
@@ -56,18 +74,26 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   void test_unit_finish(const boost::unit_test::test_unit& tu, unsigned long elapsed_us) override;
   void test_unit_skipped(const boost::unit_test::test_unit& tu,
                          boost::unit_test::const_string reason) override;
+  void test_aborted() override;
   int priority() override { return 5; }  // after Boost's results_collector (3)
 
  private:
   TestResult* record(std::size_t index, Outcome outcome, double ms, std::string message);
   void record_descendants(const boost::unit_test::test_unit& suite, Outcome outcome,
-                          const std::string& message, bool only_default_disabled);
+                          const std::string& message, bool only_default_disabled,
+                          bool error = false);
+  void publish(const TestResult& result);
   void stop_remaining();
 
   const std::vector<TestInfo>& tests_;
-  bool exitfirst_;
+  std::size_t maxfail_;
+  std::size_t failures_ = 0;
   bool boost_filters_;  // --run_test given: Boost's "disabled" skips are ambiguous
   bool stopped_ = false;
+  std::string stop_reason_;
+  std::string aborted_in_;  // the test during which the module aborted
+  std::string running_;     // the test case that started last
+  std::unordered_map<boost::unit_test::test_unit_id, std::vector<std::string>> attempts_;
   std::unordered_map<boost::unit_test::test_unit_id, std::size_t> index_;
   std::unordered_map<boost::unit_test::test_unit_id, std::string> messages_;
   std::vector<bool> recorded_;
@@ -79,12 +105,5 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
 
   std::chrono::steady_clock::time_point start_;
 };
-
-/// `slowest N durations` in pytest's shape; n == 0 lists all.
-void write_durations(std::ostream& out, const std::vector<TestInfo>& tests,
-                     const std::vector<TestResult>& results, int n);
-
-/// The timing line and the closing line "attest: 12 passed, 1 failed, 2 skipped".
-void write_summary_line(std::ostream& out, const Summary& summary, bool stopped_early);
 
 }  // namespace attest::detail

@@ -14,6 +14,8 @@
 #include <boost/test/tree/visitor.hpp>
 #include <boost/test/unit_test_parameters.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -30,6 +32,9 @@
 #include "scopes.hpp"
 #include "results.hpp"
 #include "selection.hpp"
+#include "cache.hpp"
+#include "reruns.hpp"
+#include "terminal.hpp"
 
 namespace attest {
 namespace ut = boost::unit_test;
@@ -135,6 +140,11 @@ struct DotLister final : ut::test_tree_visitor {
   std::ostream& os;
 };
 
+bool rc_wait_for_debugger() {
+  namespace rc = ut::runtime_config;
+  return rc::has(rc::btrt_wait_for_debugger) && rc::get<bool>(rc::btrt_wait_for_debugger);
+}
+
 bool boost_listing_requested() {
   namespace rc = ut::runtime_config;
   auto& os = ut::results_reporter::get_stream();
@@ -158,11 +168,36 @@ bool boost_listing_requested() {
   return false;
 }
 
-int run_selected(const Options& options, std::vector<TestInfo>& tests) {
+// --timeout: a default per test, where the code set none (Boost's timeout() decorator wins).
+void apply_timeout(const std::vector<TestInfo>& tests, std::optional<unsigned> seconds) {
+  if (!seconds) return;
+  for (const auto& t : tests) {
+    auto& tc = ut::framework::get(t.id, ut::TUT_CASE);
+    if (t.selected && tc.p_timeout.get() == 0) tc.p_timeout.value = *seconds;
+  }
+}
+
+int run_selected(const Options& options, std::vector<TestInfo>& tests, const BoostOutput& boost_out,
+                 const RunCache& cache) {
   auto junit = open_output(options.junitxml, "--junitxml");
   auto report = open_output(options.report_json, "--report-json");
 
-  ResultsRecorder recorder(tests, options.exitfirst);
+  std::size_t selected = 0;
+  for (const auto& t : tests) selected += t.selected;
+  TerminalOptions terminal;
+  terminal.verbosity = static_cast<Verbosity>(options.verbosity);
+  terminal.color = use_color(static_cast<int>(options.color));
+  terminal.progress = !boost_out.log_on_console && !boost_out.progress;
+  terminal.width = console_width();
+  TerminalReporter reporter(console(), tests, terminal);
+
+  ResultsRecorder recorder(tests, options.stepwise ? 1 : options.maxfail);
+  recorder.on_result = [&](const TestResult& r) { reporter.test_done(r); };
+  recorder.on_note = [&](const std::string& line) { reporter.note(line); };
+  set_note_sink([&](const std::string& line) { reporter.note(line); });
+  struct ResetSink {
+    ~ResetSink() { set_note_sink(nullptr); }
+  } reset_sink;
   // Fixtures (e.g. a database kept for a failed test) ask whether the test failed.
   attest::set_test_failed_probe([] {
     return ut::framework::test_in_progress() &&
@@ -172,25 +207,42 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   ScopeObserver scopes;  // suite-scoped resources go when their suite ends
   report_failures_at_their_line();
   recorder.install_log_capture();
+  enable_reruns(tests, Registry::instance(), options.reruns.value_or(0), recorder);
+  apply_timeout(tests, options.timeout);
   struct Deregister {
     ResultsRecorder& r;
     ~Deregister() { ut::framework::deregister_observer(r); }
   } deregister{recorder};
 
+  if (terminal.progress) reporter.start(g_binary, selected);
   ut::framework::run();
+  recorder.account_for_abort();
 
   Summary summary = recorder.summary();
-  if (report || junit) {
-    auto document = results_of(g_binary, tests, recorder.results(), summary);
-    if (report) trace::write_results_json(report->stream, document);
-    if (junit) trace::write_junit(junit->stream, document);
-  }
+  auto document = results_of(g_binary, tests, recorder.results(), summary);
+  if (report) trace::write_results_json(report->stream, document);
+  if (junit) trace::write_junit(junit->stream, document);
   close_output(report);
   close_output(junit);
 
+  std::optional<std::string> stepwise_at;
+  std::size_t flaky = 0;
+  for (const auto& r : recorder.results()) {
+    if (r.outcome == Outcome::failed && !stepwise_at) stepwise_at = tests[r.test].name;
+    flaky += r.outcome == Outcome::passed && !r.failed_attempts.empty();
+  }
+  cache.update(document, stepwise_at, options.stepwise);
+
   std::cout.flush();
   if (options.durations) write_durations(console(), tests, recorder.results(), *options.durations);
-  write_summary_line(console(), summary, recorder.stopped_early());
+  std::vector<std::string> verdicts;
+  if (!recorder.stop_reason().empty()) verdicts.push_back(recorder.stop_reason());
+  if (options.stepwise && stepwise_at)
+    verdicts.push_back("stepwise: stopped at " + *stepwise_at + "; the next --sw run starts there");
+  if (flaky && options.fail_on_flaky)
+    verdicts.push_back(std::to_string(flaky) + " flaky test" + (flaky == 1 ? "" : "s") +
+                       " and --fail-on-flaky: the run fails");
+  reporter.finish(recorder.results(), summary, verdicts);
   console().flush();
   attest::set_run_failed(summary.failed > 0);  // session-scoped resources keep what failed
   attest::run_end_handlers();  // session services stop now, while every library still works
@@ -199,7 +251,52 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests) {
   if (!rc::get<bool>(rc::btrt_result_code)) return exit_ok;
   bool passed = summary.failed == 0 &&
                 ut::results_collector.results(ut::framework::master_test_suite().p_id).passed();
+  if (flaky && options.fail_on_flaky) passed = false;
   return passed ? exit_ok : exit_tests_failed;
+}
+
+// --lf / --ff / --sw: what the cache knows narrows or orders the selection.
+// Returns the tests to run first (--ff), by index.
+std::vector<bool> apply_cache(const Options& options, std::vector<TestInfo>& tests,
+                              const RunCache& cache) {
+  // Never inside a JSON listing on stdout.
+  std::ostream& info = options.collect == CollectFormat::json ? std::cerr : console();
+  std::vector<bool> first(tests.size(), false);
+  if (!options.last_failed && !options.failed_first && !options.stepwise) return first;
+  auto failed = cache.last_failed();
+  std::size_t known = 0;
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    first[i] = tests[i].selected && failed.count(tests[i].name);
+    known += first[i];
+  }
+  if (options.last_failed) {
+    if (known == 0) {
+      info << "attest: --lf: no previously failed tests" << (failed.empty() ? "" : " selected")
+                << ", running all " << std::count_if(tests.begin(), tests.end(),
+                                                   [](const TestInfo& t) { return t.selected; })
+                << '\n';
+    } else {
+      for (std::size_t i = 0; i < tests.size(); ++i) tests[i].selected = first[i];
+      info << "attest: --lf: running the " << known << " test" << (known == 1 ? "" : "s")
+                << " that failed last time\n";
+    }
+  }
+  if (options.stepwise) {
+    if (auto at = cache.stepwise()) {
+      auto it = std::find_if(tests.begin(), tests.end(),
+                             [&](const TestInfo& t) { return t.name == *at; });
+      if (it != tests.end()) {
+        std::size_t skipped = 0;
+        for (auto t = tests.begin(); t != it; ++t) {
+          skipped += t->selected;
+          t->selected = false;
+        }
+        info << "attest: --sw: starting at " << *at << ", skipping " << skipped
+                  << " test" << (skipped == 1 ? "" : "s") << " that passed before it\n";
+      }
+    }
+  }
+  return first;
 }
 
 // Collection lists what would run: Boost's own filters (--run_test, BOOST_TEST_RUN_FILTERS)
@@ -225,6 +322,14 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
   ut::framework::finalize_setup_phase();
   decide_console();  // Boost's XML/JUnit on stdout: attest's lines go to stderr
 
+  auto boost_out = boost_output_requested(options.boost_args);
+  silence_boost_console(boost_out);
+  if (rc_wait_for_debugger()) {
+    ut::results_reporter::get_stream() << "Press any key to continue..." << std::endl;
+    (std::getchar)();
+    ut::results_reporter::get_stream() << "Continuing..." << std::endl;
+  }
+
   Registry& registry = Registry::instance();
   if (auto problems = validate_marks(registry, config); !problems.empty()) {
     for (const auto& p : problems) std::cerr << p << '\n';
@@ -235,7 +340,12 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   auto tests = collect_tests(registry);
   select_tests(tests, options, config);
+  RunCache cache(options.cache_dir, g_binary);
+  if (options.cache_clear) cache.clear();
+  auto first = apply_cache(options, tests, cache);
+  select_prerequisites(tests);
   apply_selection(tests);
+  if (options.failed_first) run_first(tests, first);
   if (options.collect != CollectFormat::none) apply_boost_filters(tests);
   std::size_t selected = 0;
   for (const auto& t : tests) selected += t.selected;
@@ -266,7 +376,7 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
               << '\n';
     return exit_no_tests_selected;
   }
-  return run_selected(options, tests);
+  return run_selected(options, tests, boost_out, cache);
 }
 
 // --list-kept / --stop-kept: the servers earlier runs kept with --keep-failed.

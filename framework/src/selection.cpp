@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "expression.hpp"
 
@@ -14,10 +16,13 @@ namespace ut = boost::unit_test;
 
 namespace {
 
+// -k compares case-insensitively, and a space as an underscore: Boost's own JUnit
+// log writes a template case `my_test<unsigned char>` as `my_test<unsigned_char>`.
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
+    return c == ' ' ? '_' : static_cast<char>(std::tolower(c));
+  });
   return out;
 }
 
@@ -116,6 +121,82 @@ void apply_selection(const std::vector<TestInfo>& tests) {
   if (!any_deselected) return;
   SuiteStatusFixer fixer;
   ut::traverse_test_tree(ut::framework::master_test_suite().p_id, fixer, true);
+}
+
+namespace {
+
+// Boost keeps a suite's execution order in a protected member; a derived type may
+// name it (the pointer-to-member is then usable on any test_suite).
+struct OrderAccess : ut::test_suite {
+  static ut::test_suite::children_per_rank& order(ut::test_suite& ts) {
+    return ts.*(&OrderAccess::m_ranked_children);
+  }
+  static const ut::test_unit_id_list& children(const ut::test_suite& ts) {
+    return ts.*(&OrderAccess::m_children);
+  }
+};
+
+}  // namespace
+
+std::size_t select_prerequisites(std::vector<TestInfo>& tests) {
+  std::unordered_map<ut::test_unit_id, std::size_t> index;
+  for (std::size_t i = 0; i < tests.size(); ++i) index.emplace(tests[i].id, i);
+  std::vector<ut::test_unit_id> pending;
+  // A test depends on what it and every suite above it depend on.
+  auto add_dependencies = [&](ut::test_unit_id id) {
+    for (; id != ut::INV_TEST_UNIT_ID;) {
+      const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+      for (auto dep : tu.p_dependencies.get()) pending.push_back(dep);
+      id = tu.p_parent_id.get();
+    }
+  };
+  for (const auto& t : tests)
+    if (t.selected) add_dependencies(t.id);
+  std::size_t added = 0;
+  std::unordered_set<ut::test_unit_id> seen;
+  while (!pending.empty()) {
+    auto id = pending.back();
+    pending.pop_back();
+    if (!seen.insert(id).second) continue;
+    const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+    if (tu.p_type == ut::TUT_SUITE) {  // a suite prerequisite: every test in it
+      for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu))) pending.push_back(child);
+      add_dependencies(id);
+      continue;
+    }
+    auto it = index.find(id);
+    if (it == index.end() || tests[it->second].selected) continue;
+    tests[it->second].selected = true;
+    ++added;
+    add_dependencies(id);
+  }
+  return added;
+}
+
+void run_first(const std::vector<TestInfo>& tests, const std::vector<bool>& first) {
+  // A unit goes first when it is, or holds, a test to run first.
+  std::unordered_set<ut::test_unit_id> early;
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    if (!first[i]) continue;
+    for (auto id = tests[i].id; id != ut::INV_TEST_UNIT_ID && early.insert(id).second;)
+      id = ut::framework::get(id, ut::TUT_ANY).p_parent_id.get();
+  }
+  std::unordered_set<ut::test_unit_id> suites;
+  for (auto id : early)
+    if (auto parent = ut::framework::get(id, ut::TUT_ANY).p_parent_id.get();
+        parent != ut::INV_TEST_UNIT_ID)
+      suites.insert(parent);
+  for (auto suite_id : suites) {
+    auto& order = OrderAccess::order(ut::framework::get<ut::test_suite>(suite_id));
+    std::vector<std::pair<ut::counter_t, ut::test_unit_id>> children(order.begin(), order.end());
+    // Ranks keep dependencies first; within a rank the early ones move ahead.
+    std::stable_sort(children.begin(), children.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return early.count(a.second) > early.count(b.second);
+    });
+    order.clear();
+    for (const auto& c : children) order.insert(order.end(), c);
+  }
 }
 
 std::string describe_filters(const Options& options) {

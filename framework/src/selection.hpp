@@ -19,6 +19,15 @@ void select_tests(std::vector<TestInfo>& tests, const Options& options, const Co
 /// Disables the deselected test cases and every suite left without an enabled child.
 void apply_selection(const std::vector<TestInfo>& tests);
 
+/// Adds to the selection what selected tests `depends_on` (as Boost's --run_test
+/// does), so a selected test is never skipped for a prerequisite attest deselected.
+/// Returns how many tests were added.
+std::size_t select_prerequisites(std::vector<TestInfo>& tests);
+
+/// --ff: runs the tests in `first` before the others, wherever Boost's order allows
+/// (siblings of equal dependency rank; a suite holding one of them before its siblings).
+void run_first(const std::vector<TestInfo>& tests, const std::vector<bool>& first);
+
 /// "-m 'slow', --req FR-001" — what the user filtered by, for messages.
 std::string describe_filters(const Options& options);
 

@@ -50,7 +50,8 @@ Victim start_victim(attest::Process& runner) {
 void kill_runner_and_check(int sig) {
   attest_test::TempDir base;
   attest::ProcessOptions options{.args = {"--run_test=launches_a_service_and_blocks"},
-                                 .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                 .env = {{"ATTEST_RUN_DIR", base.path.string()},
+                                         {"ATTEST_CACHE_DIR", attest_test::run_cache_dir().string()}},
                                  .name = "victim"};
   attest::Process runner(ATTEST_VICTIM_BIN, options);
   Victim v = start_victim(runner);
@@ -94,7 +95,8 @@ BOOST_AUTO_TEST_CASE(sigint_of_the_runner, *attest::requirement("FR-030")) {
 BOOST_AUTO_TEST_CASE(runs_side_by_side_share_nothing, *attest::requirement("FR-030")) {
   attest_test::TempDir base;
   attest::ProcessOptions options{.args = {"--run_test=launches_a_service_and_blocks"},
-                                 .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                 .env = {{"ATTEST_RUN_DIR", base.path.string()},
+                                         {"ATTEST_CACHE_DIR", attest_test::run_cache_dir().string()}},
                                  .name = "victim"};
   attest::Process one(ATTEST_VICTIM_BIN, options), two(ATTEST_VICTIM_BIN, options);
   Victim a = start_victim(one), b = start_victim(two);
@@ -120,7 +122,8 @@ BOOST_AUTO_TEST_CASE(sigkill_with_postgres_running, *attest::requirement("FR-030
   attest_test::TempDir base;
   fs::permissions(base.path, fs::perms::others_exec, fs::perm_options::add);  // for `nobody`
   attest::Process runner(ATTEST_VICTIM_BIN, {.args = {"--run_test=launches_postgres_and_blocks"},
-                                             .env = {{"ATTEST_RUN_DIR", base.path.string()}},
+                                             .env = {{"ATTEST_RUN_DIR", base.path.string()},
+                                         {"ATTEST_CACHE_DIR", attest_test::run_cache_dir().string()}},
                                              .name = "victim"});
   auto line = attest::wait_for_log(runner.log_path(), "rundir=", {.timeout = 60s});
   std::smatch m;

@@ -44,9 +44,9 @@ BOOST_AUTO_TEST_CASE(suite_and_session_resources_come_and_go_in_order,
   auto r = run_scopes(tmp, {"-m", "not failing", "--report-json", report.string()});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   // The server's start is reported on its own line, not charged to the first test.
-  auto setup = r.err.find("attest: session set-up: starting PostgreSQL in ");
-  BOOST_TEST_REQUIRE(setup != std::string::npos, r.err);
-  double setup_s = std::stod(r.err.substr(setup + 48));
+  auto setup = r.out.find("attest: session set-up: starting PostgreSQL in ");
+  BOOST_TEST_REQUIRE(setup != std::string::npos, r.out);
+  double setup_s = std::stod(r.out.substr(setup + 48));
   auto results = boost::json::parse(read_file(report)).as_object();
   double first_ms = results.at("tests").as_array()[0].at("duration_ms").to_number<double>();
   BOOST_TEST(first_ms < setup_s * 1000.0, first_ms << " ms vs a " << setup_s << " s start");
@@ -94,8 +94,9 @@ BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
                      *attest::requirement("FR-064")) {
   TempDir tmp;
   auto report = tmp.path / "r.json";
-  auto r = run_scopes(tmp, {"--run_test=located", "--color_output=no", "--report-json",
-                            report.string()});
+  // Boost's own log, asked for, shows them at the user's line as its own failed checks do...
+  auto r = run_scopes(tmp, {"--run_test=located", "--color_output=no", "--log_level=error",
+                            "--report-json", report.string()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   auto location_of = [](const std::string& needle) {
     return "scopes_tests.cpp:" +
@@ -115,6 +116,12 @@ BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
   BOOST_TEST(!contains(r.out, "unknown location"), r.out);
   auto json = read_file(report);
   BOOST_TEST(contains(json, row_count + ": table currency: expected exactly 4 rows, found 5"), json);
+  // ...and so does attest's terminal reporter by default.
+  auto plain = run_scopes(tmp, {"--run_test=located"});
+  BOOST_TEST(contains(plain.out, row_count + ": table currency: expected exactly 4 rows, found 5"),
+             plain.out);
+  BOOST_TEST(contains(plain.out, verify + ": expectation 'expectation-1'"), plain.out);
+  BOOST_TEST(!contains(plain.out, "fatal error"), plain.out);  // Boost's log stays silent
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,6 +21,11 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path, ec);
 }
 
+const std::filesystem::path& run_cache_dir() {
+  static TempDir dir;
+  return dir.path;
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path.string());

@@ -55,4 +55,21 @@ class mark final : public boost::unit_test::decorator::base {
   std::string_view name_;
 };
 
+/// A test known to fail now and then: when an attempt fails it runs again, up to
+/// `reruns` more times. A pass on a rerun is reported as passed *and flaky*, with
+/// every failed attempt's message (terminal, results JSON, JUnit); `--fail-on-flaky`
+/// makes that fail the run. On a suite, every test inside inherits it.
+class flaky final : public boost::unit_test::decorator::base {
+ public:
+  explicit flaky(unsigned reruns = 2) noexcept : reruns_(reruns) {}
+
+  unsigned reruns() const { return reruns_; }
+
+ private:
+  void apply(boost::unit_test::test_unit& tu) override;
+  boost::unit_test::decorator::base_ptr clone() const override;
+
+  unsigned reruns_;
+};
+
 }  // namespace attest
