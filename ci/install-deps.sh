@@ -10,6 +10,7 @@ packages=(
   libfmt-dev libcli11-dev libpqxx-dev postgresql libyaml-cpp-dev
   libhiredis-dev redis-server
   clang libclang-rt-14-dev valgrind
+  libboost1.81-doc  # Boost.Test's own example programs, for the side-by-side e2e suite
   chromium
 )
 

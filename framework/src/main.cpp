@@ -13,12 +13,11 @@ boost::unit_test::test_suite* init_unit_test_suite(int argc, char* argv[]) __att
 
 namespace {
 
-int g_argc = 0;
-char** g_argv = nullptr;
-
-// Boost's classic API, as its static-library main runs it.
+// Boost's classic API, as its static-library main runs it: with the arguments left
+// after Boost (and attest) took their own flags out.
 bool classic_init() {
-  if (auto* suite = init_unit_test_suite(g_argc, g_argv))
+  auto& master = boost::unit_test::framework::master_test_suite();
+  if (auto* suite = init_unit_test_suite(master.argc, master.argv))
     boost::unit_test::framework::master_test_suite().add(suite);
   return true;
 }
@@ -32,8 +31,6 @@ bool classic_init() {
 extern "C" const char attest_main_provides_main[] = "attest::main";
 
 int main(int argc, char* argv[]) {
-  g_argc = argc;
-  g_argv = argv;
   bool (*init)() = init_unit_test ? &init_unit_test : init_unit_test_suite ? &classic_init : nullptr;
   return attest::run(argc, argv, init);
 }

@@ -236,7 +236,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   std::cout.flush();
   if (options.durations) write_durations(console(), tests, recorder.results(), *options.durations);
   std::vector<std::string> verdicts;
-  if (!recorder.stop_reason().empty()) verdicts.push_back(recorder.stop_reason());
+  if (!recorder.stop_reason().empty() && !options.stepwise) verdicts.push_back(recorder.stop_reason());
   if (options.stepwise && stepwise_at)
     verdicts.push_back("stepwise: stopped at " + *stepwise_at + "; the next --sw run starts there");
   if (flaky && options.fail_on_flaky)

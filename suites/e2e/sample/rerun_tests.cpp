@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_SUITE(waits, *attest::mark("failing"))
 
 // A wait that times out is a failed check at this line.
 BOOST_AUTO_TEST_CASE(times_out_here, *attest::requirement("FR-003")) {
-  attest::wait_for_condition([] { return false; },
+  attest::wait_for_condition([] { return false; },  // LINE-WAIT
                              {.timeout = std::chrono::milliseconds(20), .description = "the flag"});
 }
 
