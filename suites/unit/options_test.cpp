@@ -51,6 +51,26 @@ BOOST_AUTO_TEST_CASE(boost_flags_pass_through_in_order, *attest::requirement("FR
   BOOST_TEST(parse({"--required"}).boost_args.back() == "--required");
 }
 
+BOOST_AUTO_TEST_CASE(rerun_and_terminal_flags, *attest::requirement("FR-078", "FR-080", "FR-081",
+                                                                    "FR-082")) {
+  Options o = parse({"-v", "--color=no", "--lf", "--ff", "--sw", "--cache-clear", "--cache-dir", "c",
+                     "--maxfail=3", "--reruns", "2", "--fail-on-flaky", "--timeout=5"});
+  BOOST_TEST(o.verbosity == 1);
+  BOOST_TEST((o.color == attest::detail::ColorMode::no));
+  BOOST_TEST((o.last_failed && o.failed_first && o.stepwise && o.cache_clear && o.fail_on_flaky));
+  BOOST_TEST(*o.cache_dir == "c");
+  BOOST_TEST(o.maxfail == 3u);
+  BOOST_TEST(*o.reruns == 2u);
+  BOOST_TEST(*o.timeout == 5u);
+  BOOST_TEST(parse({"-q"}).verbosity == -1);
+  BOOST_TEST(*parse({"--reruns=0"}).reruns == 0u);
+  for (auto bad : {std::vector<const char*>{"--maxfail", "0"}, {"--maxfail=x"}, {"--timeout=0"},
+                   {"--reruns=-1"}, {"--color=maybe"}, {"--cache-dir="}})
+    BOOST_CHECK_THROW(parse(bad), UsageError);
+  // Boost's --color_output is Boost's, not attest's --color.
+  BOOST_TEST(parse({"--color_output=no"}).boost_args.back() == "--color_output=no");
+}
+
 BOOST_AUTO_TEST_CASE(help_is_shared_with_boost, *attest::requirement("FR-012")) {
   Options o = parse({"--help"});
   BOOST_TEST(o.help);
