@@ -2,10 +2,11 @@
 
 #include <attest/detail/json_input.hpp>
 
+#include <boost/json.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <unistd.h>
 
@@ -56,11 +57,13 @@ void RunCache::clear() {
 
 std::set<std::string> RunCache::last_failed() const {
   std::set<std::string> failed;
-  auto text = read_text(dir_ / "results.json");
+  auto file = dir_ / "lastfailed.json";
+  auto text = read_text(file);
   if (!text) return failed;
   try {
-    for (const auto& t : trace::read_results(*text, (dir_ / "results.json").string()))
-      if (t.outcome == trace::Outcome::failed) failed.insert(t.id);
+    auto doc = parse_json(*text, file.string());
+    for (const auto& id : strings_member(object_at(doc, file.string(), "$"), "tests", file.string(), "$"))
+      failed.insert(id);
   } catch (const std::exception& e) {
     std::cerr << "attest: warning: ignoring the run cache: " << e.what() << '\n';
   }
@@ -86,26 +89,21 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
   if (!fs::exists(root_ / ".gitignore"))
     write_atomically(root_ / ".gitignore", "# Created by attest: the run cache is not source.\n*\n");
 
-  // This run's outcomes, over what earlier runs knew of the tests it did not run.
-  trace::Results merged{run.binary, {}, run.summary};
-  std::map<std::string, std::size_t> index;
-  if (auto text = read_text(dir_ / "results.json")) {
-    try {
-      merged.tests = trace::read_results(*text, (dir_ / "results.json").string());
-    } catch (const std::exception&) {
-      merged.tests.clear();  // a broken cache is rebuilt from this run
-    }
-  }
-  for (std::size_t i = 0; i < merged.tests.size(); ++i) index[merged.tests[i].id] = i;
+  // The failures: what earlier runs knew of the tests this one did not run, and this run's.
+  auto failed = last_failed();
   for (const auto& t : run.tests) {
-    if (auto it = index.find(t.id); it != index.end())
-      merged.tests[it->second] = t;
+    if (t.outcome == trace::Outcome::failed)
+      failed.insert(t.id);
     else
-      merged.tests.push_back(t);
+      failed.erase(t.id);
   }
+  boost::json::array ids;
+  for (const auto& id : failed) ids.emplace_back(id);
+  boost::json::object doc{{"attest_lastfailed", 1}, {"tests", std::move(ids)}};
+  bool ok = write_atomically(dir_ / "lastfailed.json", boost::json::serialize(doc) + "\n");
   std::ostringstream out;
-  trace::write_results_json(out, merged);
-  bool ok = write_atomically(dir_ / "results.json", out.str());
+  trace::write_results_json(out, run);
+  ok = write_atomically(dir_ / "results.json", out.str()) && ok;
   if (stepwise_run) {
     if (stepwise_at)
       ok = write_atomically(dir_ / "stepwise", *stepwise_at + "\n") && ok;

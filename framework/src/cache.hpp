@@ -1,9 +1,10 @@
 // The run cache, pytest's .pytest_cache for one test binary: what the last runs
 // found, so the next can rerun the failures (--lf), run them first (--ff) or go on
 // where a stepwise run stopped (--sw). It lives in <dir>/<binary>/:
-//   results.json  the attest results document (the same format as --report-json),
-//                 merged over runs: a test keeps its last outcome until it runs again
-//   stepwise      the test a --sw run stopped at
+//   results.json     the last run's results document (what --report-json writes)
+//   lastfailed.json  the tests whose last run failed, merged over runs: a failure is
+//                    remembered until that test runs again (a run of other tests keeps it)
+//   stepwise         the test a --sw run stopped at
 // <dir> holds a .gitignore of "*": the cache never lands in a commit.
 #pragma once
 

@@ -143,8 +143,10 @@ bool use_color(int mode) {
   if (env_set("NO_COLOR")) return false;
   if (env_set("FORCE_COLOR")) return true;
   if (const char* term = std::getenv("TERM"); term && std::string(term) == "dumb") return false;
-  return ::isatty(g_stderr ? STDERR_FILENO : STDOUT_FILENO) == 1;
+  return console_is_terminal();
 }
+
+bool console_is_terminal() { return ::isatty(g_stderr ? STDERR_FILENO : STDOUT_FILENO) == 1; }
 
 unsigned console_width() {
   if (const char* columns = std::getenv("COLUMNS")) {

@@ -38,6 +38,9 @@ void silence_boost_console(const BoostOutput& asked);
 /// Colour for attest's lines: --color, NO_COLOR, FORCE_COLOR, TERM=dumb, a terminal.
 bool use_color(int mode /* 0 auto, 1 yes, 2 no */);
 
+/// Whether console() is a terminal.
+bool console_is_terminal();
+
 /// The console's width in columns (COLUMNS, the terminal, else 80).
 unsigned console_width();
 

@@ -189,6 +189,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   terminal.color = use_color(static_cast<int>(options.color));
   terminal.progress = !boost_out.log_on_console && !boost_out.progress;
   terminal.width = console_width();
+  terminal.interactive = console_is_terminal();
   TerminalReporter reporter(console(), tests, terminal);
 
   ResultsRecorder recorder(tests, options.stepwise ? 1 : options.maxfail);

@@ -110,6 +110,15 @@ void TerminalReporter::end_progress_line() {
   group_.clear();
 }
 
+// A terminal sees each character as it comes; a pipe or file (a CI log) gets what
+// is there every 100 ms: a write per test would cost more than the trivial tests.
+void TerminalReporter::flush_now_and_then() {
+  auto now = std::chrono::steady_clock::now();
+  if (!options_.interactive && now - last_flush_ < std::chrono::milliseconds(100)) return;
+  out_.flush();
+  last_flush_ = now;
+}
+
 void TerminalReporter::test_done(const TestResult& r) {
   ++done_;
   if (!options_.progress) return;
@@ -130,7 +139,7 @@ void TerminalReporter::test_done(const TestResult& r) {
     end_progress_line();
     for (const auto& p : r.phases)
       out_ << "    phase " << p.name << ' ' << to_string(p.outcome) << " in " << seconds(p.duration_ms) << '\n';
-    out_.flush();
+    flush_now_and_then();
     return;
   }
   std::string group = options_.verbosity == Verbosity::quiet ? std::string() : group_of(test.name, binary_);
@@ -143,7 +152,7 @@ void TerminalReporter::test_done(const TestResult& r) {
   out_ << paint(std::string(1, progress_char(r)), colour_of(r));
   ++column_;
   if (done_ == selected_) end_progress_line();
-  out_.flush();
+  flush_now_and_then();
 }
 
 void TerminalReporter::note(const std::string& line) {

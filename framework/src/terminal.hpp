@@ -7,6 +7,7 @@
 // (--log_level, --report_level, --logger, ...): see boost_output.hpp.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ struct TerminalOptions {
   Verbosity verbosity = Verbosity::normal;
   bool color = false;
   bool progress = true;  // false while Boost's own log writes to the same console
+  bool interactive = false;  // a terminal: flush every character, not every 100 ms
   unsigned width = 80;
 };
 
@@ -42,6 +44,7 @@ class TerminalReporter {
 
  private:
   void end_progress_line();
+  void flush_now_and_then();
   std::string paint(const std::string& text, const char* sgr) const;
   std::string rule(const std::string& title, char fill, const char* sgr = nullptr) const;
 
@@ -53,6 +56,7 @@ class TerminalReporter {
   std::size_t done_ = 0;
   std::string group_;      // the suite whose progress line is open
   std::size_t column_ = 0;  // 0: no progress line open
+  std::chrono::steady_clock::time_point last_flush_{};
 };
 
 /// PASSED, FAILED, SKIPPED, XFAIL, ERROR; a flaky pass is PASSED.

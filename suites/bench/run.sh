@@ -59,10 +59,34 @@ _, out = timed([attest, "--collect-only=json"])
 manifest = json.loads(out)
 assert len(manifest["tests"]) == n and manifest["tests"][0]["requirements"] == ["FR-00000"]
 
+# --lf on a 10k suite with 3 failures: a cache saying 3 tests failed, restored before each
+# round (the run rewrites it); the anchor runs the same 3 tests by Boost's --run_test.
+import shutil, tempfile
+cache = tempfile.mkdtemp()
+subprocess.run([attest, "--report-json", build + "/all.json"], stdout=subprocess.DEVNULL, check=True)
+doc = json.load(open(build + "/all.json"))
+three = [doc["tests"][i] for i in (0, n // 2, n - 1)]
+os.makedirs(os.path.join(cache, "bench_attest"), exist_ok=True)
+json.dump({"attest_lastfailed": 1, "tests": [t["id"] for t in three]}, open(build + "/lf_cache.json", "w"))
+def lf_round():
+    shutil.copy(build + "/lf_cache.json", os.path.join(cache, "bench_attest", "lastfailed.json"))
+    t0 = time.perf_counter()
+    p = subprocess.run([attest, "--lf"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       env=dict(os.environ, ATTEST_CACHE_DIR=cache))
+    dt = time.perf_counter() - t0
+    assert p.returncode == 0 and b"running the 3 tests that failed last time" in p.stdout, p.stdout
+    return dt
+lf_round()
+lf = statistics.median(lf_round() for _ in range(rounds))
+shutil.rmtree(cache)
+
 rows = [
     ("collect 10k to JSON", median_of([attest, "--collect-only=json"]),
      median_of([plain, "--list_content"]), "plain --list_content (no labels)"),
-    ("run 10k trivial", median_of([attest]), median_of([plain]), "plain Boost.Test binary"),
+    ("run 10k trivial (progress to a pipe)", median_of([attest]), median_of([plain]), "plain Boost.Test binary"),
+    ("run 10k trivial, -v (a line per test)", median_of([attest, "-v"]), median_of([plain]), "plain Boost.Test binary"),
+    ("--lf on 10k with 3 failures (reads and rewrites the cache)", lf,
+     median_of([plain, "--run_test=" + ":".join(t["id"] for t in three)]), "plain --run_test of the 3"),
     ("run 10k + JUnit + results JSON", median_of([attest, "--junitxml", build + "/j.xml", "--report-json", build + "/r.json"]),
      median_of([plain, "--logger=JUNIT,error," + build + "/pj.xml"]), "plain with Boost's JUNIT logger"),
     ("select -m unit --req FR-00001", median_of([attest, "-m", "unit", "--req", "FR-00001"]),
