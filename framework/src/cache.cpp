@@ -4,11 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <unistd.h>
 
 namespace attest::detail {
 namespace fs = std::filesystem;
@@ -62,7 +62,8 @@ std::set<std::string> RunCache::last_failed() const {
   if (!text) return failed;
   try {
     auto doc = parse_json(*text, file.string());
-    for (const auto& id : strings_member(object_at(doc, file.string(), "$"), "tests", file.string(), "$"))
+    for (const auto& id :
+         strings_member(object_at(doc, file.string(), "$"), "tests", file.string(), "$"))
       failed.insert(id);
   } catch (const std::exception& e) {
     std::cerr << "attest: warning: ignoring the run cache: " << e.what() << '\n';
@@ -87,7 +88,8 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
     return;
   }
   if (!fs::exists(root_ / ".gitignore"))
-    write_atomically(root_ / ".gitignore", "# Created by attest: the run cache is not source.\n*\n");
+    write_atomically(root_ / ".gitignore",
+                     "# Created by attest: the run cache is not source.\n*\n");
 
   // The failures: what earlier runs knew of the tests this one did not run, and this run's.
   auto failed = last_failed();
@@ -110,8 +112,7 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
     else
       fs::remove(dir_ / "stepwise", ec);
   }
-  if (!ok)
-    std::cerr << "attest: warning: cannot write the run cache " << dir_.string() << '\n';
+  if (!ok) std::cerr << "attest: warning: cannot write the run cache " << dir_.string() << '\n';
 }
 
 }  // namespace attest::detail

@@ -113,7 +113,8 @@ BoostOutput boost_output_requested(const std::vector<std::string>& args) {
   asked.progress = asked.progress || env_set("BOOST_TEST_SHOW_PROGRESS");
   if (asked.log) {
     // Where the log goes: --log_sink, or each --logger's third field.
-    if (rc::has(rc::btrt_log_sink)) sink_to_file = !to_console(rc::get<std::string>(rc::btrt_log_sink));
+    if (rc::has(rc::btrt_log_sink))
+      sink_to_file = !to_console(rc::get<std::string>(rc::btrt_log_sink));
     if (rc::has(rc::btrt_combined_logger) &&
         !rc::get<std::vector<std::string>>(rc::btrt_combined_logger).empty()) {
       sink_to_file = true;

@@ -95,7 +95,8 @@ class MessageCapture final : public ut::unit_test_log_formatter {
 struct DisableRemaining final : ut::test_tree_visitor {
   explicit DisableRemaining(const std::unordered_map<ut::test_unit_id, bool>& ran) : ran(ran) {}
   void visit(const ut::test_case& tc) override {
-    if (!ran.count(tc.p_id)) const_cast<ut::test_case&>(tc).p_run_status.value = ut::test_unit::RS_DISABLED;
+    if (!ran.count(tc.p_id))
+      const_cast<ut::test_case&>(tc).p_run_status.value = ut::test_unit::RS_DISABLED;
   }
   const std::unordered_map<ut::test_unit_id, bool>& ran;
 };
@@ -147,8 +148,8 @@ void ResultsRecorder::account_for_abort() {
     const auto& t = tests_[i];
     if (recorded_[i] || !t.selected || !t.enabled) continue;
     if (ut::framework::get(t.id, ut::TUT_CASE).p_run_status != ut::test_unit::RS_ENABLED) continue;
-    if (auto* r = record(i, Outcome::failed, 0.0,
-                         "not run: the test module aborted in " + aborted_in_)) {
+    if (auto* r =
+            record(i, Outcome::failed, 0.0, "not run: the test module aborted in " + aborted_in_)) {
       r->error = true;
       publish(*r);
     }
@@ -176,18 +177,21 @@ std::string ResultsRecorder::service_log_tails() const {
   for (const auto& p : attest::process_logs()) {
     if (!p.running && p.sequence <= processes_before_test_) continue;
     auto from = log_offsets_.find(p.log);
-    auto excerpt = attest::log_excerpt(p.log, from == log_offsets_.end() ? 0 : from->second,
-                                       p.report_filter);
+    auto excerpt =
+        attest::log_excerpt(p.log, from == log_offsets_.end() ? 0 : from->second, p.report_filter);
     if (excerpt.empty()) continue;
     out += "\n--- last lines of " + p.name + " (" + p.log.string() + ") ---\n" + excerpt;
   }
   return out;
 }
 
-void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) { start_ = std::chrono::steady_clock::now(); }
+void ResultsRecorder::test_start(ut::counter_t, ut::test_unit_id) {
+  start_ = std::chrono::steady_clock::now();
+}
 
 void ResultsRecorder::test_finish() {
-  wall_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  wall_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
 }
 
 TestResult* ResultsRecorder::record(std::size_t index, Outcome outcome, double ms,
@@ -238,8 +242,9 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   auto& events = TestEvents::instance();
   std::vector<PhaseResult> phases;
   if (auto ph = events.phases.find(tu.p_id); ph != events.phases.end()) {
-    for (auto& p : ph->second) phases.push_back(
-        {std::move(p.name), p.passed ? Outcome::passed : Outcome::failed, p.duration_ms});
+    for (auto& p : ph->second)
+      phases.push_back(
+          {std::move(p.name), p.passed ? Outcome::passed : Outcome::failed, p.duration_ms});
     events.phases.erase(ph);
   }
   if (auto sk = events.skipped.find(tu.p_id); sk != events.skipped.end()) {
@@ -258,8 +263,8 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     message = "timeout after " + std::to_string(tu.p_timeout.get()) + " s" +
               (message.empty() ? std::string() : "\n" + message);
   } else if (!passed && message.empty()) {
-    message = r.p_assertions_failed < r.p_expected_failures ? "fewer failures than expected"
-                                                            : "failed";
+    message =
+        r.p_assertions_failed < r.p_expected_failures ? "fewer failures than expected" : "failed";
   }
   auto notes = attest::take_failure_notes();
   if (!passed) {
@@ -309,8 +314,9 @@ void ResultsRecorder::record_descendants(const ut::test_unit& suite, Outcome out
 
 void ResultsRecorder::stop_remaining() {
   stopped_ = true;
-  stop_reason_ = maxfail_ == 1 ? "stopped after the first failure (-x)"
-                               : "stopped after " + std::to_string(maxfail_) + " failures (--maxfail)";
+  stop_reason_ = maxfail_ == 1
+                     ? "stopped after the first failure (-x)"
+                     : "stopped after " + std::to_string(maxfail_) + " failures (--maxfail)";
   std::unordered_map<ut::test_unit_id, bool> ran;
   for (const auto& r : results_) ran.emplace(tests_[r.test].id, true);
   // The running test's own entry comes after its finish notification: it ran, too.

@@ -23,17 +23,17 @@
 #include <set>
 
 #include <attest/config.hpp>
+#include "cache.hpp"
 #include "collection.hpp"
+#include "console.hpp"
+#include "failures.hpp"
 #include "options.hpp"
 #include "registry.hpp"
 #include "reports.hpp"
-#include "console.hpp"
-#include "failures.hpp"
-#include "scopes.hpp"
-#include "results.hpp"
-#include "selection.hpp"
-#include "cache.hpp"
 #include "reruns.hpp"
+#include "results.hpp"
+#include "scopes.hpp"
+#include "selection.hpp"
 #include "terminal.hpp"
 
 namespace attest {
@@ -237,7 +237,8 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   std::cout.flush();
   if (options.durations) write_durations(console(), tests, recorder.results(), *options.durations);
   std::vector<std::string> verdicts;
-  if (!recorder.stop_reason().empty() && !options.stepwise) verdicts.push_back(recorder.stop_reason());
+  if (!recorder.stop_reason().empty() && !options.stepwise)
+    verdicts.push_back(recorder.stop_reason());
   if (options.stepwise && stepwise_at)
     verdicts.push_back("stepwise: stopped at " + *stepwise_at + "; the next --sw run starts there");
   if (flaky && options.fail_on_flaky)
@@ -273,13 +274,14 @@ std::vector<bool> apply_cache(const Options& options, std::vector<TestInfo>& tes
   if (options.last_failed) {
     if (known == 0) {
       info << "attest: --lf: no previously failed tests" << (failed.empty() ? "" : " selected")
-                << ", running all " << std::count_if(tests.begin(), tests.end(),
-                                                   [](const TestInfo& t) { return t.selected; })
-                << '\n';
+           << ", running all "
+           << std::count_if(tests.begin(), tests.end(),
+                            [](const TestInfo& t) { return t.selected; })
+           << '\n';
     } else {
       for (std::size_t i = 0; i < tests.size(); ++i) tests[i].selected = first[i];
       info << "attest: --lf: running the " << known << " test" << (known == 1 ? "" : "s")
-                << " that failed last time\n";
+           << " that failed last time\n";
     }
   }
   if (options.stepwise) {
@@ -292,8 +294,8 @@ std::vector<bool> apply_cache(const Options& options, std::vector<TestInfo>& tes
           skipped += t->selected;
           t->selected = false;
         }
-        info << "attest: --sw: starting at " << *at << ", skipping " << skipped
-                  << " test" << (skipped == 1 ? "" : "s") << " that passed before it\n";
+        info << "attest: --sw: starting at " << *at << ", skipping " << skipped << " test"
+             << (skipped == 1 ? "" : "s") << " that passed before it\n";
       }
     }
   }

@@ -160,7 +160,8 @@ std::size_t select_prerequisites(std::vector<TestInfo>& tests) {
     if (!seen.insert(id).second) continue;
     const auto& tu = ut::framework::get(id, ut::TUT_ANY);
     if (tu.p_type == ut::TUT_SUITE) {  // a suite prerequisite: every test in it
-      for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu))) pending.push_back(child);
+      for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu)))
+        pending.push_back(child);
       add_dependencies(id);
       continue;
     }

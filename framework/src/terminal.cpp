@@ -94,7 +94,8 @@ void TerminalReporter::start(const std::string& binary, std::size_t selected) {
   out_ << rule("test session starts", '=') << '\n';
   std::size_t collected = tests_.size();
   out_ << binary << ": collected " << plural(collected, "test", "tests");
-  if (selected != collected) out_ << " / " << collected - selected << " deselected / " << selected << " selected";
+  if (selected != collected)
+    out_ << " / " << collected - selected << " deselected / " << selected << " selected";
   out_ << "\n\n";
   out_.flush();
 }
@@ -127,22 +128,26 @@ void TerminalReporter::test_done(const TestResult& r) {
     std::string line = test.name + " " + paint(label(r), colour_of(r));
     std::size_t visible = test.name.size() + 1 + std::string(label(r)).size();
     if (!r.failed_attempts.empty()) {
-      std::string extra = " (flaky: " + plural(r.failed_attempts.size() + 1, "attempt", "attempts") + ")";
+      std::string extra =
+          " (flaky: " + plural(r.failed_attempts.size() + 1, "attempt", "attempts") + ")";
       line += paint(extra, yellow);
       visible += extra.size();
     }
     std::string markers;
     for (const auto& m : test.marks.markers) markers += (markers.empty() ? "" : ", ") + m;
-    std::string tail = (markers.empty() ? "" : " [" + markers + "]") + " (" + seconds(r.duration_ms) + ")";
+    std::string tail =
+        (markers.empty() ? "" : " [" + markers + "]") + " (" + seconds(r.duration_ms) + ")";
     column_ = visible + tail.size();
     out_ << line << tail;
     end_progress_line();
     for (const auto& p : r.phases)
-      out_ << "    phase " << p.name << ' ' << to_string(p.outcome) << " in " << seconds(p.duration_ms) << '\n';
+      out_ << "    phase " << p.name << ' ' << to_string(p.outcome) << " in "
+           << seconds(p.duration_ms) << '\n';
     flush_now_and_then();
     return;
   }
-  std::string group = options_.verbosity == Verbosity::quiet ? std::string() : group_of(test.name, binary_);
+  std::string group =
+      options_.verbosity == Verbosity::quiet ? std::string() : group_of(test.name, binary_);
   if (column_ != 0 && (group != group_ || column_ + 8 >= options_.width)) end_progress_line();
   if (column_ == 0) {
     group_ = group;
@@ -194,7 +199,8 @@ void TerminalReporter::finish(const std::vector<TestResult>& results, const Summ
   if (!flaky_passes.empty() && loud) {
     out_ << rule("flaky tests (passed on a rerun)", '=', yellow) << '\n';
     for (const auto* r : flaky_passes) {
-      out_ << tests_[r->test].name << ": passed on attempt " << r->failed_attempts.size() + 1 << '\n';
+      out_ << tests_[r->test].name << ": passed on attempt " << r->failed_attempts.size() + 1
+           << '\n';
       for (std::size_t i = 0; i < r->failed_attempts.size(); ++i)
         out_ << "  attempt " << i + 1 << " failed: " << r->failed_attempts[i] << '\n';
     }
@@ -202,10 +208,12 @@ void TerminalReporter::finish(const std::vector<TestResult>& results, const Summ
   if (loud && (!failed.empty() || !skipped.empty() || !flaky_passes.empty())) {
     out_ << rule("short test summary info", '=') << '\n';
     for (const auto* r : failed)
-      out_ << paint(label(*r), red) << ' ' << tests_[r->test].name << " - " << first_line(r->message) << '\n';
+      out_ << paint(label(*r), red) << ' ' << tests_[r->test].name << " - "
+           << first_line(r->message) << '\n';
     for (const auto* r : flaky_passes)
       out_ << paint("FLAKY", yellow) << ' ' << tests_[r->test].name << " - passed on attempt "
-           << r->failed_attempts.size() + 1 << ", first failure: " << first_line(r->failed_attempts.front()) << '\n';
+           << r->failed_attempts.size() + 1
+           << ", first failure: " << first_line(r->failed_attempts.front()) << '\n';
     for (const auto* r : skipped)
       out_ << paint("SKIPPED", yellow) << ' ' << tests_[r->test].name
            << (r->message.empty() ? std::string() : " - " + first_line(r->message)) << '\n';
@@ -225,7 +233,9 @@ void TerminalReporter::finish(const std::vector<TestResult>& results, const Summ
   add(errors, errors == 1 ? "error" : "errors");
   if (counts.empty()) counts = "no tests ran";
   counts += " in " + seconds(summary.duration_ms);
-  const char* colour = summary.failed || !verdicts.empty() ? bold_red : (summary.skipped || flaky) ? bold_yellow : bold_green;
+  const char* colour = summary.failed || !verdicts.empty() ? bold_red
+                       : (summary.skipped || flaky)        ? bold_yellow
+                                                           : bold_green;
   if (loud)
     out_ << rule(counts, '=', colour) << '\n';
   else

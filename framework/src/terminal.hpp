@@ -22,7 +22,7 @@ enum class Verbosity { quiet = -1, normal = 0, verbose = 1 };
 struct TerminalOptions {
   Verbosity verbosity = Verbosity::normal;
   bool color = false;
-  bool progress = true;  // false while Boost's own log writes to the same console
+  bool progress = true;      // false while Boost's own log writes to the same console
   bool interactive = false;  // a terminal: flush every character, not every 100 ms
   unsigned width = 80;
 };
@@ -54,7 +54,7 @@ class TerminalReporter {
   std::string binary_;
   std::size_t selected_ = 0;
   std::size_t done_ = 0;
-  std::string group_;      // the suite whose progress line is open
+  std::string group_;       // the suite whose progress line is open
   std::size_t column_ = 0;  // 0: no progress line open
   std::chrono::steady_clock::time_point last_flush_{};
 };

@@ -95,8 +95,9 @@ BOOST_AUTO_TEST_SUITE(boost_examples, *attest::mark("e2e"))
 BOOST_AUTO_TEST_CASE(behave_as_under_boosts_main, *attest::requirement("FR-087")) {
   auto all = examples();
   // Every example the harness knows was found and built (libboost1.81-doc installed).
-  BOOST_TEST_REQUIRE(all.size() == 17u, "Boost.Test examples not found in " ATTEST_BOOST_EXAMPLES_DIR
-                                        " (apt-get install libboost1.81-doc, then re-run cmake)");
+  BOOST_TEST_REQUIRE(all.size() == 17u,
+                     "Boost.Test examples not found in " ATTEST_BOOST_EXAMPLES_DIR
+                     " (apt-get install libboost1.81-doc, then re-run cmake)");
   std::size_t failing_examples = 0;
   for (const auto& e : all) {
     BOOST_TEST_CONTEXT(e.name) {
@@ -119,8 +120,8 @@ BOOST_AUTO_TEST_CASE(behave_as_under_boosts_main, *attest::requirement("FR-087")
       // set-up error (2) where Boost's init function threw and no test ran.
       BOOST_TEST((under_boost.exit_code == 0) == (under_attest.exit_code == 0),
                  "Boost's main exited " << under_boost.exit_code << ", attest's "
-                                        << under_attest.exit_code << "\n" << under_attest.out
-                                        << under_attest.err);
+                                        << under_attest.exit_code << "\n"
+                                        << under_attest.out << under_attest.err);
       failing_examples += under_boost.exit_code != 0;
 
       auto boost_outcomes = boost_report(tmp.path / "boost.xml");
@@ -136,16 +137,15 @@ BOOST_AUTO_TEST_CASE(behave_as_under_boosts_main, *attest::requirement("FR-087")
       // Boost's own report says the same under either main...
       auto report_under_attest = boost_report(tmp.path / "attest.xml");
       BOOST_TEST(report_under_attest == boost_outcomes,
-                 "Boost's main:" << describe(boost_outcomes) << "\nattest::main:"
-                                 << describe(report_under_attest));
+                 "Boost's main:" << describe(boost_outcomes)
+                                 << "\nattest::main:" << describe(report_under_attest));
       // ...and so do attest's results.
       std::string unlisted;
       auto attest_outcomes = attest_results(tmp.path / "attest.json", boost_outcomes, unlisted);
-      BOOST_TEST(attest_outcomes == boost_outcomes, "Boost's main:" << describe(boost_outcomes)
-                                                                    << "\nattest's results:"
-                                                                    << describe(attest_outcomes)
-                                                                    << "\nnot in Boost's report:"
-                                                                    << unlisted);
+      BOOST_TEST(attest_outcomes == boost_outcomes,
+                 "Boost's main:" << describe(boost_outcomes)
+                                 << "\nattest's results:" << describe(attest_outcomes)
+                                 << "\nnot in Boost's report:" << unlisted);
     }
   }
   // Most of upstream's examples fail on purpose (the Jamfile's run-fail): both kinds are here.

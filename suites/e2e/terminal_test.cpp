@@ -81,11 +81,13 @@ BOOST_AUTO_TEST_CASE(progress_failures_and_summary, *attest::requirement("FR-078
                                  ": check rows == 5 has failed [10 != 5]"),
              r.out);
   BOOST_TEST(contains(r.out, "\nFAILED failing/wrong_count - "), r.out);
-  BOOST_TEST(contains(r.out, "\nFAILED failing/throws - std::runtime_error: connection refused"), r.out);
-  BOOST_TEST(contains(r.out, "\nSKIPPED disabled_case - disabled"), r.out);
-  BOOST_TEST(std::regex_search(r.out, std::regex("=+ 2 failed, 10 passed, 1 skipped in [0-9.]+s =+\n"
-                                                 "attest: 10 passed, 2 failed, 1 skipped\n$")),
+  BOOST_TEST(contains(r.out, "\nFAILED failing/throws - std::runtime_error: connection refused"),
              r.out);
+  BOOST_TEST(contains(r.out, "\nSKIPPED disabled_case - disabled"), r.out);
+  BOOST_TEST(
+      std::regex_search(r.out, std::regex("=+ 2 failed, 10 passed, 1 skipped in [0-9.]+s =+\n"
+                                          "attest: 10 passed, 2 failed, 1 skipped\n$")),
+      r.out);
   // Piped: no colour. Boost's own log and report stay silent unless asked for.
   BOOST_TEST(!contains(r.out + r.err, "\033["), r.out);
   BOOST_TEST(!contains(r.out, "Running 13 test cases"), r.out);
@@ -94,10 +96,12 @@ BOOST_AUTO_TEST_CASE(progress_failures_and_summary, *attest::requirement("FR-078
 
 BOOST_AUTO_TEST_CASE(verbose_and_quiet, *attest::requirement("FR-078")) {
   auto v = sample({"-v", "-m", "database or failing"});
-  BOOST_TEST(std::regex_search(v.out, std::regex("\ndb/fixture_rows PASSED \\[integration, database\\] "
-                                                 "\\([0-9.]+s\\) +\\[ 25%\\]\n")),
+  BOOST_TEST(
+      std::regex_search(v.out, std::regex("\ndb/fixture_rows PASSED \\[integration, database\\] "
+                                          "\\([0-9.]+s\\) +\\[ 25%\\]\n")),
+      v.out);
+  BOOST_TEST(std::regex_search(v.out, std::regex("\nfailing/wrong_count FAILED \\[failing\\] ")),
              v.out);
-  BOOST_TEST(std::regex_search(v.out, std::regex("\nfailing/wrong_count FAILED \\[failing\\] ")), v.out);
   BOOST_TEST(contains(v.out, "collected 13 tests / 9 deselected / 4 selected"), v.out);
 
   auto q = sample({"-q", "-m", "unit"});
@@ -110,7 +114,8 @@ BOOST_AUTO_TEST_CASE(verbose_and_quiet, *attest::requirement("FR-078")) {
 BOOST_AUTO_TEST_CASE(colour_only_when_asked, *attest::requirement("FR-078")) {
   auto yes = sample({"-m", "failing", "--color=yes"});
   BOOST_TEST(contains(yes.out, "\033[31mF\033[0m"), yes.out);
-  BOOST_TEST(last_line(yes.out) == "attest: 1 passed, 2 failed", yes.out);  // the CI line stays plain
+  BOOST_TEST(last_line(yes.out) == "attest: 1 passed, 2 failed",
+             yes.out);  // the CI line stays plain
   auto forced = sample({"-m", "failing"}, {{"FORCE_COLOR", "1"}});
   BOOST_TEST(contains(forced.out, "\033["), forced.out);
   auto no = sample({"-m", "failing"}, {{"FORCE_COLOR", "1"}, {"NO_COLOR", "1"}});
@@ -118,7 +123,8 @@ BOOST_AUTO_TEST_CASE(colour_only_when_asked, *attest::requirement("FR-078")) {
   BOOST_TEST(sample({"--color=sometimes"}).exit_code == 2);
 }
 
-BOOST_AUTO_TEST_CASE(boosts_own_log_and_report_when_asked, *attest::requirement("FR-078", "FR-085")) {
+BOOST_AUTO_TEST_CASE(boosts_own_log_and_report_when_asked,
+                     *attest::requirement("FR-078", "FR-085")) {
   auto log = sample({"-m", "unit", "--log_level=test_suite"});
   BOOST_TEST(contains(log.out, "Running 5 test cases..."), log.out);
   BOOST_TEST(contains(log.out, "Entering test case \"parses_orders\""), log.out);
@@ -127,7 +133,8 @@ BOOST_AUTO_TEST_CASE(boosts_own_log_and_report_when_asked, *attest::requirement(
   // -x stops the run; Boost's report still counts what ran.
   auto report = sample({"-m", "failing", "-x", "--report_level=short"});
   BOOST_TEST(report.exit_code == 1);
-  BOOST_TEST(contains(report.out + report.err, "1 test case out of 13 failed"), report.out + report.err);
+  BOOST_TEST(contains(report.out + report.err, "1 test case out of 13 failed"),
+             report.out + report.err);
   BOOST_TEST(contains(report.out, "!!! stopped after the first failure (-x) !!!"), report.out);
 }
 
@@ -183,7 +190,8 @@ BOOST_AUTO_TEST_CASE(last_failed_failed_first_and_stepwise, *attest::requirement
   BOOST_TEST(ids_of(json_file(report)).back() == "failing/wrong_count", sw.out);
   BOOST_TEST(contains(sw.out, "stepwise: stopped at failing/wrong_count"), sw.out);
   auto again = sample({"--sw", "-m", "unit or failing", "--report-json", report}, env);
-  BOOST_TEST(contains(again.out, "--sw: starting at failing/wrong_count, skipping 5 tests"), again.out);
+  BOOST_TEST(contains(again.out, "--sw: starting at failing/wrong_count, skipping 5 tests"),
+             again.out);
   BOOST_TEST(ids_of(json_file(report)) == strings{"failing/wrong_count"});
 }
 
@@ -205,8 +213,10 @@ BOOST_AUTO_TEST_CASE(flaky_tests_are_named, *attest::requirement("FR-081")) {
   BOOST_TEST(failed.at("failed_attempts").as_array().size() == 1u);
   auto junit = read_file(xml);
   BOOST_TEST(contains(junit, "<flakyFailure"), junit);
-  BOOST_TEST(contains(r.out, "\nFLAKY flakes/passes_on_the_third_attempt - passed on attempt 3"), r.out);
-  BOOST_TEST(std::regex_search(r.out, std::regex("2 failed, 1 passed, 1 flaky in [0-9.]+s")), r.out);
+  BOOST_TEST(contains(r.out, "\nFLAKY flakes/passes_on_the_third_attempt - passed on attempt 3"),
+             r.out);
+  BOOST_TEST(std::regex_search(r.out, std::regex("2 failed, 1 passed, 1 flaky in [0-9.]+s")),
+             r.out);
 
   auto once = rerun({"-k", "fails_once", "--reruns", "1"});
   BOOST_TEST(once.exit_code == 0, once.out);
@@ -224,7 +234,8 @@ BOOST_AUTO_TEST_CASE(timeouts_name_their_cause, *attest::requirement("FR-082")) 
                   xml.string()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   auto doc = json_file(json);
-  BOOST_TEST(str(test_in(doc, "timing/waits_too_long").at("message")).rfind("timeout after 1 s", 0) == 0u);
+  BOOST_TEST(
+      str(test_in(doc, "timing/waits_too_long").at("message")).rfind("timeout after 1 s", 0) == 0u);
   BOOST_TEST(str(test_in(doc, "timing/own_timeout").at("outcome")) == "passed");
   BOOST_TEST(contains(read_file(xml), "timeout after 1 s"));
   BOOST_TEST(contains(r.out, "FAILED timing/waits_too_long - timeout after 1 s"), r.out);
@@ -243,8 +254,8 @@ BOOST_AUTO_TEST_CASE(prerequisites_run_with_the_selection, *attest::requirement(
 BOOST_AUTO_TEST_CASE(an_aborted_module_reports_what_never_ran, *attest::requirement("FR-084")) {
   TempDir tmp;
   auto json = tmp.path / "r.json", xml = tmp.path / "j.xml";
-  auto r = rerun({"-k", "crash or after_crash", "--report-json", json.string(), "--junitxml",
-                  xml.string()});
+  auto r = rerun(
+      {"-k", "crash or after_crash", "--report-json", json.string(), "--junitxml", xml.string()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   auto doc = json_file(json);
   BOOST_TEST(contains(str(test_in(doc, "crash/crashes").at("message")), "SIGSEGV"));

@@ -12,7 +12,8 @@ namespace utf = boost::unit_test;
 BOOST_AUTO_TEST_SUITE(flakes, *attest::mark("failing"))
 
 // Fails its first two attempts, then passes: flaky.
-BOOST_AUTO_TEST_CASE(passes_on_the_third_attempt, *attest::flaky(3) * attest::requirement("FR-001")) {
+BOOST_AUTO_TEST_CASE(passes_on_the_third_attempt,
+                     *attest::flaky(3) * attest::requirement("FR-001")) {
   static int attempts = 0;
   ++attempts;
   BOOST_TEST(attempts >= 3, "attempt " << attempts << " of 3 fails");
@@ -61,8 +62,8 @@ BOOST_AUTO_TEST_SUITE(chain)
 
 BOOST_AUTO_TEST_CASE(prerequisite, *attest::requirement("FR-004")) { BOOST_TEST(true); }
 
-BOOST_AUTO_TEST_CASE(dependent, *utf::depends_on("chain/prerequisite") *
-                                    attest::requirement("FR-004")) {
+BOOST_AUTO_TEST_CASE(dependent,
+                     *utf::depends_on("chain/prerequisite") * attest::requirement("FR-004")) {
   BOOST_TEST(true);
 }
 
