@@ -137,10 +137,14 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
                   "\"reqif\"." + std::string(field) + " must be a name or a list of names");
         (field == "id" ? config.reqif.id : config.reqif.title) = std::move(list);
       }
+    } else if (key == "services") {
+      // The test environment's declaration: attest::read_environment_spec() validates it.
+      if (!value.is_object())
+        fail_at(text, origin, key, "\"services\" must be an object of name: declaration");
     } else {
       fail_at(text, origin, key,
               "unknown key \"" + std::string(key) +
-                  "\" (expected markers, requirement_pattern, requirements, reqif)");
+                  "\" (expected markers, requirement_pattern, requirements, reqif, services)");
     }
   }
 
