@@ -2,6 +2,7 @@
 // external provider, one we start first and point ATTEST_POSTGRES_URL at).
 #include <attest/attest.hpp>
 #include <attest/postgres.hpp>
+#include <attest/test_context.hpp>
 
 #include <pqxx/pqxx>
 
@@ -16,6 +17,20 @@ using attest_test::contains;
 namespace fs = std::filesystem;
 
 namespace {
+
+// The local provider these tests are about: the session server when it is local; inside a
+// shared environment (ATTEST_ENV: the session server is the environment's), one of this
+// process's own, stopped when the run ends.
+attest::PostgresServer& local_server() {
+  auto& session = attest::PostgresServer::session();
+  if (session.is_local()) return session;
+  static attest::PostgresServer* own = [] {
+    auto* server = attest::PostgresServer::start_local().release();  // never freed, as the session's
+    attest::at_run_end([server] { server->shutdown(); });
+    return server;
+  }();
+  return *own;
+}
 
 const fs::path kMigrations = fs::path(ATTEST_SUITE_DIR) / "migrations";
 
@@ -43,7 +58,7 @@ bool database_exists(attest::PostgresServer& server, const std::string& name) {
 BOOST_AUTO_TEST_SUITE(postgres, *attest::mark("integration"))
 
 BOOST_AUTO_TEST_CASE(local_server_over_tcp_with_a_random_password, *attest::requirement("FR-034")) {
-  auto& server = attest::PostgresServer::session();
+  auto& server = local_server();
   BOOST_TEST_REQUIRE(server.is_local());
   pqxx::connection c(server.url());
   BOOST_TEST(c.is_open());
@@ -61,7 +76,7 @@ BOOST_AUTO_TEST_CASE(local_server_over_tcp_with_a_random_password, *attest::requ
 }
 
 BOOST_AUTO_TEST_CASE(runs_unprivileged_when_we_are_root, *attest::requirement("FR-034")) {
-  auto& server = attest::PostgresServer::session();
+  auto& server = local_server();
   std::ifstream status("/proc/" + std::to_string(server.process()->pid()) + "/status");
   std::string line, uid;
   while (std::getline(status, line))

@@ -3,6 +3,7 @@
 #include <attest/attest.hpp>
 #include <attest/process.hpp>
 #include <attest/redis.hpp>
+#include <attest/test_context.hpp>
 #include <attest/run_dir.hpp>
 
 #include <filesystem>
@@ -13,10 +14,28 @@ using attest_test::contains;
 using attest_test::error_of;
 namespace fs = std::filesystem;
 
+namespace {
+
+// The local provider these tests are about: the session server when it is local; inside a
+// shared environment (ATTEST_ENV: the session server is the environment's), one of this
+// process's own, stopped when the run ends.
+attest::RedisServer& local_server() {
+  auto& session = attest::RedisServer::session();
+  if (session.is_local()) return session;
+  static attest::RedisServer* own = [] {
+    auto* server = attest::RedisServer::start_local().release();  // never freed, as the session's
+    attest::at_run_end([server] { server->shutdown(); });
+    return server;
+  }();
+  return *own;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(redis, *attest::mark("integration"))
 
 BOOST_AUTO_TEST_CASE(local_server_needs_its_random_password, *attest::requirement("FR-041")) {
-  auto& server = attest::RedisServer::session();
+  auto& server = local_server();
   BOOST_TEST(server.is_local());
   std::string url = server.url();
   BOOST_TEST(url.rfind("redis://:", 0) == 0u, server.display_url());
