@@ -118,6 +118,9 @@ python3 "$root/suites/bench/trace_bench.py" "$build" "$rounds"
 "$build/suites/attest_readiness_bench"
 python3 "$root/suites/bench/orphans_bench.py" "$build" 20
 
+# The shared environment: attest-env up warm and cold vs a shell script, SIGKILL to gone.
+python3 "$root/suites/bench/environment_bench.py" "$build" "$rounds"
+
 # PostgreSQL: server ready, per-test databases, rollback fixture.
 "$build/suites/attest_postgres_bench"
 
