@@ -112,7 +112,8 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
   BOOST_TEST(contains(one.out, "connecting to PostgreSQL"), one.out);
 
   // exec attaches too, runs the command with the variables, keeps what it did not start.
-  auto exec = attest_env(project.path, {"exec", "--", "sh", "-c", "test -n \"$ATTEST_SERVICE_API_URL\" && exit 7"});
+  auto exec = attest_env(
+      project.path, {"exec", "--", "sh", "-c", "test -n \"$ATTEST_SERVICE_API_URL\" && exit 7"});
   BOOST_TEST(exec.exit_code == 7, exec.out + exec.err);
   BOOST_TEST(listening(env.service("db").port()));
 
@@ -149,10 +150,12 @@ BOOST_AUTO_TEST_CASE(a_killed_supervisor_leaves_nothing, *attest::requirement("F
   BOOST_TEST_REQUIRE(supervisor > 1);
   auto killed = std::chrono::steady_clock::now();
   ::kill(supervisor, SIGKILL);
-  attest::wait_for_condition([&] { return !listening(env.service("db").port()) &&
-                                          !listening(env.service("cache").port()) &&
-                                          !listening(env.service("api").port()); },
-                             {.timeout = 5s, .description = "the services to stop"});
+  attest::wait_for_condition(
+      [&] {
+        return !listening(env.service("db").port()) && !listening(env.service("cache").port()) &&
+               !listening(env.service("api").port());
+      },
+      {.timeout = 5s, .description = "the services to stop"});
   BOOST_TEST((std::chrono::steady_clock::now() - killed <= 1s));
   auto down = attest_env(project.path, {"down"});  // nothing running: says so, exit 0
   BOOST_TEST(down.exit_code == 0, down.out + down.err);
@@ -168,8 +171,10 @@ BOOST_AUTO_TEST_CASE(bad_declarations_point_at_their_line, *attest::requirement(
     return r.err;
   };
   auto config = (project.path / "attest.json").string();
-  auto unknown = error_for("{\"services\": {\n  \"api\": {\"type\": \"process\",\n    \"comand\": [\"x\"]}}}");
-  BOOST_TEST(contains(unknown, config + ":3:5: services.api.comand: unknown key \"comand\""), unknown);
+  auto unknown =
+      error_for("{\"services\": {\n  \"api\": {\"type\": \"process\",\n    \"comand\": [\"x\"]}}}");
+  BOOST_TEST(contains(unknown, config + ":3:5: services.api.comand: unknown key \"comand\""),
+             unknown);
   auto cycle = error_for(
       "{\"services\": {\n  \"a\": {\"type\": \"redis\", \"depends_on\": [\"b\"]},\n"
       "  \"b\": {\"type\": \"redis\", \"depends_on\": \"a\"}}}");
@@ -192,16 +197,35 @@ BOOST_AUTO_TEST_CASE(faults_say_what_happened, *attest::requirement("FR-090")) {
               "ready": {"log": "^ready$"}, "start_timeout": 1, "depends_on": ["db"]}}})");
   auto stuck = attest_env(project.path, {"up"});
   BOOST_TEST(stuck.exit_code == 1, stuck.out + stuck.err);
-  BOOST_TEST(contains(stuck.err, "the environment did not start: timed out waiting for"), stuck.err);
+  BOOST_TEST(contains(stuck.err, "the environment did not start: timed out waiting for"),
+             stuck.err);
   BOOST_TEST(contains(stuck.err, "still warming up"), stuck.err);
   BOOST_TEST(attest_env(project.path, {"status"}).exit_code == 1);
+
+  // A service that dies: status says which, and fails.
+  write_file(project.path / "attest.json", R"({"services": {"cache": {"type": "redis"},
+    "api": {"type": "process", "command": ["python3", "-m", "http.server", "{port}", "--bind", "127.0.0.1"]}}})");
+  BOOST_TEST_REQUIRE(attest_env(project.path, {"up"}).exit_code == 0);
+  const auto api = attest::Environment::load(project.path / "env").service("api");
+  auto api_port = api.port();
+  BOOST_TEST(attest_env(project.path, {"status"}).exit_code == 0);
+  BOOST_TEST_REQUIRE(api.pid() > 1);
+  ::kill(api.pid(), SIGKILL);
+  attest::wait_for_condition([&] { return !listening(api_port); }, {.timeout = 5s});
+  auto dead = attest_env(project.path, {"status"});
+  BOOST_TEST(dead.exit_code == 1, dead.out);
+  BOOST_TEST(contains(dead.out, "DOWN: nothing answers on its port; see attest-env logs api"),
+             dead.out);
+  BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
 
   // Two ups racing: one starts it, the other attaches once it is ready; one supervisor.
   write_file(project.path / "attest.json", R"({"services": {"cache": {"type": "redis"}}})");
   attest::Process a(ATTEST_ENV_BIN, {.args = {"--dir", (project.path / "env").string(), "up"},
-                                     .cwd = project.path, .name = "up-a"});
+                                     .cwd = project.path,
+                                     .name = "up-a"});
   attest::Process b(ATTEST_ENV_BIN, {.args = {"--dir", (project.path / "env").string(), "up"},
-                                     .cwd = project.path, .name = "up-b"});
+                                     .cwd = project.path,
+                                     .name = "up-b"});
   attest::wait_for_condition([&] { return !a.running() && !b.running(); },
                              {.timeout = 30s, .description = "both ups to finish"});
   auto logs = read_file(a.log_path()) + read_file(b.log_path());
@@ -228,7 +252,8 @@ add_test(NAME unrelated COMMAND sh -c "test -z \"$ATTEST_ENV\"")
 attest_use_environment(NAME services TESTS first second)
 )");
   auto build = project.path / "build";
-  auto configure = attest_test::run_command({"cmake", "-S", project.path.string(), "-B", build.string()});
+  auto configure =
+      attest_test::run_command({"cmake", "-S", project.path.string(), "-B", build.string()});
   BOOST_TEST_REQUIRE(configure.exit_code == 0, configure.out + configure.err);
   auto ctest = attest_test::run_command({"ctest", "-j2", "--output-on-failure"}, build);
   BOOST_TEST(ctest.exit_code == 0, ctest.out + ctest.err);
@@ -236,7 +261,7 @@ attest_use_environment(NAME services TESTS first second)
   auto pids = read_file(build / "pids");
   BOOST_TEST(std::count(pids.begin(), pids.end(), '\n') == 2);
   BOOST_TEST(pids.substr(0, pids.find('\n')) == pids.substr(pids.find('\n') + 1, pids.find('\n')),
-             pids);  // one supervisor for both
+             pids);                                            // one supervisor for both
   BOOST_TEST(!fs::exists(build / "attest-env" / "services"));  // down after the last
   // ctest -R one_test still brings it up and down around that test.
   auto one = attest_test::run_command({"ctest", "-R", "^first$"}, build);

@@ -25,7 +25,8 @@ attest::PostgresServer& local_server() {
   auto& session = attest::PostgresServer::session();
   if (session.is_local()) return session;
   static attest::PostgresServer* own = [] {
-    auto* server = attest::PostgresServer::start_local().release();  // never freed, as the session's
+    auto* server =
+        attest::PostgresServer::start_local().release();  // never freed, as the session's
     attest::at_run_end([server] { server->shutdown(); });
     return server;
   }();
@@ -300,14 +301,16 @@ BOOST_AUTO_TEST_CASE(application_role_is_subject_to_row_level_security,
       w.exec("ALTER TABLE notes ENABLE ROW LEVEL SECURITY");
       w.exec("CREATE POLICY by_tenant ON notes USING (tenant = current_setting('app.tenant'))");
       w.exec("GRANT SELECT, INSERT ON notes TO " + w.conn().quote_name(role));
-      w.exec("INSERT INTO notes VALUES ('" + attest::sequence("tenant") + "', 'a'), ('other', 'b')");
+      w.exec("INSERT INTO notes VALUES ('" + attest::sequence("tenant") +
+             "', 'a'), ('other', 'b')");
       w.commit();
     }
     // As the application: not a superuser, not the owner, so the policy applies.
     auto app = db.connect_as("app");
     pqxx::work w(*app);
     BOOST_TEST(w.exec1("SELECT current_user")[0].as<std::string>() == role);
-    BOOST_TEST(!w.exec1("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0].as<bool>());
+    BOOST_TEST(
+        !w.exec1("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0].as<bool>());
     w.exec("SET app.tenant = 'other'");
     BOOST_TEST(w.exec1("SELECT count(*) FROM notes")[0].as<int>() == 1);
     BOOST_TEST(w.exec1("SELECT count(*) FROM currency")[0].as<int>() == 5);  // migrated tables too
@@ -327,8 +330,9 @@ BOOST_AUTO_TEST_CASE(extensions_are_created_or_the_test_skipped, *attest::requir
   attest::pg::expect_extension(db.connection(), "hstore");
   BOOST_CHECK_EXCEPTION(attest::pg::require_extension(db.connection(), "no_such_extension_xyz"),
                         attest::SkipTest, [](const attest::SkipTest& e) {
-                          return contains(e.what(), "extension 'no_such_extension_xyz' is not "
-                                                    "available on this server");
+                          return contains(e.what(),
+                                          "extension 'no_such_extension_xyz' is not "
+                                          "available on this server");
                         });
 }
 
@@ -336,7 +340,8 @@ BOOST_AUTO_TEST_CASE(unique_ids_and_sequences_for_factories, *attest::requiremen
   auto a = attest::unique_id(), b = attest::unique_id();
   BOOST_TEST(b > a);
   auto first = attest::sequence("order-ref");
-  BOOST_TEST(attest::sequence("order-ref") == "order-ref-" + std::to_string(std::stoi(first.substr(10)) + 1));
+  BOOST_TEST(attest::sequence("order-ref") ==
+             "order-ref-" + std::to_string(std::stoi(first.substr(10)) + 1));
   std::vector<std::thread> threads;
   std::vector<std::vector<std::string>> seen(4);
   for (int t = 0; t < 4; ++t)

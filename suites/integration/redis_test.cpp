@@ -3,8 +3,8 @@
 #include <attest/attest.hpp>
 #include <attest/process.hpp>
 #include <attest/redis.hpp>
-#include <attest/test_context.hpp>
 #include <attest/run_dir.hpp>
+#include <attest/test_context.hpp>
 
 #include <filesystem>
 

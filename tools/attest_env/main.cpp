@@ -6,6 +6,7 @@
 // Exit codes: 0 done, 1 a service failed to start (or status: not running), 2 usage or
 // input error; exec exits with CMD's code.
 #include <attest/environment.hpp>
+#include <attest/polling.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -67,7 +68,8 @@ void write_env_files(const attest::Environment& env, const std::vector<std::stri
       out << "{";
       bool first = true;
       for (const auto& [k, v] : env.variables()) {
-        out << (first ? "" : ",") << "\n  \"" << k << "\": \"" << v << "\"";  // URLs: no quotes inside
+        out << (first ? "" : ",") << "\n  \"" << k << "\": \"" << v
+            << "\"";  // URLs: no quotes inside
         first = false;
       }
       out << "\n}\n";
@@ -79,16 +81,33 @@ void write_env_files(const attest::Environment& env, const std::vector<std::stri
   }
 }
 
-void print(const attest::Environment& env, bool show_secrets) {
+bool answers(const attest::RunningService& s) {
+  try {
+    attest::wait_for_tcp(s.host(), s.port(), {.timeout = std::chrono::milliseconds(0)});
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// Returns how many services no longer answer on their port (a service that died).
+int print(const attest::Environment& env, bool show_secrets) {
+  int dead = 0;
   for (const auto& [name, s] : env.services()) {
     // Passwords stay out of terminals and CI logs: the env files and env.json hold them.
     std::string shown = s.url();
     if (auto at = shown.find('@'); at != std::string::npos && !show_secrets)
-      if (auto colon = shown.rfind(':', at); colon != std::string::npos && colon > shown.find("//") + 1)
+      if (auto colon = shown.rfind(':', at);
+          colon != std::string::npos && colon > shown.find("//") + 1)
         shown = shown.substr(0, colon + 1) + "***" + shown.substr(at);
-    std::cout << "  " << name << " (" << s.type() << "): " << shown << '\n';
+    bool up = answers(s);
+    dead += !up;
+    std::cout << "  " << name << " (" << s.type() << "): " << shown
+              << (up ? "" : "  DOWN: nothing answers on its port; see attest-env logs " + name)
+              << '\n';
   }
   std::cout << "  ATTEST_ENV=" << env.directory().string() << '\n';
+  return dead;
 }
 
 // Starts the supervisor (unless one runs) and waits until it reports. Returns whether
@@ -105,9 +124,12 @@ bool up(const attest::EnvironmentSpec& spec, const UpOptions& options, bool quie
         throw std::runtime_error("the environment in " + options.dir.string() +
                                  " stopped while starting; see " +
                                  (options.dir / "supervisor.log").string());
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // attest: allow-sleep (another process's file: nothing to poll on)
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          10));  // attest: allow-sleep (another process's file: nothing to poll on)
     }
-    if (!quiet) std::cout << "attest-env: attached to the running environment in " << options.dir.string() << '\n';
+    if (!quiet)
+      std::cout << "attest-env: attached to the running environment in " << options.dir.string()
+                << '\n';
     return false;
   }
   int fds[2];
@@ -118,7 +140,8 @@ bool up(const attest::EnvironmentSpec& spec, const UpOptions& options, bool quie
   if (pid == 0) {
     ::close(fds[0]);
     ::setsid();  // its own session: a terminal's ^C to the caller does not stop it
-    int log = ::open((options.dir / "supervisor.log").c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+    int log = ::open((options.dir / "supervisor.log").c_str(),
+                     O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
     int null = ::open("/dev/null", O_RDONLY);
     ::dup2(null, 0);
     ::dup2(log, 1);
@@ -147,7 +170,8 @@ bool up(const attest::EnvironmentSpec& spec, const UpOptions& options, bool quie
   }
   if (!quiet) {
     std::cout << "attest-env: up in " << options.dir.string();
-    if (reply.size() > 3 && reply[2] == ';') std::cout << " (" << reply.substr(4, reply.size() - 5) << ")";
+    if (reply.size() > 3 && reply[2] == ';')
+      std::cout << " (" << reply.substr(4, reply.size() - 5) << ")";
     std::cout << '\n';
   }
   return true;
@@ -166,7 +190,8 @@ int down(const fs::path& dir, bool quiet) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (is_running(dir)) {
     if (std::chrono::steady_clock::now() > deadline && pid > 1) ::kill(pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // attest: allow-sleep (waiting for another process's lock: no descriptor to poll)
+    std::this_thread::sleep_for(std::chrono::milliseconds(
+        10));  // attest: allow-sleep (waiting for another process's lock: no descriptor to poll)
   }
   std::error_code ec;
   fs::remove_all(dir, ec);
@@ -200,23 +225,32 @@ int run_command(const std::vector<std::string>& cmd, const attest::Environment& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"attest-env: the services attest.json declares, started once for every test process"};
+  CLI::App app{
+      "attest-env: the services attest.json declares, started once for every test process"};
   app.require_subcommand(1);
   std::string config_flag, dir_flag, markers;
   std::vector<std::string> env_files, exec_cmd;
   std::string logs_name;
   bool show_secrets = false;
-  app.add_option("--config", config_flag, "attest.json (default: $ATTEST_CONFIG, else searched upward)");
-  app.add_option("--dir", dir_flag, "the environment's directory (default: $ATTEST_ENV, else ./.attest-env)");
-  auto* up_cmd = app.add_subcommand("up", "start the environment (or attach to the running one), print its URLs");
-  up_cmd->add_option("--env-file", env_files, "write the variables: dotenv, or JSON for a .json name");
-  up_cmd->add_option("--markers", markers, "comma-separated markers: services \"when\" others stay down");
+  app.add_option("--config", config_flag,
+                 "attest.json (default: $ATTEST_CONFIG, else searched upward)");
+  app.add_option("--dir", dir_flag,
+                 "the environment's directory (default: $ATTEST_ENV, else ./.attest-env)");
+  auto* up_cmd = app.add_subcommand(
+      "up", "start the environment (or attach to the running one), print its URLs");
+  up_cmd->add_option("--env-file", env_files,
+                     "write the variables: dotenv, or JSON for a .json name");
+  up_cmd->add_option("--markers", markers,
+                     "comma-separated markers: services \"when\" others stay down");
   auto* down_cmd = app.add_subcommand("down", "stop every service and remove the environment");
-  auto* status_cmd = app.add_subcommand("status", "the running services and their URLs (exit 1: not running)");
-  status_cmd->add_flag("--show-secrets", show_secrets, "show passwords in URLs (masked by default)");
+  auto* status_cmd = app.add_subcommand(
+      "status", "the running services and their URLs (exit 1: not running, or a service is down)");
+  status_cmd->add_flag("--show-secrets", show_secrets,
+                       "show passwords in URLs (masked by default)");
   auto* logs_cmd = app.add_subcommand("logs", "print the services' logs");
   logs_cmd->add_option("name", logs_name, "one service");
-  auto* exec_sub = app.add_subcommand("exec", "up, run CMD with the environment's variables, down; exit with CMD's code");
+  auto* exec_sub = app.add_subcommand(
+      "exec", "up, run CMD with the environment's variables, down; exit with CMD's code");
   exec_sub->add_option("--env-file", env_files, "also write the variables to a file");
   exec_sub->add_option("--markers", markers, "as for up");
   exec_sub->add_option("cmd", exec_cmd, "the command, after --")->required();
@@ -228,9 +262,9 @@ int main(int argc, char** argv) {
 
   UpOptions options;
   const char* env_dir = std::getenv("ATTEST_ENV");
-  options.dir = fs::absolute(!dir_flag.empty() ? fs::path(dir_flag)
-                              : env_dir && *env_dir ? fs::path(env_dir)
-                                                    : fs::path(".attest-env"));
+  options.dir = fs::absolute(!dir_flag.empty()     ? fs::path(dir_flag)
+                             : env_dir && *env_dir ? fs::path(env_dir)
+                                                   : fs::path(".attest-env"));
   if (!markers.empty()) {
     options.all_markers = false;
     std::istringstream list(markers);
@@ -247,8 +281,7 @@ int main(int argc, char** argv) {
       auto env = attest::Environment::load(options.dir);
       if (status_cmd->parsed()) {
         std::cout << "attest-env: running in " << options.dir.string() << '\n';
-        print(env, show_secrets);
-        return 0;
+        return print(env, show_secrets) == 0 ? 0 : 1;
       }
       for (const auto& [name, s] : env.services()) {
         if (!logs_name.empty() && name != logs_name) continue;

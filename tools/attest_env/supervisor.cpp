@@ -23,7 +23,8 @@ using attest::RunningService;
 using attest::ServiceSpec;
 
 std::string upper(std::string s) {
-  for (auto& c : s) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto& c : s)
+    c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
 
@@ -72,7 +73,8 @@ struct Started {
 
 bool wanted(const ServiceSpec& s, const UpOptions& o) {
   if (o.all_markers || s.when.empty()) return true;
-  return std::any_of(s.when.begin(), s.when.end(), [&](const std::string& m) { return o.markers.count(m); });
+  return std::any_of(s.when.begin(), s.when.end(),
+                     [&](const std::string& m) { return o.markers.count(m); });
 }
 
 }  // namespace
@@ -98,8 +100,8 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
     for (const auto& s : spec.services) {
       bool needed_by_a_started_one = false;  // a dependency of a wanted service starts too
       for (const auto& other : spec.services)
-        if (wanted(other, options) &&
-            std::find(other.depends_on.begin(), other.depends_on.end(), s.name) != other.depends_on.end())
+        if (wanted(other, options) && std::find(other.depends_on.begin(), other.depends_on.end(),
+                                                s.name) != other.depends_on.end())
           needed_by_a_started_one = true;
       if (!wanted(s, options) && !needed_by_a_started_one) {
         skipped.insert(s.name);
@@ -115,19 +117,26 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
         h.postgres = attest::PostgresServer::start_local();
         r.url = h.postgres->url();
         port = port_of(r.url);
-        if (auto* p = h.postgres->process()) r.log = p->log_path();
+        if (auto* p = h.postgres->process()) {
+          r.log = p->log_path();
+          r.pid = p->pid();
+        }
         variables.emplace("ATTEST_POSTGRES_URL", r.url);  // the first one declared
       } else if (s.type == "redis") {
         h.redis = attest::RedisServer::start_local();
         r.url = h.redis->url();
         port = port_of(r.url);
-        if (auto* p = h.redis->process()) r.log = p->log_path();
+        if (auto* p = h.redis->process()) {
+          r.log = p->log_path();
+          r.pid = p->pid();
+        }
         variables.emplace("ATTEST_REDIS_URL", r.url);
       } else {
         attest::LocalServiceOptions o;
         o.name = s.name;
         o.executable = resolve(s.command.front(), running);
-        for (auto a = s.command.begin() + 1; a != s.command.end(); ++a) o.args.push_back(resolve(*a, running));
+        for (auto a = s.command.begin() + 1; a != s.command.end(); ++a)
+          o.args.push_back(resolve(*a, running));
         for (const auto& [k, v] : s.env) o.env[k] = resolve(v, running);
         o.cwd = s.cwd.empty() ? spec.config.parent_path() : s.cwd;
         o.ports = s.ports;
@@ -138,6 +147,7 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
         port = r.ports.count("") ? r.ports.at("") : (r.ports.empty() ? 0 : r.ports.begin()->second);
         r.url = "http://127.0.0.1:" + std::to_string(port);
         r.log = h.process->log_path();
+        r.pid = h.process->process().pid();
       }
       if (r.ports.empty() && port) r.ports[""] = port;
       std::string prefix = "ATTEST_SERVICE_" + upper(s.name) + "_";
