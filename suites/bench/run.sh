@@ -120,6 +120,7 @@ python3 "$root/suites/bench/orphans_bench.py" "$build" 20
 
 # The shared environment: attest-env up warm and cold vs a shell script, SIGKILL to gone.
 python3 "$root/suites/bench/environment_bench.py" "$build" "$rounds"
+python3 "$root/suites/bench/split_bench.py" "$build" 3
 
 # PostgreSQL: server ready, per-test databases, rollback fixture.
 "$build/suites/attest_postgres_bench"
