@@ -2,6 +2,10 @@
 
 #include <boost/json/stream_parser.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -50,6 +54,26 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
+bool write_file_atomically(const std::filesystem::path& path, std::string_view text,
+                           unsigned mode) {
+  auto tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  bool ok = true;
+  for (std::size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
+  }
+  ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, path, ec);
+  if (!ok || ec) std::filesystem::remove(tmp, ec);
+  return ok && !ec;
+}
+
 const boost::json::object& object_at(const boost::json::value& v, const std::string& origin,
                                      const std::string& path) {
   if (!v.is_object()) throw InputError({origin}, path + ": expected an object");
@@ -90,8 +114,7 @@ std::vector<std::string> strings_member(const boost::json::object& o, std::strin
 }
 
 std::size_t count_member(const boost::json::object& o, std::string_view key,
-                         const std::string& origin, const std::string& path,
-                         std::size_t fallback) {
+                         const std::string& origin, const std::string& path, std::size_t fallback) {
   auto it = o.find(key);
   if (it == o.end()) return fallback;
   const auto& v = it->value();

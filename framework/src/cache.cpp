@@ -4,9 +4,7 @@
 
 #include <boost/json.hpp>
 
-#include <unistd.h>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -21,28 +19,13 @@ fs::path cache_root(const std::optional<std::string>& dir) {
   return ".attest_cache";
 }
 
+// The file's text, or nothing when there is none (yet): the cache is ours to rewrite.
 std::optional<std::string> read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Written next to the target and renamed over it: a reader (another binary's run
-// under ctest -j, a killed run) never sees half a file.
-bool write_atomically(const fs::path& file, const std::string& text) {
-  fs::path tmp = file;
-  tmp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return false;
+  try {
+    return read_file(file);
+  } catch (const InputError&) {
+    return std::nullopt;
   }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) fs::remove(tmp, ec);
-  return !ec;
 }
 
 }  // namespace
@@ -88,8 +71,8 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
     return;
   }
   if (!fs::exists(root_ / ".gitignore"))
-    write_atomically(root_ / ".gitignore",
-                     "# Created by attest: the run cache is not source.\n*\n");
+    write_file_atomically(root_ / ".gitignore",
+                          "# Created by attest: the run cache is not source.\n*\n");
 
   // The failures: what earlier runs knew of the tests this one did not run, and this run's.
   auto failed = last_failed();
@@ -102,13 +85,13 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
   boost::json::array ids;
   for (const auto& id : failed) ids.emplace_back(id);
   boost::json::object doc{{"attest_lastfailed", 1}, {"tests", std::move(ids)}};
-  bool ok = write_atomically(dir_ / "lastfailed.json", boost::json::serialize(doc) + "\n");
+  bool ok = write_file_atomically(dir_ / "lastfailed.json", boost::json::serialize(doc) + "\n");
   std::ostringstream out;
   trace::write_results_json(out, run);
-  ok = write_atomically(dir_ / "results.json", out.str()) && ok;
+  ok = write_file_atomically(dir_ / "results.json", out.str()) && ok;
   if (stepwise_run) {
     if (stepwise_at)
-      ok = write_atomically(dir_ / "stepwise", *stepwise_at + "\n") && ok;
+      ok = write_file_atomically(dir_ / "stepwise", *stepwise_at + "\n") && ok;
     else
       fs::remove(dir_ / "stepwise", ec);
   }

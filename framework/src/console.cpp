@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -25,20 +26,28 @@ bool is_document(ut::output_format f) { return f == ut::OF_XML || f == ut::OF_JU
 
 bool is_stdout(const std::string& sink) { return sink.empty() || sink == "stdout"; }
 
-// --logger=FORMAT[,LEVEL[,SINK]]:FORMAT...: one entry per logger.
-bool combined_logger_writes_a_document() {
-  if (!rc::has(rc::btrt_combined_logger)) return false;
+// --logger=FORMAT[,LEVEL[,SINK]]:FORMAT...: each logger's format and sink ("" when none given).
+struct LoggerSpec {
+  std::string format, sink;
+};
+std::vector<LoggerSpec> combined_loggers() {
+  std::vector<LoggerSpec> out;
+  if (!rc::has(rc::btrt_combined_logger)) return out;
   for (const auto& spec : rc::get<std::vector<std::string>>(rc::btrt_combined_logger)) {
     std::istringstream loggers(spec);
     for (std::string logger; std::getline(loggers, logger, ':');) {
       std::vector<std::string> parts;
       std::istringstream fields(logger);
       for (std::string f; std::getline(fields, f, ',');) parts.push_back(f);
-      if (parts.empty()) continue;
-      bool document = parts[0] == "XML" || parts[0] == "JUNIT";
-      if (document && is_stdout(parts.size() > 2 ? parts[2] : "")) return true;
+      if (!parts.empty()) out.push_back({parts[0], parts.size() > 2 ? parts[2] : ""});
     }
   }
+  return out;
+}
+
+bool combined_logger_writes_a_document() {
+  for (const auto& l : combined_loggers())
+    if ((l.format == "XML" || l.format == "JUNIT") && is_stdout(l.sink)) return true;
   return false;
 }
 
@@ -115,19 +124,9 @@ BoostOutput boost_output_requested(const std::vector<std::string>& args) {
     // Where the log goes: --log_sink, or each --logger's third field.
     if (rc::has(rc::btrt_log_sink))
       sink_to_file = !to_console(rc::get<std::string>(rc::btrt_log_sink));
-    if (rc::has(rc::btrt_combined_logger) &&
-        !rc::get<std::vector<std::string>>(rc::btrt_combined_logger).empty()) {
-      sink_to_file = true;
-      for (const auto& spec : rc::get<std::vector<std::string>>(rc::btrt_combined_logger)) {
-        std::istringstream loggers(spec);
-        for (std::string logger; std::getline(loggers, logger, ':');) {
-          std::vector<std::string> parts;
-          std::istringstream fields(logger);
-          for (std::string f; std::getline(fields, f, ',');) parts.push_back(f);
-          if (parts.size() < 3 || to_console(parts[2])) sink_to_file = false;
-        }
-      }
-    }
+    if (auto loggers = combined_loggers(); !loggers.empty())
+      sink_to_file = std::none_of(loggers.begin(), loggers.end(),
+                                  [](const LoggerSpec& l) { return to_console(l.sink); });
     asked.log_on_console = !sink_to_file;
   }
   return asked;

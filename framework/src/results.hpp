@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -36,6 +36,8 @@ struct TestResult {
   std::vector<std::string> failed_attempts;  // earlier attempts' messages (--reruns, flaky(N))
   bool xfail = false;  // passed: failed no more checks than Boost's expected_failures allows
   bool error = false;  // failed without running: its suite's set-up failed, the module aborted
+  /// Passed on a rerun, after failed attempts.
+  bool flaky() const { return outcome == Outcome::passed && !failed_attempts.empty(); }
 };
 
 class ResultsRecorder final : public boost::unit_test::test_observer {

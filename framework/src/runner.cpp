@@ -230,7 +230,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   std::size_t flaky = 0;
   for (const auto& r : recorder.results()) {
     if (r.outcome == Outcome::failed && !stepwise_at) stepwise_at = tests[r.test].name;
-    flaky += r.outcome == Outcome::passed && !r.failed_attempts.empty();
+    flaky += r.flaky();
   }
   cache.update(document, stepwise_at, options.stepwise);
 

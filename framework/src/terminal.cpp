@@ -31,25 +31,29 @@ std::string first_line(const std::string& text) {
   return end == std::string::npos ? text : text.substr(0, end);
 }
 
-char progress_char(const TestResult& r) {
-  if (r.error) return 'E';
-  if (r.xfail) return 'x';
+// How an outcome shows: its progress character, its -v label, its colour.
+struct Look {
+  char progress;
+  const char* label;
+  const char* colour;
+};
+
+Look look(const TestResult& r) {
+  if (r.error) return {'E', "ERROR", red};
+  if (r.xfail) return {'x', "XFAIL", yellow};
   switch (r.outcome) {
     case Outcome::passed:
-      return r.failed_attempts.empty() ? '.' : 'R';
+      return r.flaky() ? Look{'R', "PASSED", yellow} : Look{'.', "PASSED", green};
     case Outcome::failed:
-      return 'F';
+      return {'F', "FAILED", red};
     case Outcome::skipped:
-      return 's';
+      return {'s', "SKIPPED", yellow};
   }
-  return '?';
+  return {'?', "?", nullptr};
 }
 
-const char* colour_of(const TestResult& r) {
-  if (r.outcome == Outcome::failed) return red;
-  if (r.outcome == Outcome::skipped || r.xfail || !r.failed_attempts.empty()) return yellow;
-  return green;
-}
+char progress_char(const TestResult& r) { return look(r).progress; }
+const char* colour_of(const TestResult& r) { return look(r).colour; }
 
 std::string plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
@@ -57,19 +61,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 }  // namespace
 
-const char* label(const TestResult& r) {
-  if (r.error) return "ERROR";
-  if (r.xfail) return "XFAIL";
-  switch (r.outcome) {
-    case Outcome::passed:
-      return "PASSED";
-    case Outcome::failed:
-      return "FAILED";
-    case Outcome::skipped:
-      return "SKIPPED";
-  }
-  return "?";
-}
+const char* label(const TestResult& r) { return look(r).label; }
 
 TerminalReporter::TerminalReporter(std::ostream& out, const std::vector<TestInfo>& tests,
                                    TerminalOptions options)
@@ -173,13 +165,12 @@ void TerminalReporter::note(const std::string& line) {
 void TerminalReporter::finish(const std::vector<TestResult>& results, const Summary& summary,
                               const std::vector<std::string>& verdicts) {
   end_progress_line();
-  std::size_t flaky = 0, xfailed = 0, errors = 0;
+  std::size_t xfailed = 0, errors = 0;
   std::vector<const TestResult*> failed, skipped, flaky_passes;
   for (const auto& r : results) {
     if (r.outcome == Outcome::failed) failed.push_back(&r);
     if (r.outcome == Outcome::skipped) skipped.push_back(&r);
-    if (r.outcome == Outcome::passed && !r.failed_attempts.empty()) flaky_passes.push_back(&r);
-    flaky += r.outcome == Outcome::passed && !r.failed_attempts.empty();
+    if (r.flaky()) flaky_passes.push_back(&r);
     xfailed += r.xfail;
     errors += r.error;
   }
@@ -229,13 +220,13 @@ void TerminalReporter::finish(const std::vector<TestResult>& results, const Summ
   add(summary.passed - std::min(summary.passed, xfailed), "passed");
   add(summary.skipped, "skipped");
   add(xfailed, "xfailed");
-  add(flaky, "flaky");
+  add(flaky_passes.size(), "flaky");
   add(errors, errors == 1 ? "error" : "errors");
   if (counts.empty()) counts = "no tests ran";
   counts += " in " + seconds(summary.duration_ms);
-  const char* colour = summary.failed || !verdicts.empty() ? bold_red
-                       : (summary.skipped || flaky)        ? bold_yellow
-                                                           : bold_green;
+  const char* colour = summary.failed || !verdicts.empty()          ? bold_red
+                       : (summary.skipped || !flaky_passes.empty()) ? bold_yellow
+                                                                    : bold_green;
   if (loud)
     out_ << rule(counts, '=', colour) << '\n';
   else

@@ -5,10 +5,13 @@
 //   attest-env exec -- CMD...         up, run CMD with the environment's variables, down
 // Exit codes: 0 done, 1 a service failed to start (or status: not running), 2 usage or
 // input error; exec exits with CMD's code.
+#include <attest/config.hpp>
+#include <attest/detail/json_input.hpp>
 #include <attest/environment.hpp>
 #include <attest/polling.hpp>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -31,14 +34,12 @@ using attest_env::UpOptions;
 
 namespace {
 
+// The runner's policy: --config, else $ATTEST_CONFIG, else the nearest attest.json above.
 fs::path find_config(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* v = std::getenv("ATTEST_CONFIG"); v && *v) return v;
-  for (fs::path dir = fs::current_path();; dir = dir.parent_path()) {
-    if (fs::exists(dir / "attest.json")) return dir / "attest.json";
-    if (dir == dir.root_path()) break;
-  }
-  throw attest::InputError("attest-env: no attest.json here or above (or --config FILE)");
+  auto config = attest::load_config(flag.empty() ? std::nullopt : std::optional<fs::path>(flag));
+  if (config.source.empty())
+    throw attest::InputError("attest-env: no attest.json here or above (or --config FILE)");
+  return config.source;
 }
 
 // The environment's lock, held by its supervisor for as long as it runs.
@@ -61,23 +62,19 @@ bool is_running(const fs::path& dir) {
   return Lock(dir).running();
 }
 
+// dotenv, or JSON for a .json name; 0600 from the start: the URLs hold passwords.
 void write_env_files(const attest::Environment& env, const std::vector<std::string>& files) {
   for (const auto& f : files) {
-    std::ofstream out(f, std::ios::trunc);
+    std::string text;
     if (f.size() > 5 && f.compare(f.size() - 5, 5, ".json") == 0) {
-      out << "{";
-      bool first = true;
-      for (const auto& [k, v] : env.variables()) {
-        out << (first ? "" : ",") << "\n  \"" << k << "\": \"" << v
-            << "\"";  // URLs: no quotes inside
-        first = false;
-      }
-      out << "\n}\n";
+      boost::json::object vars;
+      for (const auto& [k, v] : env.variables()) vars[k] = v;
+      text = boost::json::serialize(vars) + "\n";
     } else {
-      for (const auto& [k, v] : env.variables()) out << k << '=' << v << '\n';
+      for (const auto& [k, v] : env.variables()) text += k + '=' + v + '\n';
     }
-    if (!out) throw std::runtime_error("cannot write " + f);
-    fs::permissions(f, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    if (!attest::detail::write_file_atomically(f, text, 0600))
+      throw std::runtime_error("cannot write " + f);
   }
 }
 

@@ -32,6 +32,12 @@ boost::json::value parse_json(std::string_view text, const std::string& origin);
 /// The whole file; InputError "path: no such file" / "path: cannot read" otherwise.
 std::string read_file(const std::filesystem::path& path);
 
+/// Writes `text` to a file beside `path` created with `mode`, then renames it over `path`:
+/// a reader (another process) never sees half a file, and a secret never sits in a file
+/// others may read, not even for a moment. Returns false when it could not.
+bool write_file_atomically(const std::filesystem::path& path, std::string_view text,
+                           unsigned mode = 0644);
+
 /// Typed access for documents read by path ("$.tests[3]"): InputError
 /// "origin: path.key: expected ..." when a value is not of the expected kind.
 const boost::json::object& object_at(const boost::json::value& v, const std::string& origin,
