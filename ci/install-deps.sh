@@ -14,6 +14,11 @@ packages=(
   chromium
 )
 
+# Node.js and npm run MockServer's own JavaScript client against attest-mock (e2e); a machine
+# may already have them from elsewhere (nodesource), and then Debian's would conflict.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -71,10 +72,134 @@ struct Started {
   std::unique_ptr<attest::LocalService> process;
 };
 
+// How a started service is reached.
+struct Start {
+  RunningService::Fields fields;
+  unsigned short port = 0;
+};
+
+// A service's own thread: it starts the service, then holds it until told to stop.
+// The thread lives as long as the service because a child's parent-death signal
+// follows the thread that forked it, not the process.
+class Worker {
+ public:
+  template <class Starter>
+  explicit Worker(Starter starter) {
+    ready_ = started_.get_future();
+    thread_ = std::thread([this, starter] {
+      Started handles;
+      try {
+        started_.set_value(starter(handles));
+      } catch (...) {
+        started_.set_exception(std::current_exception());
+        return;  // whatever it had started stops here
+      }
+      stop_.get_future().wait();
+    });
+  }
+  ~Worker() {
+    stop_.set_value();
+    thread_.join();
+  }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  /// Waits until the service is ready; rethrows why it could not start.
+  auto get() { return ready_.get(); }
+
+ private:
+  std::promise<Start> started_;
+  std::future<Start> ready_;
+  std::promise<void> stop_;
+  std::thread thread_;
+};
+
+// The attest-mock installed (or built) next to this attest-env, else the one in PATH.
+std::string mock_executable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto beside = self.parent_path() / "attest-mock";
+    if (::access(beside.c_str(), X_OK) == 0) return beside.string();
+  }
+  return "attest-mock";
+}
+
+// A declared mock: attest-mock serving its files and MockServer's REST API.
+attest::LocalServiceOptions mock_service(const ServiceSpec& s) {
+  attest::LocalServiceOptions o;
+  o.name = s.name;
+  o.executable = mock_executable();
+  for (const auto& f : s.files) o.args.push_back(f.string());
+  o.args.push_back("--port");
+  if (s.port) {
+    // A fixed port cannot move: one attempt, and a taken port is the error.
+    o.args.push_back(std::to_string(s.port));
+    o.ports = {};
+    o.attempts = 1;
+  } else {
+    o.args.push_back("{port}");
+  }
+  o.ready = attest::Readiness::log("^attest-mock: listening on ");
+  o.ready_polling.timeout = s.start_timeout;
+  return o;
+}
+
 bool wanted(const ServiceSpec& s, const UpOptions& o) {
   if (o.all_markers || s.when.empty()) return true;
   return std::any_of(s.when.begin(), s.when.end(),
                      [&](const std::string& m) { return o.markers.count(m); });
+}
+
+Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
+            const std::map<std::string, RunningService>& running, Started& h) {
+  Start out;
+  RunningService::Fields& r = out.fields;
+  unsigned short& port = out.port;
+  r.name = s.name;
+  r.type = s.type;
+  if (s.type == "postgres") {
+    h.postgres = attest::PostgresServer::start_local();
+    r.url = h.postgres->url();
+    port = port_of(r.url);
+    if (auto* p = h.postgres->process()) {
+      r.log = p->log_path();
+      r.pid = p->pid();
+    }
+  } else if (s.type == "redis") {
+    h.redis = attest::RedisServer::start_local();
+    r.url = h.redis->url();
+    port = port_of(r.url);
+    if (auto* p = h.redis->process()) {
+      r.log = p->log_path();
+      r.pid = p->pid();
+    }
+  } else if (s.type == "mock") {
+    h.process = std::make_unique<attest::LocalService>(mock_service(s));
+    port = s.port ? s.port : h.process->port();
+    r.url = "http://127.0.0.1:" + std::to_string(port);
+    r.log = h.process->log_path();
+    r.pid = h.process->process().pid();
+  } else {
+    attest::LocalServiceOptions o;
+    o.name = s.name;
+    o.executable = resolve(s.command.front(), running);
+    for (auto a = s.command.begin() + 1; a != s.command.end(); ++a)
+      o.args.push_back(resolve(*a, running));
+    for (const auto& [k, v] : s.env) o.env[k] = resolve(v, running);
+    o.cwd = s.cwd.empty() ? spec.config.parent_path() : s.cwd;
+    o.ports = s.ports;
+    o.ready = readiness(s.ready);
+    o.ready_polling.timeout = s.start_timeout;
+    h.process = std::make_unique<attest::LocalService>(o);
+    r.ports = h.process->ports();
+    port = r.ports.count("") ? r.ports.at("") : (r.ports.empty() ? 0 : r.ports.begin()->second);
+    r.url = "http://127.0.0.1:" + std::to_string(port);
+    r.log = h.process->log_path();
+    r.pid = h.process->process().pid();
+  }
+  if (r.ports.empty() && port) r.ports[""] = port;
+  return out;
 }
 
 }  // namespace
@@ -92,70 +217,58 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
   sigaddset(&stop, SIGHUP);
   ::sigprocmask(SIG_BLOCK, &stop, nullptr);
 
-  std::vector<Started> started;
+  std::vector<std::unique_ptr<Worker>> started;  // in start order; stopped in reverse
   std::map<std::string, RunningService> running;
   std::map<std::string, std::string> variables{{"ATTEST_ENV", options.dir.string()}};
   std::set<std::string> skipped;
+  std::vector<const ServiceSpec*> pending;
+  for (const auto& s : spec.services) {
+    bool needed_by_a_started_one = false;  // a dependency of a wanted service starts too
+    for (const auto& other : spec.services)
+      if (wanted(other, options) && std::find(other.depends_on.begin(), other.depends_on.end(),
+                                              s.name) != other.depends_on.end())
+        needed_by_a_started_one = true;
+    if (!wanted(s, options) && !needed_by_a_started_one)
+      skipped.insert(s.name);
+    else
+      pending.push_back(&s);
+  }
   try {
-    for (const auto& s : spec.services) {
-      bool needed_by_a_started_one = false;  // a dependency of a wanted service starts too
-      for (const auto& other : spec.services)
-        if (wanted(other, options) && std::find(other.depends_on.begin(), other.depends_on.end(),
-                                                s.name) != other.depends_on.end())
-          needed_by_a_started_one = true;
-      if (!wanted(s, options) && !needed_by_a_started_one) {
-        skipped.insert(s.name);
-        continue;
+    // In waves: every service whose dependencies are up starts at once, in its own thread.
+    while (!pending.empty()) {
+      std::vector<const ServiceSpec*> wave, later;
+      for (const auto* s : pending) {
+        bool ready = std::all_of(s->depends_on.begin(), s->depends_on.end(), [&](const auto& d) {
+          return running.count(d) || skipped.count(d);
+        });
+        (ready ? wave : later).push_back(s);
       }
-      std::cout << "attest-env: starting " << s.name << " (" << s.type << ")" << std::endl;
-      Started h;
-      RunningService::Fields r;
-      unsigned short port = 0;
-      r.name = s.name;
-      r.type = s.type;
-      if (s.type == "postgres") {
-        h.postgres = attest::PostgresServer::start_local();
-        r.url = h.postgres->url();
-        port = port_of(r.url);
-        if (auto* p = h.postgres->process()) {
-          r.log = p->log_path();
-          r.pid = p->pid();
-        }
-        variables.emplace("ATTEST_POSTGRES_URL", r.url);  // the first one declared
-      } else if (s.type == "redis") {
-        h.redis = attest::RedisServer::start_local();
-        r.url = h.redis->url();
-        port = port_of(r.url);
-        if (auto* p = h.redis->process()) {
-          r.log = p->log_path();
-          r.pid = p->pid();
-        }
-        variables.emplace("ATTEST_REDIS_URL", r.url);
-      } else {
-        attest::LocalServiceOptions o;
-        o.name = s.name;
-        o.executable = resolve(s.command.front(), running);
-        for (auto a = s.command.begin() + 1; a != s.command.end(); ++a)
-          o.args.push_back(resolve(*a, running));
-        for (const auto& [k, v] : s.env) o.env[k] = resolve(v, running);
-        o.cwd = s.cwd.empty() ? spec.config.parent_path() : s.cwd;
-        o.ports = s.ports;
-        o.ready = readiness(s.ready);
-        o.ready_polling.timeout = s.start_timeout;
-        h.process = std::make_unique<attest::LocalService>(o);
-        r.ports = h.process->ports();
-        port = r.ports.count("") ? r.ports.at("") : (r.ports.empty() ? 0 : r.ports.begin()->second);
-        r.url = "http://127.0.0.1:" + std::to_string(port);
-        r.log = h.process->log_path();
-        r.pid = h.process->process().pid();
+      std::vector<std::unique_ptr<Worker>> starting;
+      for (const auto* s : wave) {
+        std::cout << "attest-env: starting " << s->name << " (" << s->type << ")" << std::endl;
+        // Each gets the services up before this wave: `running` grows while they start.
+        starting.push_back(std::make_unique<Worker>(
+            [&spec, s, up = running](Started& handles) { return start(spec, *s, up, handles); }));
       }
-      if (r.ports.empty() && port) r.ports[""] = port;
-      std::string prefix = "ATTEST_SERVICE_" + upper(s.name) + "_";
-      variables[prefix + "URL"] = r.url;
-      variables[prefix + "HOST"] = r.host;
-      variables[prefix + "PORT"] = std::to_string(port);
-      running.emplace(s.name, RunningService(r));
-      started.push_back(std::move(h));
+      std::exception_ptr failure;
+      for (std::size_t i = 0; i < wave.size(); ++i) {
+        try {
+          Start one = starting[i]->get();
+          const auto& r = one.fields;
+          if (r.type == "postgres") variables.emplace("ATTEST_POSTGRES_URL", r.url);  // the first
+          if (r.type == "redis") variables.emplace("ATTEST_REDIS_URL", r.url);
+          std::string prefix = "ATTEST_SERVICE_" + upper(r.name) + "_";
+          variables[prefix + "URL"] = r.url;
+          variables[prefix + "HOST"] = r.host;
+          variables[prefix + "PORT"] = std::to_string(one.port);
+          running.emplace(r.name, RunningService(r));
+          started.push_back(std::move(starting[i]));
+        } catch (...) {
+          if (!failure) failure = std::current_exception();  // the others still get joined
+        }
+      }
+      if (failure) std::rethrow_exception(failure);
+      pending = std::move(later);
     }
     attest::Environment::save(options.dir, running, variables);
   } catch (const std::exception& e) {
