@@ -4,6 +4,7 @@
 #include <attest/attest.hpp>
 #include <attest/environment.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
 #include <signal.h>
@@ -24,13 +25,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A project: a database, a cache, an HTTP service that gets the database's URL, and a mock
-// wanted only by integration tests.
+// A project: a database, a cache, two JSON mocks (MockServer's files and REST API), an HTTP
+// service in another language that gets the database's URL, and a process wanted only by
+// integration tests.
 const char* kProject = R"({
   "markers": {"integration": "talks to the environment"},
   "services": {
     "db": {"type": "postgres"},
     "cache": {"type": "redis"},
+    "auth": {"type": "mock", "files": ["mocks/auth.json"]},
+    "storage": {"type": "mock", "files": "mocks/storage.json"},
     "api": {
       "type": "process",
       "command": ["sh", "-c", "echo db=$DATABASE_URL; exec python3 -m http.server {port} --bind 127.0.0.1"],
@@ -45,6 +49,19 @@ const char* kProject = R"({
     }
   }
 })";
+
+const char* kAuthMock = R"([{"id": "token", "httpRequest": {"method": "POST", "path": "/token"},
+  "httpResponse": {"statusCode": 200, "body": {"token": "t-1"}}}])";
+const char* kStorageMock = R"([{"id": "upload", "httpRequest": {"method": "PUT", "path": "/objects/.+"},
+  "httpResponse": {"statusCode": 201}}])";
+
+// The project's files in `dir`: attest.json and its mocks.
+void write_project(const fs::path& dir, const std::string& config = kProject) {
+  write_file(dir / "attest.json", config);
+  fs::create_directories(dir / "mocks");
+  write_file(dir / "mocks" / "auth.json", kAuthMock);
+  write_file(dir / "mocks" / "storage.json", kStorageMock);
+}
 
 CommandResult attest_env(const fs::path& project, strings args) {
   args.insert(args.begin(), {ATTEST_ENV_BIN, "--dir", (project / "env").string()});
@@ -66,7 +83,7 @@ BOOST_AUTO_TEST_SUITE(environment, *attest::mark("e2e"))
 
 BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090", "FR-091")) {
   TempDir project;
-  write_file(project.path / "attest.json", kProject);
+  write_project(project.path);
   auto up = attest_env(project.path, {"up", "--env-file", (project.path / "vars.env").string(),
                                       "--env-file", (project.path / "vars.json").string()});
   BOOST_TEST_REQUIRE(up.exit_code == 0, up.out + up.err);
@@ -77,8 +94,8 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
   auto password = url.substr(url.find(':', 14) + 1, url.find('@') - url.find(':', 14) - 1);
   BOOST_TEST(password.size() >= 16u, url);
   BOOST_TEST(!contains(up.out + up.err, password));
-  BOOST_TEST(env.services().size() == 4u);
-  for (const auto* name : {"db", "cache", "api", "payments"})
+  BOOST_TEST(env.services().size() == 6u);
+  for (const auto* name : {"db", "cache", "auth", "storage", "api", "payments"})
     BOOST_TEST(listening(env.service(name).port()), name);
   // The env files: dotenv and JSON, readable by their owner only (they hold passwords).
   auto dotenv = read_file(project.path / "vars.env");
@@ -119,7 +136,7 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
 
   auto down = attest_env(project.path, {"down"});
   BOOST_TEST(down.exit_code == 0, down.out + down.err);
-  for (const auto* name : {"db", "cache", "api", "payments"})
+  for (const auto* name : {"db", "cache", "auth", "storage", "api", "payments"})
     BOOST_TEST(!listening(env.service(name).port()), name);
   BOOST_TEST(!fs::exists(project.path / "env"));
   BOOST_TEST(attest_env(project.path, {"status"}).exit_code == 1);
@@ -127,12 +144,12 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
 
 BOOST_AUTO_TEST_CASE(exec_brings_it_up_and_down, *attest::requirement("FR-090")) {
   TempDir project;
-  write_file(project.path / "attest.json", kProject);
+  write_project(project.path);
   // Only the services the markers need: no integration test here, so no payments mock.
   auto r = attest_env(project.path, {"exec", "--markers", "unit", "--", ATTEST_ENVUSER_BIN,
                                      "--config", std::string(ATTEST_SAMPLE_DIR) + "/attest.json"});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
-  BOOST_TEST(contains(r.out, "attest: 3 passed, 0 failed"), r.out);
+  BOOST_TEST(contains(r.out, "attest: 4 passed, 0 failed, 1 skipped"), r.out);
   BOOST_TEST(!fs::exists(project.path / "env"));
   auto failing = attest_env(project.path, {"exec", "--", "false"});
   BOOST_TEST(failing.exit_code == 1);
@@ -141,7 +158,7 @@ BOOST_AUTO_TEST_CASE(exec_brings_it_up_and_down, *attest::requirement("FR-090"))
 
 BOOST_AUTO_TEST_CASE(a_killed_supervisor_leaves_nothing, *attest::requirement("FR-088", "FR-090")) {
   TempDir project;
-  write_file(project.path / "attest.json", kProject);
+  write_project(project.path);
   BOOST_TEST_REQUIRE(attest_env(project.path, {"up", "--markers", "unit"}).exit_code == 0);
   auto env = attest::Environment::load(project.path / "env");
   BOOST_TEST(!env.services().count("payments"));  // "when": integration
@@ -185,7 +202,10 @@ BOOST_AUTO_TEST_CASE(bad_declarations_point_at_their_line, *attest::requirement(
   BOOST_TEST(contains(reference, config + ":3:"), reference);
   BOOST_TEST(contains(reference, "\"${nope.url}\" names no declared service"), reference);
   auto type = error_for("{\"services\": {\"q\": {\"type\": \"rabbitmq\"}}}");
-  BOOST_TEST(contains(type, "unknown type \"rabbitmq\" (expected postgres, redis, process)"), type);
+  BOOST_TEST(contains(type, "unknown type \"rabbitmq\" (expected postgres, redis, mock, process)"),
+             type);
+  auto mock_key = error_for("{\"services\": {\"m\": {\"type\": \"mock\", \"port\": 70000}}}");
+  BOOST_TEST(contains(mock_key, "services.m.port: expected a port number (1-65535)"), mock_key);
 }
 
 BOOST_AUTO_TEST_CASE(faults_say_what_happened, *attest::requirement("FR-090")) {
@@ -214,7 +234,7 @@ BOOST_AUTO_TEST_CASE(faults_say_what_happened, *attest::requirement("FR-090")) {
   attest::wait_for_condition([&] { return !listening(api_port); }, {.timeout = 5s});
   auto dead = attest_env(project.path, {"status"});
   BOOST_TEST(dead.exit_code == 1, dead.out);
-  BOOST_TEST(contains(dead.out, "DOWN: nothing answers on its port; see attest-env logs api"),
+  BOOST_TEST(contains(dead.out, "DOWN: not running or nothing answers on its port; see attest-env logs api"),
              dead.out);
   BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
 
@@ -235,9 +255,66 @@ BOOST_AUTO_TEST_CASE(faults_say_what_happened, *attest::requirement("FR-090")) {
   BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_taken_port_is_named, *attest::requirement("FR-094")) {
+  TempDir project;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor taken(
+      io, {boost::asio::ip::make_address("127.0.0.1"), 0});  // listening, as another program would
+  auto port = std::to_string(taken.local_endpoint().port());
+  write_project(project.path, R"({"services": {"cache": {"type": "redis"},
+    "storage": {"type": "mock", "files": "mocks/storage.json", "port": )" + port + "}}}");
+  auto up = attest_env(project.path, {"up"});
+  BOOST_TEST(up.exit_code == 1, up.out + up.err);
+  BOOST_TEST(contains(up.err, "storage exited before it was ready"), up.err);
+  BOOST_TEST(contains(up.err, "cannot listen on 127.0.0.1:" + port + ": Address already in use"),
+             up.err);
+  BOOST_TEST(attest_env(project.path, {"status"}).exit_code == 1);  // the redis it started is gone
+}
+
+BOOST_AUTO_TEST_CASE(independent_services_start_together, *attest::requirement("FR-095")) {
+  TempDir project;
+  // Each is ready only once the other has started: started one after the other, neither would be.
+  write_project(project.path, R"({"services": {
+    "a": {"type": "process", "command": ["sh", "-c", "touch a.started; exec tail -f /dev/null"],
+          "ready": {"command": ["test", "-e", "b.started"]}, "start_timeout": 20},
+    "b": {"type": "process", "command": ["sh", "-c", "touch b.started; exec tail -f /dev/null"],
+          "ready": {"command": ["test", "-e", "a.started"]}, "start_timeout": 20},
+    "after": {"type": "process", "depends_on": ["a", "b"],
+              "command": ["sh", "-c", "test -e a.started && test -e b.started && exec tail -f /dev/null"],
+              "ready": {"started": true}}}})");
+  auto up = attest_env(project.path, {"up"});
+  BOOST_TEST(up.exit_code == 0, up.out + up.err);
+  BOOST_TEST(attest_env(project.path, {"status"}).exit_code == 0);
+  BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(down_while_tests_run, *attest::requirement("FR-095")) {
+  TempDir project;
+  write_project(project.path);
+  BOOST_TEST_REQUIRE(attest_env(project.path, {"up", "--markers", "unit"}).exit_code == 0);
+  auto env = attest::Environment::load(project.path / "env");
+  // A test holding a connection to the environment's PostgreSQL...
+  attest::Process runner(ATTEST_ENVUSER_BIN,
+                         {.args = {"--run_test=shared_environment/outlived_by_no_service"},
+                          .env = {{"ATTEST_ENV", (project.path / "env").string()},
+                                  {"ATTEST_CACHE_DIR", (project.path / "cache").string()}},
+                          .cwd = ATTEST_SAMPLE_DIR,
+                          .name = "runner"});
+  attest::wait_for_log(runner.log_path(), "holding a connection", {.timeout = 30s});
+  // ...does not keep down waiting: the server is stopped under it, and the runner sees that.
+  auto down = attest_env(project.path, {"down"});
+  BOOST_TEST(down.exit_code == 0, down.out + down.err);
+  for (const auto* name : {"db", "cache", "auth", "storage", "api"})
+    BOOST_TEST(!listening(env.service(name).port()), name);
+  attest::wait_for_condition([&] { return !runner.running(); },
+                             {.timeout = 30s, .description = "the runner to finish"});
+  BOOST_TEST(contains(runner.exit_status(), "exit code 0"), runner.exit_status());
+  BOOST_TEST(!fs::exists(project.path / "env"));
+}
+
 BOOST_AUTO_TEST_CASE(ctest_fixture_brings_it_up_once, *attest::requirement("FR-092")) {
   TempDir project;
-  write_file(project.path / "attest.json", kProject);
+  write_project(project.path);
   // A project whose two tests need the environment; CTest brings it up once, before both.
   write_file(project.path / "CMakeLists.txt", R"(cmake_minimum_required(VERSION 3.25)
 project(uses_env NONE)

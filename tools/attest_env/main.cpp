@@ -78,7 +78,17 @@ void write_env_files(const attest::Environment& env, const std::vector<std::stri
   }
 }
 
+// Its process is alive (a zombie is not) and, if it listens, something answers on its port.
 bool answers(const attest::RunningService& s) {
+  if (s.pid() > 0) {
+    std::ifstream stat("/proc/" + std::to_string(s.pid()) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;
+    auto close = line.rfind(')');
+    if (close != std::string::npos && line.size() > close + 2 && line[close + 2] == 'Z')
+      return false;
+  }
+  if (!s.listens()) return true;
   try {
     attest::wait_for_tcp(s.host(), s.port(), {.timeout = std::chrono::milliseconds(0)});
     return true;
@@ -92,15 +102,11 @@ int print(const attest::Environment& env, bool show_secrets) {
   int dead = 0;
   for (const auto& [name, s] : env.services()) {
     // Passwords stay out of terminals and CI logs: the env files and env.json hold them.
-    std::string shown = s.url();
-    if (auto at = shown.find('@'); at != std::string::npos && !show_secrets)
-      if (auto colon = shown.rfind(':', at);
-          colon != std::string::npos && colon > shown.find("//") + 1)
-        shown = shown.substr(0, colon + 1) + "***" + shown.substr(at);
+    std::string shown = show_secrets ? s.url() : s.display_url();
     bool up = answers(s);
     dead += !up;
     std::cout << "  " << name << " (" << s.type() << "): " << shown
-              << (up ? "" : "  DOWN: nothing answers on its port; see attest-env logs " + name)
+              << (up ? "" : "  DOWN: not running or nothing answers on its port; see attest-env logs " + name)
               << '\n';
   }
   std::cout << "  ATTEST_ENV=" << env.directory().string() << '\n';

@@ -192,6 +192,7 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     o.ready = readiness(s.ready);
     o.ready_polling.timeout = s.start_timeout;
     h.process = std::make_unique<attest::LocalService>(o);
+    r.listens = s.ready.kind == "tcp" || s.ready.kind == "http";
     r.ports = h.process->ports();
     port = r.ports.count("") ? r.ports.at("") : (r.ports.empty() ? 0 : r.ports.begin()->second);
     r.url = "http://127.0.0.1:" + std::to_string(port);

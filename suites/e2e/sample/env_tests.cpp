@@ -3,6 +3,7 @@
 // found by name.
 #include <attest/attest.hpp>
 #include <attest/environment.hpp>
+#include <attest/http_client.hpp>
 #include <attest/postgres.hpp>
 #include <attest/redis.hpp>
 
@@ -47,6 +48,39 @@ BOOST_AUTO_TEST_CASE(a_declared_process_by_name, *attest::requirement("FR-001"))
   BOOST_TEST(text.str().find("db=postgresql://") != std::string::npos, text.str());
   BOOST_TEST(text.str().find(":" + std::to_string(attest::env().service("db").port()) + "/") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(declared_mocks_answer_and_verify, *attest::requirement("FR-001")) {
+  attest::HttpClient auth(attest::env().service("auth").url());
+  auto token = auth.post("/token", "{}");
+  BOOST_TEST(token.status == 200u);
+  BOOST_TEST(token.body == R"({"token":"t-1"})");
+  // Another process's view, over MockServer's REST API: the request is in its journal.
+  auto verified = auth.request("PUT", "/mockserver/verify",
+                               R"({"httpRequest": {"method": "POST", "path": "/token"}})");
+  BOOST_TEST(verified.status == 202u, verified.body);
+  attest::HttpClient storage(attest::env().service("storage").url());
+  BOOST_TEST(storage.request("PUT", "/objects/a.txt", "a").status == 201u);
+}
+
+// Run on purpose only (environment_test.cpp's down-while-running check): holds a database
+// connection and waits for `attest-env down` to take the server away under it.
+BOOST_AUTO_TEST_CASE(outlived_by_no_service, *boost::unit_test::disabled() *
+                                                 attest::requirement("FR-001")) {
+  auto& server = attest::PostgresServer::session();
+  attest::PostgresDatabase db(server, "held");
+  pqxx::connection c(db.url());
+  std::cout << "holding a connection" << std::endl;
+  attest::wait_for_condition(
+      [&] {
+        try {
+          pqxx::nontransaction(c).exec("SELECT 1");
+          return false;
+        } catch (const std::exception&) {
+          return true;  // the server went away: the connection says so, nothing hangs
+        }
+      },
+      {.timeout = std::chrono::seconds(60), .description = "the environment to go down"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
