@@ -2,6 +2,7 @@
 // docs/examples/attest.json declares (CTest brings it up: docs/examples/CMakeLists.txt).
 #include <attest/attest.hpp>
 #include <attest/environment.hpp>
+#include <attest/http_client.hpp>
 #include <attest/postgres.hpp>
 
 #include <pqxx/pqxx>
@@ -12,6 +13,18 @@ BOOST_AUTO_TEST_CASE(greeter_answers,
   // A declared process, found by name: its URL, port and log.
   const auto& greeter = attest::env().service("greeter");
   attest::wait_for_http(greeter.url() + "/", 200);
+}
+
+BOOST_AUTO_TEST_CASE(auth_mock_answers_and_verifies,
+                     *attest::mark("integration") * attest::requirement("FR-093")) {
+  // A declared mock: attest-mock serving mocks/auth.json, and MockServer's REST API
+  // for any process (or MockServer client) that wants to add expectations or verify.
+  attest::HttpClient auth(attest::env().service("auth").url());
+  BOOST_TEST(auth.post("/api/auth/token", "{}").body == R"({"token":"t-1"})");
+  auto verified = auth.request("PUT", "/mockserver/verify",
+                               R"({"httpRequest": {"path": "/api/auth/token"},
+                                   "times": {"atLeast": 1}})");
+  BOOST_TEST(verified.status == 202u, verified.body);  // 406, with the reason, when it does not hold
 }
 
 BOOST_AUTO_TEST_CASE(database_of_its_own,
