@@ -120,6 +120,12 @@ Options parse_options(int argc, const char* const argv[]) {
       o.kept = KeptAction::list;
     } else if (arg == "--stop-kept") {
       o.kept = KeptAction::stop;
+    } else if (take_value(args, i, "--shard-by", v)) {
+      o.shard_by = v;
+    } else if (take_value(args, i, "--shard", v)) {
+      o.shard = v;
+    } else if (take_value(args, i, "--durations-from", v)) {
+      o.durations_from = v;
     } else if (take_value(args, i, "--config", v)) {
       o.config = v;
     } else {
@@ -127,7 +133,8 @@ Options parse_options(int argc, const char* const argv[]) {
       o.boost_args.emplace_back(arg);
     }
   }
-  for (const auto* path : {&o.manifest, &o.junitxml, &o.report_json, &o.config, &o.cache_dir})
+  for (const auto* path :
+       {&o.manifest, &o.junitxml, &o.report_json, &o.config, &o.cache_dir, &o.durations_from})
     if (*path && (*path)->empty()) throw UsageError("a file flag was given an empty path");
   return o;
 }
@@ -159,6 +166,12 @@ const char* options_help() {
                               the run, for inspection (also ATTEST_KEEP_FAILED=1)
   --list-kept, --stop-kept    list, or stop and remove, the servers kept by earlier runs
   --config FILE               attest.json to use (default: $ATTEST_CONFIG, else searched upward)
+  --shard INDEX/TOTAL         run one shard of the selection (0-based: 0/4 ... 3/4); also read from
+                              GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, Bazel's TEST_SHARD_INDEX/
+                              TEST_TOTAL_SHARDS, JOB_COMPLETION_INDEX (or ATTEST_SHARD_INDEX) with
+                              ATTEST_TOTAL_SHARDS; a shard with no tests exits 0
+  --shard-by duration         balance shards by past durations (longest first onto the least
+                              loaded); needs --durations-from FILE|DIR (results JSON or JUnit)
 exit codes: 0 passed, 1 tests failed, 2 usage or collection error, 5 no tests selected
 note: attest's -m, -k and -x shadow Boost's short -m, -k, -x; use --report_format, --log_sink,
       --color_output for those.

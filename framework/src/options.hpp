@@ -46,6 +46,9 @@ struct Options {
   bool keep_failed = false;                // --keep-failed
   KeptAction kept = KeptAction::none;      // --list-kept / --stop-kept
   std::optional<std::string> config;       // --config FILE
+  std::optional<std::string> shard;          // --shard INDEX/TOTAL
+  std::optional<std::string> shard_by;       // --shard-by duration|hash
+  std::optional<std::string> durations_from; // --durations-from FILE|DIR
   bool help = false;                       // --help / -h / -? (Boost's help follows ours)
   std::vector<std::string> boost_args;     // argv[0] and everything that is not ours
 };

@@ -2,8 +2,10 @@
 
 namespace attest::detail {
 
-trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests) {
-  trace::Manifest m{binary, {}};
+trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests,
+                            const std::optional<ShardSpec>& shard) {
+  trace::Manifest m{binary, {}, std::nullopt};
+  if (shard) m.shard = trace::ShardOf{shard->index, shard->total};
   m.tests.reserve(tests.size());
   for (const auto& t : tests) {
     if (!t.selected) continue;

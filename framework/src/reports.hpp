@@ -8,12 +8,14 @@
 #include <attest/trace/formats.hpp>
 
 #include "collection.hpp"
+#include "sharding.hpp"
 #include "results.hpp"
 
 namespace attest::detail {
 
 /// The manifest (★ contract) of the selected tests: pytest's --collect-only lists what would run.
-trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests);
+trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests,
+                            const std::optional<ShardSpec>& shard = std::nullopt);
 
 /// The results document for --report-json and --junitxml.
 trace::Results results_of(const std::string& binary, const std::vector<TestInfo>& tests,

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -346,6 +347,29 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
   RunCache cache(options.cache_dir, g_binary);
   if (options.cache_clear) cache.clear();
   auto first = apply_cache(options, tests, cache);
+  // Sharding splits what the filters and the cache selected.
+  std::optional<std::string> shard_note;
+  auto shard = shard_spec(options.shard, options.shard_by, options.durations_from);
+  if (shard) {
+    auto durations = shard->durations_from ? read_durations(*shard->durations_from)
+                                           : std::map<std::string, double>{};
+    std::size_t before = shard_tests(tests, *shard, durations);
+    std::size_t kept = std::count_if(tests.begin(), tests.end(), [](const TestInfo& t) { return t.selected; });
+    shard_note = "shard " + std::to_string(shard->index) + "/" + std::to_string(shard->total) +
+                 " (" + shard->source + (shard->by_duration ? ", by duration" : "") + "): " +
+                 std::to_string(kept) + " of " + std::to_string(before) + " selected tests";
+    if (shard->status) {
+      // The protocol's "sharding honoured" signal: the file exists.
+      std::ofstream touch(*shard->status, std::ios::app);
+    }
+    std::ostream& info = options.collect == CollectFormat::json ? std::cerr : console();
+    if (options.collect != CollectFormat::text) info << "attest: " << *shard_note << '\n';
+    if (kept == 0 && options.collect == CollectFormat::none && !boost_listing_requested()) {
+      // Bazel's convention: an empty shard is not a failure.
+      info << "attest: nothing to run in this shard\n";
+      return exit_ok;
+    }
+  }
   select_prerequisites(tests);
   apply_selection(tests);
   if (options.failed_first) run_first(tests, first);
@@ -355,20 +379,22 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   if (options.manifest) {
     auto manifest = open_output(options.manifest, "--manifest");
-    trace::write_manifest(manifest->stream, manifest_of(g_binary, tests));
+    trace::write_manifest(manifest->stream, manifest_of(g_binary, tests, shard));
     close_output(manifest);
   }
   switch (options.collect) {
     case CollectFormat::json:
-      trace::write_manifest(std::cout, manifest_of(g_binary, tests));
+      trace::write_manifest(std::cout, manifest_of(g_binary, tests, shard));
       break;
     case CollectFormat::text:
+      if (shard_note) std::cout << *shard_note << '\n';
       write_collection_text(std::cout, tests);
       break;
     case CollectFormat::none:
       break;
   }
-  if (options.collect != CollectFormat::none) return selected ? exit_ok : exit_no_tests_selected;
+  if (options.collect != CollectFormat::none)
+    return selected || shard_note ? exit_ok : exit_no_tests_selected;
   if (boost_listing_requested()) return exit_ok;
 
   if (selected == 0) {
@@ -409,6 +435,9 @@ int run(int argc, char* argv[], bool (*init)()) {
     return exit_usage_error;
   }
   g_binary = binary_name(argc > 0 ? argv[0] : nullptr);
+  // Bazel says where it wants the JUnit XML; an explicit --junitxml wins.
+  if (const char* bazel = std::getenv("XML_OUTPUT_FILE"); bazel && *bazel && !options.junitxml)
+    options.junitxml = bazel;
   if (options.help) std::cout << options_help();
   if (options.kept != KeptAction::none) return kept_servers(options.kept);
   if (options.keep_failed) attest::set_keep_failed(true);

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <numeric>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -172,6 +174,56 @@ std::size_t select_prerequisites(std::vector<TestInfo>& tests) {
     add_dependencies(id);
   }
   return added;
+}
+
+std::size_t shard_tests(std::vector<TestInfo>& tests, const ShardSpec& spec,
+                        const std::map<std::string, double>& durations) {
+  // Union-find over "depends on": a test and its prerequisites are one unit.
+  std::vector<std::size_t> parent(tests.size());
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  std::unordered_map<ut::test_unit_id, std::size_t> index;
+  for (std::size_t i = 0; i < tests.size(); ++i) index.emplace(tests[i].id, i);
+  // Every test case a unit (a case, or a suite and all below it) stands for.
+  std::function<void(ut::test_unit_id, std::vector<std::size_t>&)> cases =
+      [&](ut::test_unit_id id, std::vector<std::size_t>& out) {
+        const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+        if (tu.p_type == ut::TUT_SUITE) {
+          for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu)))
+            cases(child, out);
+        } else if (auto it = index.find(id); it != index.end()) {
+          out.push_back(it->second);
+        }
+      };
+  for (std::size_t i = 0; i < tests.size(); ++i)
+    for (auto id = tests[i].id; id != ut::INV_TEST_UNIT_ID;) {
+      const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+      for (auto dep : tu.p_dependencies.get()) {
+        std::vector<std::size_t> members;
+        cases(dep, members);
+        for (auto j : members) parent[root(j)] = root(i);
+      }
+      id = tu.p_parent_id.get();
+    }
+
+  std::size_t before = 0;
+  std::unordered_map<std::size_t, std::size_t> unit_of;  // root -> unit
+  std::vector<ShardUnit> units;
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    if (!tests[i].selected) continue;
+    ++before;
+    auto [it, added] = unit_of.emplace(root(i), units.size());
+    if (added) units.push_back({tests[i].name, std::nullopt});  // named by its first test
+    if (auto d = durations.find(tests[i].name); d != durations.end())
+      units[it->second].duration_ms = units[it->second].duration_ms.value_or(0) + d->second;
+  }
+  auto shard = assign_shards(units, spec.total, spec.by_duration);
+  for (std::size_t i = 0; i < tests.size(); ++i)
+    if (tests[i].selected) tests[i].selected = shard[unit_of.at(root(i))] == spec.index;
+  return before;
 }
 
 void run_first(const std::vector<TestInfo>& tests, const std::vector<bool>& first) {

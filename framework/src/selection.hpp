@@ -3,12 +3,14 @@
 // agree with attest; Boost's --run_test filters then apply on top of it.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include <attest/config.hpp>
 #include "collection.hpp"
 #include "options.hpp"
+#include "sharding.hpp"
 
 namespace attest::detail {
 
@@ -23,6 +25,12 @@ void apply_selection(const std::vector<TestInfo>& tests);
 /// does), so a selected test is never skipped for a prerequisite attest deselected.
 /// Returns how many tests were added.
 std::size_t select_prerequisites(std::vector<TestInfo>& tests);
+
+/// Keeps only `spec`'s shard of the selection. Tests that depend on each other form one
+/// unit (they run in the same shard); `durations` (by test id) balance --shard-by duration.
+/// Returns how many tests were selected before sharding.
+std::size_t shard_tests(std::vector<TestInfo>& tests, const ShardSpec& spec,
+                        const std::map<std::string, double>& durations);
 
 /// --ff: runs the tests in `first` before the others, wherever Boost's order allows
 /// (siblings of equal dependency rank; a suite holding one of them before its siblings).

@@ -3,6 +3,7 @@
 // ATTEST_ENV; a supervisor killed with SIGKILL; bad declarations; the CTest fixture.
 #include <attest/attest.hpp>
 #include <attest/environment.hpp>
+#include <attest/http_client.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
@@ -118,15 +119,28 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
   auto logs = attest_env(project.path, {"logs", "api"});
   BOOST_TEST(contains(logs.out, "db=postgresql://"), logs.out);
 
-  // Two test processes at once, both on the environment's servers.
-  auto run_tests = [&] {
-    return attest_test::run_command({ATTEST_ENVUSER_BIN}, ATTEST_SAMPLE_DIR,
-                                    {{"ATTEST_ENV", (project.path / "env").string()}});
+  // Two test processes at once, both on the environment's servers and mocks.
+  auto runner = [&](const std::string& name) {
+    return std::make_unique<attest::Process>(
+        ATTEST_ENVUSER_BIN,
+        attest::ProcessOptions{.args = {},
+                               .env = {{"ATTEST_ENV", (project.path / "env").string()},
+                                       {"ATTEST_CACHE_DIR", (project.path / name).string()}},
+                               .cwd = ATTEST_SAMPLE_DIR,
+                               .name = name});
   };
-  auto one = run_tests(), two = run_tests();
-  BOOST_TEST(one.exit_code == 0, one.out + one.err);
-  BOOST_TEST(two.exit_code == 0, two.out + two.err);
-  BOOST_TEST(contains(one.out, "connecting to PostgreSQL"), one.out);
+  auto one = runner("one"), two = runner("two");
+  attest::wait_for_condition([&] { return !one->running() && !two->running(); },
+                             {.timeout = 60s, .description = "both test binaries to finish"});
+  for (auto* r : {one.get(), two.get()})
+    BOOST_TEST(contains(r->exit_status(), "exit code 0"), r->exit_status() + read_file(r->log_path()));
+  BOOST_TEST(contains(read_file(one->log_path()), "connecting to PostgreSQL"));
+  BOOST_TEST(contains(read_file(two->log_path()), "attest: 4 passed, 0 failed, 1 skipped"));
+  // Both binaries' requests reached the one auth mock.
+  attest::HttpClient auth(env.service("auth").url());
+  auto verified = auth.request("PUT", "/mockserver/verify",
+                               R"({"httpRequest": {"path": "/token"}, "times": {"atLeast": 2, "atMost": 2}})");
+  BOOST_TEST(verified.status == 202u, verified.body);
 
   // exec attaches too, runs the command with the variables, keeps what it did not start.
   auto exec = attest_env(

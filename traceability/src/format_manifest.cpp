@@ -25,6 +25,9 @@ void write_manifest(std::ostream& out, const Manifest& manifest) {
   boost::json::object doc{{manifest_version_key, manifest_version},
                           {"binary", manifest.binary},
                           {"tests", std::move(list)}};
+  if (manifest.shard)
+    doc["shard"] = boost::json::object{{"index", manifest.shard->index},
+                                       {"total", manifest.shard->total}};
   out << boost::json::serialize(doc) << '\n';
 }
 
@@ -45,6 +48,21 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
         m.tests.push_back(std::move(tc));
       });
   for (auto& tc : m.tests) tc.binary = m.binary;
+  // Optional, informative only: a malformed one is left out rather than failing the read.
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(text, ec);
+  if (!ec && doc.is_object())
+    if (auto* s = doc.as_object().if_contains("shard"); s && s->is_object()) {
+      const auto& o = s->as_object();
+      auto* index = o.if_contains("index");
+      auto* total = o.if_contains("total");
+      if (index && total && index->is_uint64() && total->is_uint64())
+        m.shard = ShardOf{index->as_uint64(), total->as_uint64()};
+      else if (index && total && index->is_int64() && total->is_int64() &&
+               index->as_int64() >= 0 && total->as_int64() > 0)
+        m.shard = ShardOf{static_cast<std::size_t>(index->as_int64()),
+                          static_cast<std::size_t>(total->as_int64())};
+    }
   return m;
 }
 

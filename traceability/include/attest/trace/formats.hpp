@@ -4,7 +4,9 @@
 // writers; trace-check calls the readers; round-trip tests hold them together.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +21,18 @@ inline constexpr std::string_view results_version_key = "attest_results";
 inline constexpr int manifest_version = 1;
 inline constexpr int results_version = 1;
 
-/// What one test binary contains: `{"attest_manifest": 1, "binary": ..., "tests": [...]}`.
+/// Which shard of the selection a manifest lists (0-based index).
+struct ShardOf {
+  std::size_t index = 0, total = 1;
+  bool operator==(const ShardOf&) const = default;
+};
+
+/// What one test binary contains: `{"attest_manifest": 1, "binary": ..., "tests": [...]}`,
+/// and `"shard": {"index", "total"}` when it lists one shard.
 struct Manifest {
   std::string binary;
   std::vector<TestCase> tests;  // their `binary` is the manifest's
+  std::optional<ShardOf> shard;
   bool operator==(const Manifest&) const = default;
 };
 
