@@ -38,9 +38,12 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/attestConfigVersion
   COMPATIBILITY SameMinorVersion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/attestConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/attestConfigVersion.cmake
-              cmake/AttestNoSleep.cmake cmake/AttestEnvironment.cmake ci/check-no-sleep.py
+              cmake/AttestNoSleep.cmake cmake/AttestEnvironment.cmake cmake/AttestDiscovery.cmake
+              cmake/AttestDiscoverTests.cmake ci/check-no-sleep.py
         DESTINATION ${ATTEST_CMAKE_DIR})
 # The build-tree package finds them next to its config file too.
 configure_file(cmake/AttestNoSleep.cmake ${CMAKE_CURRENT_BINARY_DIR}/AttestNoSleep.cmake COPYONLY)
 configure_file(cmake/AttestEnvironment.cmake ${CMAKE_CURRENT_BINARY_DIR}/AttestEnvironment.cmake COPYONLY)
+configure_file(cmake/AttestDiscovery.cmake ${CMAKE_CURRENT_BINARY_DIR}/AttestDiscovery.cmake COPYONLY)
+configure_file(cmake/AttestDiscoverTests.cmake ${CMAKE_CURRENT_BINARY_DIR}/AttestDiscoverTests.cmake COPYONLY)
 configure_file(ci/check-no-sleep.py ${CMAKE_CURRENT_BINARY_DIR}/check-no-sleep.py COPYONLY)

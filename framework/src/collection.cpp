@@ -24,6 +24,14 @@ class Collector final : public ut::test_tree_visitor {
                             tc.p_line_num, with_labels(tc, registry_.effective(tc)),
                             tc.p_description.get(),
                             tc.p_default_status == ut::test_unit::RS_ENABLED});
+    // The name's parts: a name may hold a '/' itself (registered by hand), the id cannot say.
+    auto& path = out_.back().path;
+    for (ut::test_unit_id id = tc.p_id; id != ut::framework::master_test_suite().p_id &&
+                                        id != ut::INV_TEST_UNIT_ID;) {
+      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
+      path.insert(path.begin(), unit.p_name.get());
+      id = unit.p_parent_id.get();
+    }
   }
 
   // Boost labels (`* utf::label("fast")`, on the case or a suite above it) are markers too:

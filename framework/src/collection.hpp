@@ -23,6 +23,7 @@ struct TestInfo {
   std::string description;  // Boost's description decorator
   bool enabled;             // Boost's default run status before attest's selection
   bool selected = true;     // attest's -m/-k/--req verdict
+  std::vector<std::string> path;  // the suites' names and the case's, below the master suite
 };
 
 /// Walks the tree (after framework::finalize_setup_phase) collecting every test case.

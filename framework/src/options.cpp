@@ -68,6 +68,9 @@ Options parse_options(int argc, const char* const argv[]) {
       o.markexpr = v;
     } else if (take_value(args, i, "-k", v)) {
       o.keywordexpr = v;
+    } else if (take_value(args, i, "--test", v)) {
+      if (v->empty()) throw UsageError("--test requires a test id (suite/case, as --collect-only lists)");
+      o.exact.push_back(*v);
     } else if (take_value(args, i, "--req", v)) {
       if (v->empty()) throw UsageError("--req requires a requirement ID");
       o.requirements.push_back(*v);
@@ -146,6 +149,8 @@ const char* options_help() {
   -m EXPR                     select by markers: "integration and not slow", "(unit or e2e)"
   -k EXPR                     select by case-insensitive substrings of the test id: "parser and not slow"
   --req ID                    select tests that verify ID (repeatable; any of them)
+  --test ID                   select this test, or this suite's tests, by the exact id
+                              --collect-only lists (repeatable; no pattern syntax)
   --junitxml FILE             JUnit XML with "verifies" and "markers" properties per testcase
   --report-json FILE          attest results JSON (outcome, duration, requirements, markers, message)
   --durations N               list the N slowest tests (0: all)

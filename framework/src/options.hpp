@@ -29,6 +29,7 @@ struct Options {
   std::optional<std::string> markexpr;     // -m EXPR
   std::optional<std::string> keywordexpr;  // -k EXPR
   std::vector<std::string> requirements;   // --req ID (repeatable)
+  std::vector<std::string> exact;          // --test ID (repeatable): a case, or a suite and all in it
   std::optional<std::string> junitxml;     // --junitxml FILE
   std::optional<std::string> report_json;  // --report-json FILE
   std::optional<int> durations;            // --durations N (0 = all)

@@ -10,7 +10,7 @@ trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInf
   for (const auto& t : tests) {
     if (!t.selected) continue;
     m.tests.push_back({binary, t.name, {t.file, t.line}, t.marks.markers, t.marks.requirements,
-                       t.enabled, t.description});
+                       t.enabled, t.description, t.path});
   }
   return m;
 }

@@ -399,7 +399,8 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   if (selected == 0) {
     std::cerr << "attest: no tests selected: " << tests.size() << " collected, all deselected"
-              << (options.markexpr || options.keywordexpr || !options.requirements.empty()
+              << (options.markexpr || options.keywordexpr || !options.requirements.empty() ||
+                          !options.exact.empty()
                       ? " by " + describe_filters(options)
                       : std::string())
               << '\n';

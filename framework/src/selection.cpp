@@ -102,6 +102,12 @@ void select_tests(std::vector<TestInfo>& tests, const Options& options, const Co
       selected = keywordexpr->evaluate(
           [&](std::string_view word) { return id.find(lower(word)) != std::string::npos; });
     }
+    if (selected && !options.exact.empty()) {
+      selected = std::any_of(options.exact.begin(), options.exact.end(), [&](const std::string& id) {
+        return t.name == id || (t.name.size() > id.size() && t.name.compare(0, id.size(), id) == 0 &&
+                                t.name[id.size()] == '/');
+      });
+    }
     if (selected && !options.requirements.empty()) {
       const auto& reqs = t.marks.requirements;
       selected = std::any_of(options.requirements.begin(), options.requirements.end(),
@@ -258,6 +264,7 @@ std::string describe_filters(const Options& options) {
   if (options.markexpr) add("-m '" + *options.markexpr + "'");
   if (options.keywordexpr) add("-k '" + *options.keywordexpr + "'");
   for (const auto& r : options.requirements) add("--req " + r);
+  for (const auto& t : options.exact) add("--test '" + t + "'");
   return s;
 }
 

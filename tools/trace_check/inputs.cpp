@@ -167,7 +167,7 @@ std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,
   return attest::trace::read_manifest(r.out, binary + " --collect-only=json");
 }
 
-std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir) {
+BuildDir collect_build_dir(const fs::path& build_dir) {
   std::error_code ec;
   if (!fs::is_directory(build_dir, ec))
     throw InputError(build_dir.string() + ": no such build directory");
@@ -177,7 +177,9 @@ std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir
     throw InputError(build_dir.string() + ": ctest --show-only failed (" + r.describe_status() +
                      ")\n" + tail(r.err, 20));
   auto listing = boost::json::parse(r.out);
-  std::vector<attest::trace::TestCase> all;
+  BuildDir out;
+  auto& all = out.tests;
+  std::set<std::string> results;
   std::set<std::pair<std::string, std::vector<std::string>>> seen;
   for (const auto& test : listing.at("tests").as_array()) {
     const auto& t = test.as_object();
@@ -186,16 +188,34 @@ std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir
     const auto& command = cmd->value().as_array();
     std::string exe(command[0].as_string());
     if (!is_attest_binary(exe)) continue;
-    // Keep the arguments that shape collection (--config); drop report flags.
+    // Keep the arguments that shape collection (--config); note where results go.
     std::vector<std::string> args;
+    std::string json, junit;
     for (std::size_t i = 1; i < command.size(); ++i) {
       std::string a(command[i].as_string());
-      if (a == "--config" && i + 1 < command.size()) {
-        args.push_back(a);
-        args.emplace_back(command[++i].as_string());
-      } else if (a.rfind("--config=", 0) == 0) {
-        args.push_back(a);
+      auto value = [&](const std::string& flag, std::string& into) {
+        if (a == flag && i + 1 < command.size()) {
+          into = std::string(command[++i].as_string());
+          return true;
+        }
+        if (a.rfind(flag + "=", 0) == 0) {
+          into = a.substr(flag.size() + 1);
+          return true;
+        }
+        return false;
+      };
+      std::string config;
+      if (value("--config", config)) {
+        args.push_back("--config");
+        args.push_back(config);
+      } else if (value("--report-json", json) || value("--junitxml", junit)) {
       }
+    }
+    std::string written = !json.empty() ? json : junit;
+    if (!written.empty()) {
+      fs::path file = written;
+      if (file.is_relative()) file = build_dir / file;  // CTest runs tests in the build tree
+      if (fs::is_regular_file(file, ec)) results.insert(file.string());
     }
     if (!seen.emplace(exe, args).second) continue;
     fs::path cwd = build_dir;
@@ -207,7 +227,8 @@ std::vector<attest::trace::TestCase> collect_build_dir(const fs::path& build_dir
     all.insert(all.end(), std::make_move_iterator(tests.begin()),
                std::make_move_iterator(tests.end()));
   }
-  return all;
+  out.results.assign(results.begin(), results.end());
+  return out;
 }
 
 }  // namespace trace_check

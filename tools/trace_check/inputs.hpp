@@ -33,7 +33,13 @@ std::vector<attest::trace::TestCase> collect_binary(const std::string& binary,
                                                     const std::vector<std::string>& extra_args,
                                                     const std::filesystem::path& cwd);
 
-/// Asks CTest which tests `build_dir` registers and collects the attest binaries among them.
-std::vector<attest::trace::TestCase> collect_build_dir(const std::filesystem::path& build_dir);
+/// What a build directory's CTest tests say: the attest binaries among them, collected once
+/// each however many tests run them (attest_discover_tests registers one per case), and the
+/// results files their commands write (--report-json, else --junitxml) that exist.
+struct BuildDir {
+  std::vector<attest::trace::TestCase> tests;
+  std::vector<std::string> results;
+};
+BuildDir collect_build_dir(const std::filesystem::path& build_dir);
 
 }  // namespace trace_check

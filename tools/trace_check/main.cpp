@@ -74,10 +74,19 @@ int run(const Args& a) {
   if (!config.source.empty())
     config_args = {"--config", std::filesystem::absolute(config.source).string()};
   for (const auto& b : a.binaries) add(trace_check::collect_binary(b, config_args, {}));
-  if (!a.build_dir.empty()) add(trace_check::collect_build_dir(a.build_dir));
+  std::vector<std::string> result_files = trace_check::expand_results(a.results);
+  if (!a.build_dir.empty()) {
+    auto build = trace_check::collect_build_dir(a.build_dir);
+    add(std::move(build.tests));
+    // What the tests wrote (one file per case with attest_discover_tests); a file also
+    // named by --results is read once.
+    for (auto& f : build.results)
+      if (std::find(result_files.begin(), result_files.end(), f) == result_files.end())
+        result_files.push_back(std::move(f));
+  }
 
   std::vector<TestOutcome> outcomes;
-  for (const auto& r : trace_check::expand_results(a.results)) {
+  for (const auto& r : result_files) {
     auto more = read_results(trace_check::read_text(r), r);
     // A testcase with no file of its own (JUnit without file attributes) is found in its
     // results file: that is where an unmarked-test defect points.
@@ -89,7 +98,7 @@ int run(const Args& a) {
   if (tests.empty() && outcomes.empty())
     throw InputError("no tests: pass --manifest, --collect, --build-dir or --results");
 
-  Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !a.results.empty(),
+  Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !result_files.empty(),
                            {a.threshold, a.require_passing, a.strict, a.allow_flaky});
 
   relativize(report,

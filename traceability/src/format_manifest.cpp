@@ -21,7 +21,8 @@ void write_manifest(std::ostream& out, const Manifest& manifest) {
         {"markers", boost::json::array(t.markers.begin(), t.markers.end())},
         {"requirements", boost::json::array(t.requirements.begin(), t.requirements.end())},
         {"description", t.description},
-        {"enabled", t.enabled}});
+        {"enabled", t.enabled},
+        {"path", boost::json::array(t.path.begin(), t.path.end())}});
   boost::json::object doc{{manifest_version_key, manifest_version},
                           {"binary", manifest.binary},
                           {"tests", std::move(list)}};
@@ -45,6 +46,7 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
         tc.description = detail::string_member(t, "description", origin, path, false);
         if (auto en = t.find("enabled"); en != t.end() && en->value().is_bool())
           tc.enabled = en->value().get_bool();
+        if (t.contains("path")) tc.path = detail::strings_member(t, "path", origin, path);
         m.tests.push_back(std::move(tc));
       });
   for (auto& tc : m.tests) tc.binary = m.binary;

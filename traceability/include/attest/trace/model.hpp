@@ -40,6 +40,8 @@ struct TestCase {
   std::vector<std::string> requirements;
   bool enabled = true;
   std::string description;  // Boost's description decorator
+  /// The suites' names and the case's (the id joined by '/'; a name may hold '/' itself).
+  std::vector<std::string> path;
   bool operator==(const TestCase&) const = default;
 };
 
