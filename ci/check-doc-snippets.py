@@ -2,7 +2,7 @@
 """Checks that every snippet in a Markdown guide is the compiled code, verbatim.
 
 A fenced block preceded by `<!-- snippet: PATH#NAME -->` must equal the lines
-between the two `// [NAME]` markers in PATH (relative to the repository root);
+between the two `// [NAME]` (or, in CMake and shell files, `# [NAME]`) markers in PATH (relative to the repository root);
 `<!-- snippet: PATH -->` quotes the whole file. Exit 1 names each drift with
 file:line; exit 2 for a snippet pointing at nothing.
 usage: check-doc-snippets.py [--fix] GUIDE.md [...]   (--fix rewrites drifted blocks)
@@ -32,9 +32,11 @@ for guide in [a for a in sys.argv[1:] if a != "--fix"]:
             sys.exit(2)
         src = source.read_text().splitlines()
         if name:
-            tags = [j for j, l in enumerate(src) if l.strip() == f"// [{name}]"]
+            # `// [NAME]` in C++, `# [NAME]` in CMake and shell.
+            tags = [j for j, l in enumerate(src) if l.strip() in (f"// [{name}]", f"# [{name}]")]
             if len(tags) != 2:
-                print(f"{where}: {path} needs exactly two '// [{name}]' lines, has {len(tags)}")
+                print(f"{where}: {path} needs exactly two '// [{name}]' (or '# [{name}]') lines, "
+                      f"has {len(tags)}")
                 sys.exit(2)
             expected = src[tags[0] + 1:tags[1]]
         else:

@@ -122,6 +122,9 @@ python3 "$root/suites/bench/orphans_bench.py" "$build" 20
 python3 "$root/suites/bench/environment_bench.py" "$build" "$rounds"
 python3 "$root/suites/bench/split_bench.py" "$build" 3
 
+# Suite scale: discovery of the 10k suite, per-case CTest tests, duration-balanced shards.
+python3 "$root/suites/bench/scale_bench.py" "$build" 3
+
 # PostgreSQL: server ready, per-test databases, rollback fixture.
 "$build/suites/attest_postgres_bench"
 
