@@ -3,6 +3,7 @@
 //   select (-m/-k/--req into p_default_status) → collect-only | run → reports.
 // Boost applies --run_test inside framework::run() on top of p_default_status,
 // so Boost's own filters, reporting and --list_content agree with attest's.
+#include <attest/detail/json_input.hpp>
 #include <attest/run_dir.hpp>
 #include <attest/runner.hpp>
 #include <attest/test_context.hpp>
@@ -14,6 +15,8 @@
 #include <boost/test/tree/visitor.hpp>
 #include <boost/test/unit_test_parameters.hpp>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 #include <iomanip>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include <attest/config.hpp>
 #include "cache.hpp"
@@ -56,22 +60,47 @@ bool default_init() {
 }
 
 // An output file opened before any test runs, so a bad path fails fast.
+// A report file: written whole at the end, atomically (a temporary file renamed), so that a
+// reader — trace-check over a build directory while other tests still run — never sees half
+// of it, and a killed run leaves the previous file rather than a truncated one.
 struct OutputFile {
   std::string path;
-  std::ofstream stream;
+  std::ostringstream stream;
 };
+
+// /dev/stdout, a pipe: written as is (nothing to rename over).
+bool is_special(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec);
+}
 
 std::optional<OutputFile> open_output(const std::optional<std::string>& path, const char* flag) {
   if (!path) return std::nullopt;
-  OutputFile f{*path, std::ofstream(*path, std::ios::binary | std::ios::trunc)};
-  if (!f.stream) throw UsageError(std::string(flag) + ": cannot write '" + *path + "'");
-  return f;
+  // Fail now, not after the run, when the file cannot be written.
+  bool writable = false;
+  if (is_special(*path)) {
+    writable = static_cast<bool>(std::ofstream(*path, std::ios::binary | std::ios::app));
+  } else {
+    std::string probe = *path + ".attest-probe-" + std::to_string(::getpid());
+    writable = static_cast<bool>(std::ofstream(probe, std::ios::binary | std::ios::trunc));
+    std::error_code ec;
+    std::filesystem::remove(probe, ec);
+  }
+  if (!writable) throw UsageError(std::string(flag) + ": cannot write '" + *path + "'");
+  return OutputFile{*path, {}};
 }
 
 void close_output(std::optional<OutputFile>& f) {
   if (!f) return;
-  f->stream.close();
-  if (!f->stream) throw std::runtime_error("failed writing '" + f->path + "'");
+  bool ok = false;
+  if (is_special(f->path)) {
+    std::ofstream out(f->path, std::ios::binary | std::ios::app);
+    out << f->stream.str();
+    ok = static_cast<bool>(out.flush());
+  } else {
+    ok = detail::write_file_atomically(f->path, f->stream.str(), 0644);
+  }
+  if (!ok) throw std::runtime_error("failed writing '" + f->path + "'");
 }
 
 // Boost's --list_content and --list_labels, reproduced here because Boost
