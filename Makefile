@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench install clean
+.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench install clean k8s-validate kind-up kind-down test-k8s
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,14 +23,14 @@ build: configure ## build the libraries, tools and suites
 test: build ## run every suite through CTest
 	$(CTEST)
 
-test-unit: build ## run the unit suite
-	$(CTEST) -L unit
+test-unit: configure ## run the unit suites (ci/test-unit.sh)
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) bash ci/test-unit.sh
 
-test-integration: build ## run the integration suites (real PostgreSQL, Redis, mock HTTP, processes)
-	$(CTEST) -L integration
+test-integration: configure ## run the integration suites: real PostgreSQL, Redis, mocks, processes (ci/test-integration.sh)
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) bash ci/test-integration.sh
 
-test-e2e: build ## run the e2e suite (runner as a user drives it, downstream find_package project)
-	$(CTEST) -L e2e
+test-e2e: configure ## run the e2e suites: attest driven as users drive it (ci/test-e2e.sh)
+	BUILD_DIR=$(BUILD_DIR) JOBS=$(JOBS) bash ci/test-e2e.sh
 
 demo: build ## the main job for now: show collection with markers, then run our suites by marker
 	@echo "== attest's own unit tests, collected with markers and requirements"
@@ -63,7 +63,26 @@ gate:
 trace-check: test ## run the suites, then the traceability gate over them (HTML in $(BUILD_DIR)/results)
 	@$(MAKE) --no-print-directory gate
 
-check: docs-check no-sleep fuzz test ## everything CI runs: docs check, fuzzers, all suites, then the gate
+# Kubernetes: the manifests are validated offline against the official JSON schemas (strict:
+# unknown fields fail) in $(K8S_SCHEMAS), then their cross-references, then the CI workflow.
+K8S_SCHEMAS ?= ../shared/k8s-schemas
+SHARDS ?= 4
+k8s-validate: ## validate ci/k8s against the Kubernetes schemas, cross-references, and the CI workflow
+	@test -f $(K8S_SCHEMAS)/validate.py || { echo "k8s-validate: no $(K8S_SCHEMAS)/validate.py (set K8S_SCHEMAS=DIR)"; exit 2; }
+	python3 $(K8S_SCHEMAS)/validate.py --strict --schema-dir $(K8S_SCHEMAS) ci/k8s/manifests
+	python3 ci/k8s/check-manifests.py ci/k8s/manifests
+	python3 ci/check-workflows.py .github/workflows
+
+kind-up: ## create a kind cluster, build and load the test image, start PostgreSQL and Redis
+	bash ci/k8s/kind.sh up
+
+kind-down: ## delete the kind cluster
+	bash ci/k8s/kind.sh down
+
+test-k8s: ## run the suites as an Indexed Job of SHARDS shards, collect every index, gate with trace-check
+	SHARDS=$(SHARDS) bash ci/k8s/kind.sh test
+
+check: docs-check no-sleep k8s-validate fuzz test ## everything CI runs: docs/k8s checks, fuzzers, all suites, then the gate
 	@$(MAKE) --no-print-directory gate
 
 bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench

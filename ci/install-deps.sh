@@ -12,6 +12,7 @@ packages=(
   clang libclang-rt-14-dev valgrind
   libboost1.81-doc  # Boost.Test's own example programs, for the side-by-side e2e suite
   chromium
+  python3-yaml python3-jsonschema  # make k8s-validate: the Kubernetes schemas, the workflow check
 )
 
 # Node.js and npm run MockServer's own JavaScript client against attest-mock (e2e); a machine

@@ -6,8 +6,8 @@
 #
 # Environment:
 #   JOB_COMPLETION_INDEX, ATTEST_TOTAL_SHARDS   which shard (set by Kubernetes / the Job spec)
-#   ATTEST_SUITES        the test binaries, space-separated (default: those listed in
-#                        /opt/attest/suites.txt, the image's list)
+#   ATTEST_SUITES        the test binaries, space-separated (default: those listed, one per
+#                        line, in ATTEST_SUITES_FILE, default /opt/attest/suites.txt)
 #   ATTEST_CONFIG        attest.json for them (default /opt/attest/attest.json)
 #   ATTEST_RESULTS_DIR   where results go (default ./results)
 #   ATTEST_RESULTS_TO_STDOUT=1   also print them, framed, for collect-results.sh (completed pods
@@ -20,8 +20,9 @@ set -uo pipefail
 index=${JOB_COMPLETION_INDEX:?JOB_COMPLETION_INDEX is not set (the Job sets it)}
 total=${ATTEST_TOTAL_SHARDS:?ATTEST_TOTAL_SHARDS is not set}
 suites=${ATTEST_SUITES:-}
-if [ -z "$suites" ] && [ -f /opt/attest/suites.txt ]; then
-  suites=$(tr '\n' ' ' < /opt/attest/suites.txt)
+list=${ATTEST_SUITES_FILE:-/opt/attest/suites.txt}
+if [ -z "$suites" ] && [ -f "$list" ]; then
+  suites=$(tr '\n' ' ' < "$list")
 fi
 [ -n "$suites" ] || { echo "run-shard: no suites (set ATTEST_SUITES)" >&2; exit 2; }
 config=${ATTEST_CONFIG:-/opt/attest/attest.json}

@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# attest's test image: build stage (Debian 12, the packages ci/install-deps.sh installs), then a
+# runtime stage with the test binaries, the tools (trace-check, attest-env, attest-mock) and
+# runtime libraries only, run as a non-root user. `make kind-up` builds it as attest-tests:local;
+# the Indexed Job (ci/k8s/manifests/test-runner-job.yaml) runs /opt/attest/ci/k8s/run-shard.sh.
+#
+# A project's own test image: build FROM this one's build stage (attest is installed in
+# /usr/local there), or see TESTING.md, "Kubernetes", for the three lines that do it.
+
+FROM debian:12 AS build
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+      build-essential cmake ninja-build pkg-config git python3 ca-certificates \
+      libboost-test1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost1.81-dev \
+      libfmt-dev libcli11-dev libpqxx-dev libyaml-cpp-dev libhiredis-dev \
+      postgresql redis-server nodejs \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src/attest
+COPY . .
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    && cmake --build /build -j"$(nproc)" \
+    && cmake --install /build --prefix /usr/local
+# The suites the Job shards, one binary per line (run-shard.sh reads the list).
+RUN mkdir -p /opt/attest/bin \
+    && for s in unit integration postgres redis mock_http ingester; do \
+         cp /build/suites/*/attest_${s}_tests /opt/attest/bin/ && echo /opt/attest/bin/attest_${s}_tests; \
+       done > /opt/attest/suites.txt
+
+FROM debian:12 AS runtime
+ENV DEBIAN_FRONTEND=noninteractive
+# Runtime libraries only (no compilers, no headers); PostgreSQL and Redis binaries because some
+# integration tests start a local server themselves.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+      libboost-test1.81.0 libboost-json1.81.0 libboost-iostreams1.81.0 \
+      libfmt9 libpqxx-6.4 libyaml-cpp0.7 libhiredis0.14 \
+      postgresql redis-server python3 ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/local/bin/trace-check /usr/local/bin/attest-env /usr/local/bin/attest-mock /usr/local/bin/
+COPY --from=build /opt/attest /opt/attest
+COPY --from=build /src/attest/ci/k8s/run-shard.sh /opt/attest/ci/k8s/run-shard.sh
+COPY --from=build /src/attest/attest.json /src/attest/REQUIREMENTS.md /opt/attest/
+# The suites' data (migrations, mock files) where the binaries were built to find it.
+COPY --from=build /src/attest/suites /src/attest/suites
+RUN useradd --uid 10001 --user-group --no-create-home --home-dir /tmp attest
+USER 10001:10001
+WORKDIR /tmp
+ENV ATTEST_CONFIG=/opt/attest/attest.json
+ENTRYPOINT ["/opt/attest/ci/k8s/run-shard.sh"]
