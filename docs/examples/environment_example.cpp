@@ -24,7 +24,8 @@ BOOST_AUTO_TEST_CASE(auth_mock_answers_and_verifies,
   auto verified = auth.request("PUT", "/mockserver/verify",
                                R"({"httpRequest": {"path": "/api/auth/token"},
                                    "times": {"atLeast": 1}})");
-  BOOST_TEST(verified.status == 202u, verified.body);  // 406, with the reason, when it does not hold
+  // 202 when it holds; 406, with the reason, when it does not.
+  BOOST_TEST(verified.status == 202u, verified.body);
 }
 
 BOOST_AUTO_TEST_CASE(database_of_its_own,

@@ -19,15 +19,14 @@ class Collector final : public ut::test_tree_visitor {
       : registry_(registry), out_(out) {}
 
   void visit(const ut::test_case& tc) override {
-    out_.push_back(TestInfo{tc.p_id, tc.full_name(),
-                            std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
-                            tc.p_line_num, with_labels(tc, registry_.effective(tc)),
-                            tc.p_description.get(),
-                            tc.p_default_status == ut::test_unit::RS_ENABLED});
+    out_.push_back(
+        TestInfo{tc.p_id, tc.full_name(), std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
+                 tc.p_line_num, with_labels(tc, registry_.effective(tc)), tc.p_description.get(),
+                 tc.p_default_status == ut::test_unit::RS_ENABLED});
     // The name's parts: a name may hold a '/' itself (registered by hand), the id cannot say.
     auto& path = out_.back().path;
-    for (ut::test_unit_id id = tc.p_id; id != ut::framework::master_test_suite().p_id &&
-                                        id != ut::INV_TEST_UNIT_ID;) {
+    for (ut::test_unit_id id = tc.p_id;
+         id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
       const auto& unit = ut::framework::get(id, ut::TUT_ANY);
       path.insert(path.begin(), unit.p_name.get());
       id = unit.p_parent_id.get();

@@ -34,7 +34,8 @@ unsigned take_count(const std::string& flag, const std::string& v, unsigned min)
   unsigned n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc() || end != v.data() + v.size() || n < min)
-    throw UsageError(flag + " takes a whole number >= " + std::to_string(min) + ", not '" + v + "'");
+    throw UsageError(flag + " takes a whole number >= " + std::to_string(min) + ", not '" + v +
+                     "'");
   return n;
 }
 
@@ -69,7 +70,8 @@ Options parse_options(int argc, const char* const argv[]) {
     } else if (take_value(args, i, "-k", v)) {
       o.keywordexpr = v;
     } else if (take_value(args, i, "--test", v)) {
-      if (v->empty()) throw UsageError("--test requires a test id (suite/case, as --collect-only lists)");
+      if (v->empty())
+        throw UsageError("--test requires a test id (suite/case, as --collect-only lists)");
       o.exact.push_back(*v);
     } else if (take_value(args, i, "--req", v)) {
       if (v->empty()) throw UsageError("--req requires a requirement ID");

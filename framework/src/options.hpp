@@ -29,29 +29,29 @@ struct Options {
   std::optional<std::string> markexpr;     // -m EXPR
   std::optional<std::string> keywordexpr;  // -k EXPR
   std::vector<std::string> requirements;   // --req ID (repeatable)
-  std::vector<std::string> exact;          // --test ID (repeatable): a case, or a suite and all in it
-  std::optional<std::string> junitxml;     // --junitxml FILE
-  std::optional<std::string> report_json;  // --report-json FILE
-  std::optional<int> durations;            // --durations N (0 = all)
-  std::size_t maxfail = 0;                 // -x (1) / --maxfail N; 0: run everything
-  int verbosity = 0;                       // -v (1), -q (-1)
-  ColorMode color = ColorMode::automatic;  // --color=yes|no|auto
-  bool last_failed = false;                // --lf / --last-failed
-  bool failed_first = false;               // --ff / --failed-first
-  bool stepwise = false;                   // --sw / --stepwise
-  bool cache_clear = false;                // --cache-clear
-  std::optional<std::string> cache_dir;    // --cache-dir DIR
-  std::optional<unsigned> reruns;          // --reruns N
-  bool fail_on_flaky = false;              // --fail-on-flaky
-  std::optional<unsigned> timeout;         // --timeout SECONDS (per test, where none is set)
-  bool keep_failed = false;                // --keep-failed
-  KeptAction kept = KeptAction::none;      // --list-kept / --stop-kept
-  std::optional<std::string> config;       // --config FILE
-  std::optional<std::string> shard;          // --shard INDEX/TOTAL
-  std::optional<std::string> shard_by;       // --shard-by duration|hash
-  std::optional<std::string> durations_from; // --durations-from FILE|DIR
-  bool help = false;                       // --help / -h / -? (Boost's help follows ours)
-  std::vector<std::string> boost_args;     // argv[0] and everything that is not ours
+  std::vector<std::string> exact;       // --test ID (repeatable): a case, or a suite and all in it
+  std::optional<std::string> junitxml;  // --junitxml FILE
+  std::optional<std::string> report_json;     // --report-json FILE
+  std::optional<int> durations;               // --durations N (0 = all)
+  std::size_t maxfail = 0;                    // -x (1) / --maxfail N; 0: run everything
+  int verbosity = 0;                          // -v (1), -q (-1)
+  ColorMode color = ColorMode::automatic;     // --color=yes|no|auto
+  bool last_failed = false;                   // --lf / --last-failed
+  bool failed_first = false;                  // --ff / --failed-first
+  bool stepwise = false;                      // --sw / --stepwise
+  bool cache_clear = false;                   // --cache-clear
+  std::optional<std::string> cache_dir;       // --cache-dir DIR
+  std::optional<unsigned> reruns;             // --reruns N
+  bool fail_on_flaky = false;                 // --fail-on-flaky
+  std::optional<unsigned> timeout;            // --timeout SECONDS (per test, where none is set)
+  bool keep_failed = false;                   // --keep-failed
+  KeptAction kept = KeptAction::none;         // --list-kept / --stop-kept
+  std::optional<std::string> config;          // --config FILE
+  std::optional<std::string> shard;           // --shard INDEX/TOTAL
+  std::optional<std::string> shard_by;        // --shard-by duration|hash
+  std::optional<std::string> durations_from;  // --durations-from FILE|DIR
+  bool help = false;                          // --help / -h / -? (Boost's help follows ours)
+  std::vector<std::string> boost_args;        // argv[0] and everything that is not ours
 };
 
 /// Throws UsageError for a flag without its value or a malformed value.

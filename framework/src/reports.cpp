@@ -9,8 +9,14 @@ trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInf
   m.tests.reserve(tests.size());
   for (const auto& t : tests) {
     if (!t.selected) continue;
-    m.tests.push_back({binary, t.name, {t.file, t.line}, t.marks.markers, t.marks.requirements,
-                       t.enabled, t.description, t.path});
+    m.tests.push_back({binary,
+                       t.name,
+                       {t.file, t.line},
+                       t.marks.markers,
+                       t.marks.requirements,
+                       t.enabled,
+                       t.description,
+                       t.path});
   }
   return m;
 }

@@ -8,8 +8,8 @@
 #include <attest/trace/formats.hpp>
 
 #include "collection.hpp"
-#include "sharding.hpp"
 #include "results.hpp"
+#include "sharding.hpp"
 
 namespace attest::detail {
 

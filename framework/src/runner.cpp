@@ -383,10 +383,11 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
     auto durations = shard->durations_from ? read_durations(*shard->durations_from)
                                            : std::map<std::string, double>{};
     std::size_t before = shard_tests(tests, *shard, durations);
-    std::size_t kept = std::count_if(tests.begin(), tests.end(), [](const TestInfo& t) { return t.selected; });
+    std::size_t kept =
+        std::count_if(tests.begin(), tests.end(), [](const TestInfo& t) { return t.selected; });
     shard_note = "shard " + std::to_string(shard->index) + "/" + std::to_string(shard->total) +
-                 " (" + shard->source + (shard->by_duration ? ", by duration" : "") + "): " +
-                 std::to_string(kept) + " of " + std::to_string(before) + " selected tests";
+                 " (" + shard->source + (shard->by_duration ? ", by duration" : "") +
+                 "): " + std::to_string(kept) + " of " + std::to_string(before) + " selected tests";
     if (shard->status) {
       // The protocol's "sharding honoured" signal: the file exists.
       std::ofstream touch(*shard->status, std::ios::app);

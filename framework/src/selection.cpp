@@ -103,10 +103,12 @@ void select_tests(std::vector<TestInfo>& tests, const Options& options, const Co
           [&](std::string_view word) { return id.find(lower(word)) != std::string::npos; });
     }
     if (selected && !options.exact.empty()) {
-      selected = std::any_of(options.exact.begin(), options.exact.end(), [&](const std::string& id) {
-        return t.name == id || (t.name.size() > id.size() && t.name.compare(0, id.size(), id) == 0 &&
-                                t.name[id.size()] == '/');
-      });
+      selected =
+          std::any_of(options.exact.begin(), options.exact.end(), [&](const std::string& id) {
+            return t.name == id ||
+                   (t.name.size() > id.size() && t.name.compare(0, id.size(), id) == 0 &&
+                    t.name[id.size()] == '/');
+          });
     }
     if (selected && !options.requirements.empty()) {
       const auto& reqs = t.marks.requirements;

@@ -32,9 +32,9 @@ std::size_t number(const std::string& text, const std::string& what) {
 ShardSpec checked(std::size_t index, std::size_t total, std::string source) {
   if (total == 0) throw UsageError(source + ": the number of shards must be at least 1");
   if (index >= total)
-    throw UsageError(source + ": shard index " + std::to_string(index) +
-                     " is out of range for " + std::to_string(total) +
-                     " shards (indices count from 0 to " + std::to_string(total - 1) + ")");
+    throw UsageError(source + ": shard index " + std::to_string(index) + " is out of range for " +
+                     std::to_string(total) + " shards (indices count from 0 to " +
+                     std::to_string(total - 1) + ")");
   ShardSpec s;
   s.index = index;
   s.total = total;
@@ -80,7 +80,8 @@ std::optional<ShardSpec> shard_spec(const std::optional<std::string>& flag,
   } else if (auto total = env("ATTEST_TOTAL_SHARDS")) {
     // Kubernetes Indexed Jobs number their pods in JOB_COMPLETION_INDEX; ATTEST_SHARD_INDEX
     // serves anything else.
-    const char* index_var = env("ATTEST_SHARD_INDEX") ? "ATTEST_SHARD_INDEX" : "JOB_COMPLETION_INDEX";
+    const char* index_var =
+        env("ATTEST_SHARD_INDEX") ? "ATTEST_SHARD_INDEX" : "JOB_COMPLETION_INDEX";
     auto index = env(index_var);
     if (!index)
       throw UsageError(
@@ -98,12 +99,14 @@ std::optional<ShardSpec> shard_spec(const std::optional<std::string>& flag,
     throw UsageError("--shard-by takes duration or hash, not '" + *shard_by + "'");
   bool by_duration = shard_by && *shard_by == "duration";
   if (by_duration && !durations_from)
-    throw UsageError("--shard-by duration needs --durations-from FILE (an earlier run's "
-                     "--report-json or JUnit)");
+    throw UsageError(
+        "--shard-by duration needs --durations-from FILE (an earlier run's "
+        "--report-json or JUnit)");
   if (!spec) {
     if (shard_by || durations_from)
-      throw UsageError("--shard-by and --durations-from need a shard (--shard INDEX/TOTAL or "
-                       "a sharding protocol's variables)");
+      throw UsageError(
+          "--shard-by and --durations-from need a shard (--shard INDEX/TOTAL or "
+          "a sharding protocol's variables)");
     return std::nullopt;
   }
   spec->by_duration = by_duration;
@@ -148,7 +151,8 @@ std::vector<std::size_t> assign_shards(const std::vector<ShardUnit>& units, std:
     return units[a].key < units[b].key;
   });
   for (auto i : known) {
-    auto least = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    auto least =
+        static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
     shard[i] = least;
     load[least] += *units[i].duration_ms;
   }

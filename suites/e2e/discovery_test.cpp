@@ -36,7 +36,9 @@ std::set<std::string> listed(const fs::path& build, strings args = {}) {
 
 fs::path configure_and_build(const fs::path& build, const strings& options,
                              const fs::path& project = kProject) {
-  strings configure = {ATTEST_CMAKE, "-S", project.string(), "-B", build.string(), "-G",
+  strings configure = {ATTEST_CMAKE,           "-S",
+                       project.string(),       "-B",
+                       build.string(),         "-G",
                        ATTEST_CMAKE_GENERATOR, std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR};
   configure.insert(configure.end(), options.begin(), options.end());
   auto c = run_command(configure);
@@ -85,7 +87,8 @@ BOOST_AUTO_TEST_CASE(one_ctest_test_per_case_labelled_and_gated,
   BOOST_TEST(listed(build, {"-L", "^shop$"}).size() == 12u);
 
   // ctest -j2: the environment comes up once, every test on it; disabled and skipped say so.
-  auto ctest = run_command({ATTEST_CTEST, "--test-dir", build.string(), "-j2", "--output-on-failure"});
+  auto ctest =
+      run_command({ATTEST_CTEST, "--test-dir", build.string(), "-j2", "--output-on-failure"});
   BOOST_TEST(ctest.exit_code == 0, ctest.out + ctest.err);
   BOOST_TEST(contains(ctest.out, "case:cart/gift_wrapping (Disabled)"), ctest.out);
   BOOST_TEST(contains(ctest.out, "case:cart/gift_wrapping_paper (Skipped)"), ctest.out);

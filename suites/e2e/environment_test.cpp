@@ -53,7 +53,8 @@ const char* kProject = R"({
 
 const char* kAuthMock = R"([{"id": "token", "httpRequest": {"method": "POST", "path": "/token"},
   "httpResponse": {"statusCode": 200, "body": {"token": "t-1"}}}])";
-const char* kStorageMock = R"([{"id": "upload", "httpRequest": {"method": "PUT", "path": "/objects/.+"},
+const char* kStorageMock =
+    R"([{"id": "upload", "httpRequest": {"method": "PUT", "path": "/objects/.+"},
   "httpResponse": {"statusCode": 201}}])";
 
 // The project's files in `dir`: attest.json and its mocks.
@@ -133,13 +134,15 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
   attest::wait_for_condition([&] { return !one->running() && !two->running(); },
                              {.timeout = 60s, .description = "both test binaries to finish"});
   for (auto* r : {one.get(), two.get()})
-    BOOST_TEST(contains(r->exit_status(), "exit code 0"), r->exit_status() + read_file(r->log_path()));
+    BOOST_TEST(contains(r->exit_status(), "exit code 0"),
+               r->exit_status() + read_file(r->log_path()));
   BOOST_TEST(contains(read_file(one->log_path()), "connecting to PostgreSQL"));
   BOOST_TEST(contains(read_file(two->log_path()), "attest: 4 passed, 0 failed, 1 skipped"));
   // Both binaries' requests reached the one auth mock.
   attest::HttpClient auth(env.service("auth").url());
-  auto verified = auth.request("PUT", "/mockserver/verify",
-                               R"({"httpRequest": {"path": "/token"}, "times": {"atLeast": 2, "atMost": 2}})");
+  auto verified =
+      auth.request("PUT", "/mockserver/verify",
+                   R"({"httpRequest": {"path": "/token"}, "times": {"atLeast": 2, "atMost": 2}})");
   BOOST_TEST(verified.status == 202u, verified.body);
 
   // exec attaches too, runs the command with the variables, keeps what it did not start.
@@ -248,7 +251,8 @@ BOOST_AUTO_TEST_CASE(faults_say_what_happened, *attest::requirement("FR-090")) {
   attest::wait_for_condition([&] { return !listening(api_port); }, {.timeout = 5s});
   auto dead = attest_env(project.path, {"status"});
   BOOST_TEST(dead.exit_code == 1, dead.out);
-  BOOST_TEST(contains(dead.out, "DOWN: not running or nothing answers on its port; see attest-env logs api"),
+  BOOST_TEST(contains(dead.out,
+                      "DOWN: not running or nothing answers on its port; see attest-env logs api"),
              dead.out);
   BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
 
@@ -276,7 +280,8 @@ BOOST_AUTO_TEST_CASE(a_taken_port_is_named, *attest::requirement("FR-094")) {
       io, {boost::asio::ip::make_address("127.0.0.1"), 0});  // listening, as another program would
   auto port = std::to_string(taken.local_endpoint().port());
   write_project(project.path, R"({"services": {"cache": {"type": "redis"},
-    "storage": {"type": "mock", "files": "mocks/storage.json", "port": )" + port + "}}}");
+    "storage": {"type": "mock", "files": "mocks/storage.json", "port": )" +
+                                  port + "}}}");
   auto up = attest_env(project.path, {"up"});
   BOOST_TEST(up.exit_code == 1, up.out + up.err);
   BOOST_TEST(contains(up.err, "storage exited before it was ready"), up.err);

@@ -51,7 +51,8 @@ std::vector<std::string> outcomes(const std::string& trace_json) {
   auto doc = json::parse(trace_json);
   for (const auto& r : doc.at("requirements").as_array())
     for (const auto& t : r.at("tests").as_array())
-      out.insert(std::string(t.at("id").as_string()) + "=" + std::string(t.at("outcome").as_string()));
+      out.insert(std::string(t.at("id").as_string()) + "=" +
+                 std::string(t.at("outcome").as_string()));
   return {out.begin(), out.end()};
 }
 
@@ -63,15 +64,17 @@ BOOST_AUTO_TEST_CASE(manifests_validate_against_the_schemas_and_each_other,
                      *attest::requirement("FR-100")) {
   auto v = validate(kManifests);
   BOOST_TEST(v.exit_code == 0, v.out + v.err);
-  for (const auto* kind : {"Namespace/attest", "Secret/attest-credentials", "StatefulSet/postgres",
-                           "Service/postgres", "Deployment/redis", "Service/redis", "Job/attest-tests"})
+  for (const auto* kind :
+       {"Namespace/attest", "Secret/attest-credentials", "StatefulSet/postgres", "Service/postgres",
+        "Deployment/redis", "Service/redis", "Job/attest-tests"})
     BOOST_TEST(contains(v.out, std::string(" ") + kind), kind << "\n" << v.out);
   auto c = cross_check(kManifests);
   BOOST_TEST(c.exit_code == 0, c.out + c.err);
 
   TempDir tmp;
   // An unknown field: the strict schema refuses it.
-  auto typo = validate(broken(tmp, "typo", "test-runner-job.yaml", "completionMode:", "completionsMode:"));
+  auto typo =
+      validate(broken(tmp, "typo", "test-runner-job.yaml", "completionMode:", "completionsMode:"));
   BOOST_TEST(typo.exit_code == 1);
   BOOST_TEST(contains(typo.out, "INVALID"), typo.out);
   BOOST_TEST(contains(typo.out, "completionsMode"), typo.out);
@@ -80,18 +83,24 @@ BOOST_AUTO_TEST_CASE(manifests_validate_against_the_schemas_and_each_other,
                                      "  selector:\n    app.kubernetes.io/name: redis",
                                      "  selector:\n    app.kubernetes.io/name: rediss"));
   BOOST_TEST(selector.exit_code == 1);
-  BOOST_TEST(contains(selector.out, "Service/redis: selector {'app.kubernetes.io/name': 'rediss'} "
-                                    "matches no pod template"), selector.out);
+  BOOST_TEST(contains(selector.out,
+                      "Service/redis: selector {'app.kubernetes.io/name': 'rediss'} "
+                      "matches no pod template"),
+             selector.out);
   auto key = cross_check(broken(tmp, "key", "secret.yaml", "redis-password:", "redis-passwd:"));
   BOOST_TEST(key.exit_code == 1);
   BOOST_TEST(contains(key.out, "secret 'attest-credentials' has no key 'redis-password'"), key.out);
-  auto shards = cross_check(broken(tmp, "shards", "test-runner-job.yaml", "parallelism: 4", "parallelism: 3"));
+  auto shards = cross_check(
+      broken(tmp, "shards", "test-runner-job.yaml", "parallelism: 4", "parallelism: 3"));
   BOOST_TEST(shards.exit_code == 1);
-  BOOST_TEST(contains(shards.out, "completions (4), parallelism (3) and ATTEST_TOTAL_SHARDS (4) must be equal"),
+  BOOST_TEST(contains(shards.out,
+                      "completions (4), parallelism (3) and ATTEST_TOTAL_SHARDS (4) must be equal"),
              shards.out);
-  auto url = cross_check(broken(tmp, "url", "test-runner-job.yaml", "@redis.attest.svc", "@cache.attest.svc"));
+  auto url = cross_check(
+      broken(tmp, "url", "test-runner-job.yaml", "@redis.attest.svc", "@cache.attest.svc"));
   BOOST_TEST(url.exit_code == 1);
-  BOOST_TEST(contains(url.out, "ATTEST_REDIS_URL points at 'cache.attest.svc.cluster.local', not a Service"),
+  BOOST_TEST(contains(url.out,
+                      "ATTEST_REDIS_URL points at 'cache.attest.svc.cluster.local', not a Service"),
              url.out);
 }
 
@@ -107,7 +116,8 @@ BOOST_AUTO_TEST_CASE(the_workflow_calls_only_what_exists, *attest::requirement("
   text = std::regex_replace(text, std::regex("inputs.shards \\|\\| '4' \\}\\}\n    outputs"),
                             "inputs.shard_count }}\n    outputs");
   write_file(tmp.path / "ci.yml", text + "\n# inputs.shard_count\n");
-  auto bad = run_command({"python3", (kRoot / "ci/check-workflows.py").string(), tmp.path.string()});
+  auto bad =
+      run_command({"python3", (kRoot / "ci/check-workflows.py").string(), tmp.path.string()});
   BOOST_TEST(bad.exit_code == 1);
   BOOST_TEST(contains(bad.out, "e2e: runs ci/test-e3e.sh, which does not exist"), bad.out);
   BOOST_TEST(contains(bad.out, "merge: needs 'lint', which is not a job"), bad.out);
@@ -128,27 +138,28 @@ BOOST_AUTO_TEST_CASE(the_job_simulated_equals_an_unsharded_run,
   fs::permissions(tmp.path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
   const fs::path suite = ATTEST_DBLAYER_DIR;
   write_file(tmp.path / "env.json", R"({"services": {"db": {"type": "postgres"}}})");
-  std::map<std::string, std::string> env{
-      {"DBLAYER_MIGRATIONS", (suite / "migrations").string()},
-      {"ATTEST_SUITES", ATTEST_DBLAYER_BIN},
-      {"ATTEST_CONFIG", (suite / "attest.json").string()},
-      {"ATTEST_RUN_DIR", tmp.path.string()}};
-  auto in_environment = [&](std::vector<std::string> command, std::map<std::string, std::string> more) {
+  std::map<std::string, std::string> env{{"DBLAYER_MIGRATIONS", (suite / "migrations").string()},
+                                         {"ATTEST_SUITES", ATTEST_DBLAYER_BIN},
+                                         {"ATTEST_CONFIG", (suite / "attest.json").string()},
+                                         {"ATTEST_RUN_DIR", tmp.path.string()}};
+  auto in_environment = [&](std::vector<std::string> command,
+                            std::map<std::string, std::string> more) {
     command.insert(command.begin(), {ATTEST_ENV_BIN, "--config", (tmp.path / "env.json").string(),
                                      "--dir", (tmp.path / "env").string(), "exec", "--"});
     for (const auto& kv : env) more.insert(kv);
     return run_command(command, suite, more);
   };
   // 3 indexes; the first attempt of index 1 is killed (as an evicted pod): retried once.
-  auto job = in_environment({(kRoot / "ci/k8s/simulate-job.sh").string(), "3", "1"},
-                            {{"ATTEST_RESULTS_DIR", (tmp.path / "sharded").string()},
-                             {"ATTEST_SIMULATE_KILL", "1"}});
+  auto job = in_environment(
+      {(kRoot / "ci/k8s/simulate-job.sh").string(), "3", "1"},
+      {{"ATTEST_RESULTS_DIR", (tmp.path / "sharded").string()}, {"ATTEST_SIMULATE_KILL", "1"}});
   BOOST_TEST_REQUIRE(job.exit_code == 0, job.out + job.err);
   BOOST_TEST(contains(job.out, "simulate-job: index 1 attempt 1: exit 137"), job.out);
   BOOST_TEST(contains(job.out, "simulate-job: index 1 attempt 2: exit 0"), job.out);
   BOOST_TEST(contains(job.out, "simulate-job: 3 of 3 indexes succeeded"), job.out);
   for (const auto* i : {"0", "1", "2"})
-    BOOST_TEST(fs::exists(tmp.path / "sharded" / (std::string("index-") + i) / "dblayer_tests.json"));
+    BOOST_TEST(
+        fs::exists(tmp.path / "sharded" / (std::string("index-") + i) / "dblayer_tests.json"));
   // The same suite unsharded, by the same script (one index of one).
   auto whole = in_environment({(kRoot / "ci/k8s/simulate-job.sh").string(), "1"},
                               {{"ATTEST_RESULTS_DIR", (tmp.path / "whole").string()}});
@@ -156,8 +167,8 @@ BOOST_AUTO_TEST_CASE(the_job_simulated_equals_an_unsharded_run,
 
   auto trace = [&](const std::string& results) {
     auto r = run_command({ATTEST_TRACE_CHECK, "--config", (suite / "attest.json").string(),
-                          "--collect", ATTEST_DBLAYER_BIN, "--results", results, "--threshold", "100",
-                          "--require-passing", "--format", "json"},
+                          "--collect", ATTEST_DBLAYER_BIN, "--results", results, "--threshold",
+                          "100", "--require-passing", "--format", "json"},
                          suite);
     BOOST_TEST(r.exit_code == 0, r.out + r.err);
     return r.out;

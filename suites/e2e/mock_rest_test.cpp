@@ -2,8 +2,8 @@
 // driven with plain HTTP and with MockServer's own JavaScript client (npm
 // mockserver-client, run by Debian's node), and attest-mock on the command line.
 #include <attest/attest.hpp>
-#include <attest/mock_http.hpp>
 #include <attest/local_service.hpp>
+#include <attest/mock_http.hpp>
 #include <attest/process.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -125,7 +125,8 @@ BOOST_AUTO_TEST_CASE(attest_mock_on_the_command_line, *attest::requirement("FR-0
   TempDir dir;
   write_file(dir.path / "auth.json", R"([{"id": "token", "httpRequest": {"path": "/token"},
                                          "httpResponse": {"statusCode": 200, "body": "t-1"}}])");
-  write_file(dir.path / "bad.json", "[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n");
+  write_file(dir.path / "bad.json",
+             "[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n");
   attest::LocalService mock({.name = "attest-mock",
                              .executable = ATTEST_MOCK_BIN,
                              .args = {(dir.path / "auth.json").string(), "--port", "{port}"},
@@ -145,7 +146,8 @@ BOOST_AUTO_TEST_CASE(attest_mock_on_the_command_line, *attest::requirement("FR-0
   auto bad = attest_test::run_command(
       std::vector<std::string>{ATTEST_MOCK_BIN, (dir.path / "bad.json").string()});
   BOOST_TEST(bad.exit_code == 2);
-  BOOST_TEST(contains(bad.err, (dir.path / "bad.json").string() + ":3:21: malformed JSON"), bad.err);
+  BOOST_TEST(contains(bad.err, (dir.path / "bad.json").string() + ":3:21: malformed JSON"),
+             bad.err);
   auto missing = attest_test::run_command(
       std::vector<std::string>{ATTEST_MOCK_BIN, (dir.path / "absent.json").string()});
   BOOST_TEST(missing.exit_code == 2);

@@ -29,8 +29,7 @@ std::vector<std::string> collected(const std::string& binary, strings args, cons
   BOOST_TEST_REQUIRE(r.exit_code == 0, binary << ": " << r.err);
   std::vector<std::string> ids;
   auto doc = boost::json::parse(r.out);  // kept: the loop below walks into it
-  for (const auto& t : doc.at("tests").as_array())
-    ids.emplace_back(t.at("id").as_string());
+  for (const auto& t : doc.at("tests").as_array()) ids.emplace_back(t.at("id").as_string());
   return ids;
 }
 
@@ -66,8 +65,7 @@ const std::vector<Protocol>& protocols() {
 
 BOOST_AUTO_TEST_SUITE(sharding_e2e, *attest::mark("e2e"))
 
-BOOST_AUTO_TEST_CASE(every_protocol_splits_the_selection_exactly,
-                     *attest::requirement("FR-096")) {
+BOOST_AUTO_TEST_CASE(every_protocol_splits_the_selection_exactly, *attest::requirement("FR-096")) {
   struct Case {
     std::string binary;
     strings filter;  // applied before sharding
@@ -84,12 +82,13 @@ BOOST_AUTO_TEST_CASE(every_protocol_splits_the_selection_exactly,
         for (std::size_t index = 0; index < total; ++index) {
           auto [args, env] = p.ask(index, total);
           args.insert(args.end(), c.filter.begin(), c.filter.end());
-          for (const auto& id : collected(c.binary, args, env, c.config)) union_of_shards.insert(id);
+          for (const auto& id : collected(c.binary, args, env, c.config))
+            union_of_shards.insert(id);
         }
         // Equal as multisets: everything, and nothing twice.
-        BOOST_TEST((union_of_shards == expected),
-                   fs::path(c.binary).filename() << " under " << p.name << ", " << total
-                                                 << " shards");
+        BOOST_TEST((union_of_shards == expected), fs::path(c.binary).filename()
+                                                      << " under " << p.name << ", " << total
+                                                      << " shards");
       }
   }
 }
@@ -97,7 +96,8 @@ BOOST_AUTO_TEST_CASE(every_protocol_splits_the_selection_exactly,
 BOOST_AUTO_TEST_CASE(dependent_tests_share_a_shard, *attest::requirement("FR-096")) {
   for (std::size_t total = 2; total <= 8; ++total)
     for (std::size_t index = 0; index < total; ++index) {
-      auto ids = collected(ATTEST_RERUN_BIN, {"--shard", std::to_string(index) + "/" + std::to_string(total)});
+      auto ids = collected(ATTEST_RERUN_BIN,
+                           {"--shard", std::to_string(index) + "/" + std::to_string(total)});
       bool prerequisite = std::count(ids.begin(), ids.end(), "chain/prerequisite") > 0;
       bool dependent = std::count(ids.begin(), ids.end(), "chain/dependent") > 0;
       BOOST_TEST(prerequisite == dependent, index << "/" << total);
@@ -114,10 +114,12 @@ BOOST_AUTO_TEST_CASE(a_shard_runs_as_its_protocol_expects, *attest::requirement(
        {"TEST_SHARD_STATUS_FILE", status.string()},
        {"XML_OUTPUT_FILE", junit.string()}});
   BOOST_TEST(run.exit_code == 0, run.out + run.err);
-  BOOST_TEST(contains(run.out, "attest: shard 1/3 (TEST_SHARD_INDEX/TEST_TOTAL_SHARDS): "), run.out);
+  BOOST_TEST(contains(run.out, "attest: shard 1/3 (TEST_SHARD_INDEX/TEST_TOTAL_SHARDS): "),
+             run.out);
   BOOST_TEST(fs::exists(status));  // "sharding honoured"
   auto xml = read_file(junit);     // JUnit where Bazel asked for it: this shard's tests only
-  auto shard = collected(ATTEST_SAMPLE_BIN, {"-m", "not failing and not database", "--shard", "1/3"});
+  auto shard =
+      collected(ATTEST_SAMPLE_BIN, {"-m", "not failing and not database", "--shard", "1/3"});
   BOOST_TEST(std::count(xml.begin(), xml.end(), '\n') > 0);
   std::size_t cases = 0;
   for (auto at = xml.find("<testcase"); at != std::string::npos; at = xml.find("<testcase", at + 1))
@@ -138,8 +140,9 @@ BOOST_AUTO_TEST_CASE(a_shard_runs_as_its_protocol_expects, *attest::requirement(
   auto bad = attest_test::run_command({ATTEST_SAMPLE_BIN, "--config", kSampleConfig}, {},
                                       {{"GTEST_TOTAL_SHARDS", "2"}, {"GTEST_SHARD_INDEX", "2"}});
   BOOST_TEST(bad.exit_code == 2);
-  BOOST_TEST(contains(bad.err, "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: shard index 2 is out of range"),
-             bad.err);
+  BOOST_TEST(
+      contains(bad.err, "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: shard index 2 is out of range"),
+      bad.err);
   auto text = attest_test::run_command(
       {ATTEST_SAMPLE_BIN, "--config", kSampleConfig, "--collect-only", "--shard", "0/2"});
   BOOST_TEST(contains(text.out, "shard 0/2 (--shard): "), text.out);

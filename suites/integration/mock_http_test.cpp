@@ -154,12 +154,14 @@ BOOST_AUTO_TEST_CASE(bad_mock_files_say_where, *attest::requirement("FR-045")) {
   BOOST_TEST(load("[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n") ==
                  file + ":3:21: malformed JSON: syntax error",
              load("[\n  {\"httpRequest\": {\"path\": \"/a\"},\n   \"httpResponse\": {]\n"));
-  auto unsupported = load(R"([{"httpRequest": {"pathParameters": {"a": "b"}}, "httpResponse": {}}])");
+  auto unsupported =
+      load(R"([{"httpRequest": {"pathParameters": {"a": "b"}}, "httpResponse": {}}])");
   BOOST_TEST(contains(unsupported, file + ": [0].httpRequest: unsupported field 'pathParameters'"),
              unsupported);
   auto cookies = load(R"([{"httpRequest": {"cookies": {"a": "b"}}, "httpResponse": {}}])");
-  BOOST_TEST(contains(cookies, file + ": [0].httpRequest.cookies: matching cookies is not supported"),
-             cookies);
+  BOOST_TEST(
+      contains(cookies, file + ": [0].httpRequest.cookies: matching cookies is not supported"),
+      cookies);
   auto status = load(R"([{"httpRequest": {}, "httpResponse": {"statusCode": "200"}}])");
   BOOST_TEST(status == file + ": [0].httpResponse.statusCode: expected an integer", status);
   auto huge = load(R"([{"httpResponse": {"statusCode": 10444444444444444440}}])");

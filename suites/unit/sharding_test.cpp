@@ -45,7 +45,8 @@ struct ScopedEnv {
 
 BOOST_AUTO_TEST_SUITE(sharding, *attest::mark("unit"))
 
-BOOST_AUTO_TEST_CASE(shards_are_disjoint_complete_and_even, *attest::requirement("FR-096", "FR-097")) {
+BOOST_AUTO_TEST_CASE(shards_are_disjoint_complete_and_even,
+                     *attest::requirement("FR-096", "FR-097")) {
   std::mt19937 rng(20261124);
   for (std::size_t n : {0u, 1u, 2u, 7u, 16u, 100u, 1000u}) {
     auto units = generated_suite(n, rng);
@@ -89,7 +90,8 @@ BOOST_AUTO_TEST_CASE(duration_balanced_shards_of_a_skewed_suite, *attest::requir
     auto load_of = [&](const std::vector<std::size_t>& shard) {
       std::vector<double> load(total, 0);
       for (std::size_t i = 0; i < units.size(); ++i) load[shard[i]] += *units[i].duration_ms;
-      return *std::max_element(load.begin(), load.end()) / *std::min_element(load.begin(), load.end());
+      return *std::max_element(load.begin(), load.end()) /
+             *std::min_element(load.begin(), load.end());
     };
     double by_count = load_of(assign_shards(units, total, false));
     double by_duration = load_of(assign_shards(units, total, true));
@@ -134,7 +136,8 @@ BOOST_AUTO_TEST_CASE(every_protocol_and_its_errors, *attest::requirement("FR-096
     env.set("JOB_COMPLETION_INDEX", "7");
     auto k = shard_spec(std::nullopt, std::nullopt, std::nullopt);
     BOOST_TEST((k->index == 7u && k->total == 8u));
-    BOOST_TEST(shard_spec(std::string("0/2"), std::nullopt, std::nullopt)->total == 2u);  // flag wins
+    BOOST_TEST(shard_spec(std::string("0/2"), std::nullopt, std::nullopt)->total ==
+               2u);  // flag wins
     env.set("JOB_COMPLETION_INDEX", "8");
     BOOST_TEST(error_of([] { shard_spec(std::nullopt, std::nullopt, std::nullopt); }) ==
                "JOB_COMPLETION_INDEX/ATTEST_TOTAL_SHARDS: shard index 8 is out of range for 8 "

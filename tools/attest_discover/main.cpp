@@ -35,7 +35,8 @@ std::string bracket(const std::string& text) {
 // A file name for a test's results: readable, and unique through a hash of the id.
 std::string file_name(const std::string& id) {
   std::string out;
-  for (char c : id) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
+  for (char c : id)
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   if (out.size() > 80) out.resize(80);
   std::uint64_t h = 14695981039346656037ull;
   for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
@@ -78,8 +79,8 @@ int main(int argc, char** argv) {
 
   attest::trace::Manifest manifest;
   try {
-    manifest = attest::trace::read_manifest_document(attest::detail::read_file(a.manifest),
-                                                     a.manifest);
+    manifest =
+        attest::trace::read_manifest_document(attest::detail::read_file(a.manifest), a.manifest);
   } catch (const std::exception& e) {
     std::cerr << "attest-discover: " << e.what() << "\n";
     return 2;
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
     out << " --test " << bracket(u.id);
     if (!a.output_dir.empty()) {
       std::string base = a.output_dir + "/" + file_name(a.prefix + u.id + a.suffix);
-      out << " --report-json " << bracket(base + ".json") << " --junitxml " << bracket(base + ".xml");
+      out << " --report-json " << bracket(base + ".json") << " --junitxml "
+          << bracket(base + ".xml");
     }
     out << ")\n";
     std::string labels = user_labels;
@@ -140,7 +142,8 @@ int main(int argc, char** argv) {
     out << "set_tests_properties(" << bracket(name) << " PROPERTIES";
     if (!labels.empty()) out << " LABELS " << bracket(labels);
     // attest's last line when everything selected was skipped: CTest's "skipped", not "passed".
-    out << " SKIP_REGULAR_EXPRESSION " << bracket("attest: 0 passed, 0 failed, [1-9][0-9]* skipped");
+    out << " SKIP_REGULAR_EXPRESSION "
+        << bracket("attest: 0 passed, 0 failed, [1-9][0-9]* skipped");
     if (!a.working_directory.empty()) out << " WORKING_DIRECTORY " << bracket(a.working_directory);
     if (u.disabled) out << " DISABLED TRUE";
     for (const auto& [k, v] : properties) out << " " << k << " " << bracket(v);

@@ -106,7 +106,9 @@ int print(const attest::Environment& env, bool show_secrets) {
     bool up = answers(s);
     dead += !up;
     std::cout << "  " << name << " (" << s.type() << "): " << shown
-              << (up ? "" : "  DOWN: not running or nothing answers on its port; see attest-env logs " + name)
+              << (up ? ""
+                     : "  DOWN: not running or nothing answers on its port; see attest-env logs " +
+                           name)
               << '\n';
   }
   std::cout << "  ATTEST_ENV=" << env.directory().string() << '\n';

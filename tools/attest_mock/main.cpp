@@ -15,8 +15,9 @@
 #include <mutex>
 
 int main(int argc, char** argv) {
-  CLI::App app{"attest-mock: a mock HTTP server speaking MockServer's REST API (PUT /mockserver/...)",
-               "attest-mock"};
+  CLI::App app{
+      "attest-mock: a mock HTTP server speaking MockServer's REST API (PUT /mockserver/...)",
+      "attest-mock"};
   std::vector<std::string> files;
   attest::MockHttpServerOptions options;
   bool quiet = false;

@@ -87,7 +87,8 @@ std::vector<std::string> expand_results(const std::vector<std::string>& args) {
       for (const auto& e : fs::recursive_directory_iterator(arg, ec))
         if (e.is_regular_file() && looks_like_results(e.path())) found.push_back(e.path().string());
       if (found.empty())
-        throw InputError(arg + ": no results files (attest JSON or JUnit XML) below this directory");
+        throw InputError(arg +
+                         ": no results files (attest JSON or JUnit XML) below this directory");
       std::sort(found.begin(), found.end());
       out.insert(out.end(), found.begin(), found.end());
     } else if (arg.find_first_of("*?[") != std::string::npos && !fs::exists(arg, ec)) {
@@ -103,8 +104,8 @@ std::vector<std::string> expand_results(const std::vector<std::string>& args) {
   return out;
 }
 
-std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::string>& paths,
-                                                      const attest::trace::CatalogOptions& options) {
+std::vector<attest::trace::Requirement> read_catalogs(
+    const std::vector<std::string>& paths, const attest::trace::CatalogOptions& options) {
   std::vector<fs::path> files;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -122,8 +123,9 @@ std::vector<attest::trace::Requirement> read_catalogs(const std::vector<std::str
       }
       if (found.empty()) found = std::move(items);
       if (found.empty())
-        throw InputError(p + ": no spec.md and no Doorstop document (.doorstop.yml) below this "
-                             "directory");
+        throw InputError(p +
+                         ": no spec.md and no Doorstop document (.doorstop.yml) below this "
+                         "directory");
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else {

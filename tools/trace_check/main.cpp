@@ -98,8 +98,9 @@ int run(const Args& a) {
   if (tests.empty() && outcomes.empty())
     throw InputError("no tests: pass --manifest, --collect, --build-dir or --results");
 
-  Report report = evaluate(std::move(requirements), std::move(tests), outcomes, !result_files.empty(),
-                           {a.threshold, a.require_passing, a.strict, a.allow_flaky});
+  Report report =
+      evaluate(std::move(requirements), std::move(tests), outcomes, !result_files.empty(),
+               {a.threshold, a.require_passing, a.strict, a.allow_flaky});
 
   relativize(report,
              a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
@@ -182,11 +183,10 @@ int main(int argc, char** argv) {
                "with --require-passing, count a requirement whose tests passed only on a rerun "
                "as verified");
   app.add_flag("--strict", a.strict, "requirements still marked [NEEDS CLARIFICATION] are defects");
-  app.add_option(
-      "--id-pattern", a.id_pattern,
-      std::string("regex for requirement IDs in catalogs (default: attest.json's "
-                  "requirement_pattern, else ") +
-          attest::default_requirement_pattern + ")");
+  app.add_option("--id-pattern", a.id_pattern,
+                 std::string("regex for requirement IDs in catalogs (default: attest.json's "
+                             "requirement_pattern, else ") +
+                     attest::default_requirement_pattern + ")");
   app.add_option("--root", a.root,
                  "show paths below this directory relative to it (default: the current one)");
   app.add_option("--config", a.config,

@@ -27,8 +27,8 @@ void write_manifest(std::ostream& out, const Manifest& manifest) {
                           {"binary", manifest.binary},
                           {"tests", std::move(list)}};
   if (manifest.shard)
-    doc["shard"] = boost::json::object{{"index", manifest.shard->index},
-                                       {"total", manifest.shard->total}};
+    doc["shard"] =
+        boost::json::object{{"index", manifest.shard->index}, {"total", manifest.shard->total}};
   out << boost::json::serialize(doc) << '\n';
 }
 
@@ -60,8 +60,8 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
       auto* total = o.if_contains("total");
       if (index && total && index->is_uint64() && total->is_uint64())
         m.shard = ShardOf{index->as_uint64(), total->as_uint64()};
-      else if (index && total && index->is_int64() && total->is_int64() &&
-               index->as_int64() >= 0 && total->as_int64() > 0)
+      else if (index && total && index->is_int64() && total->is_int64() && index->as_int64() >= 0 &&
+               total->as_int64() > 0)
         m.shard = ShardOf{static_cast<std::size_t>(index->as_int64()),
                           static_cast<std::size_t>(total->as_int64())};
     }

@@ -21,9 +21,7 @@ BOOST_AUTO_TEST_CASE(refuses_negative_quantities, *attest::requirement("SHOP-002
 }
 
 BOOST_TEST_DECORATOR(*attest::requirement("SHOP-003"))
-BOOST_DATA_TEST_CASE(rounds_to_cents, utf::data::xrange(3), quantity) {
-  BOOST_TEST(quantity >= 0);
-}
+BOOST_DATA_TEST_CASE(rounds_to_cents, utf::data::xrange(3), quantity) { BOOST_TEST(quantity >= 0); }
 
 using quantity_types = boost::mpl::list<unsigned char, std::int64_t>;
 BOOST_TEST_DECORATOR(*attest::requirement("SHOP-004"))

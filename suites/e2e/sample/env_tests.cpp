@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(declared_mocks_answer_and_verify, *attest::requirement("FR-
 
 // Run on purpose only (environment_test.cpp's down-while-running check): holds a database
 // connection and waits for `attest-env down` to take the server away under it.
-BOOST_AUTO_TEST_CASE(outlived_by_no_service, *boost::unit_test::disabled() *
-                                                 attest::requirement("FR-001")) {
+BOOST_AUTO_TEST_CASE(outlived_by_no_service,
+                     *boost::unit_test::disabled() * attest::requirement("FR-001")) {
   auto& server = attest::PostgresServer::session();
   attest::PostgresDatabase db(server, "held");
   pqxx::connection c(db.url());
