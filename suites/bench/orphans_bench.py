@@ -6,10 +6,12 @@ the 20 kills (0.2 s later) and again after the next run.
 
 usage: orphans_bench.py BUILD_DIR [RUNS]
 """
-import os, signal, subprocess, sys, tempfile, time
+import atexit, os, shutil, signal, subprocess, sys, tempfile, time
 
-# The runs' cache (.attest_cache) is not a leftover: keep it out of the counted directory.
+# The runs' cache (.attest_cache) is not a leftover: keep it out of the counted directory,
+# and remove it at the end.
 os.environ["ATTEST_CACHE_DIR"] = tempfile.mkdtemp(prefix="attest-bench-cache-")
+atexit.register(shutil.rmtree, os.environ["ATTEST_CACHE_DIR"], True)
 
 build = os.path.realpath(sys.argv[1])
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
