@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <numeric>
 #include <unordered_map>
 #include <unordered_set>
@@ -146,19 +145,35 @@ struct OrderAccess : ut::test_suite {
   }
 };
 
+// What a unit depends on: its own dependencies and those of every suite above it.
+std::vector<ut::test_unit_id> dependencies_of(ut::test_unit_id id) {
+  std::vector<ut::test_unit_id> out;
+  while (id != ut::INV_TEST_UNIT_ID) {
+    const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+    const auto& deps = tu.p_dependencies.get();
+    out.insert(out.end(), deps.begin(), deps.end());
+    id = tu.p_parent_id.get();
+  }
+  return out;
+}
+
+// Calls f for every test case a unit stands for: itself, or every case below a suite.
+template <class F>
+void for_each_case(ut::test_unit_id id, const F& f) {
+  const auto& tu = ut::framework::get(id, ut::TUT_ANY);
+  if (tu.p_type != ut::TUT_SUITE) return f(id);
+  for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu)))
+    for_each_case(child, f);
+}
+
 }  // namespace
 
 std::size_t select_prerequisites(std::vector<TestInfo>& tests) {
   std::unordered_map<ut::test_unit_id, std::size_t> index;
   for (std::size_t i = 0; i < tests.size(); ++i) index.emplace(tests[i].id, i);
   std::vector<ut::test_unit_id> pending;
-  // A test depends on what it and every suite above it depend on.
   auto add_dependencies = [&](ut::test_unit_id id) {
-    for (; id != ut::INV_TEST_UNIT_ID;) {
-      const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-      for (auto dep : tu.p_dependencies.get()) pending.push_back(dep);
-      id = tu.p_parent_id.get();
-    }
+    for (auto dep : dependencies_of(id)) pending.push_back(dep);
   };
   for (const auto& t : tests)
     if (t.selected) add_dependencies(t.id);
@@ -189,33 +204,17 @@ std::size_t shard_tests(std::vector<TestInfo>& tests, const ShardSpec& spec,
   // Union-find over "depends on": a test and its prerequisites are one unit.
   std::vector<std::size_t> parent(tests.size());
   std::iota(parent.begin(), parent.end(), std::size_t{0});
-  std::function<std::size_t(std::size_t)> root = [&](std::size_t i) {
+  auto root = [&](std::size_t i) {
     while (parent[i] != i) i = parent[i] = parent[parent[i]];
     return i;
   };
   std::unordered_map<ut::test_unit_id, std::size_t> index;
   for (std::size_t i = 0; i < tests.size(); ++i) index.emplace(tests[i].id, i);
-  // Every test case a unit (a case, or a suite and all below it) stands for.
-  std::function<void(ut::test_unit_id, std::vector<std::size_t>&)> cases =
-      [&](ut::test_unit_id id, std::vector<std::size_t>& out) {
-        const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-        if (tu.p_type == ut::TUT_SUITE) {
-          for (auto child : OrderAccess::children(static_cast<const ut::test_suite&>(tu)))
-            cases(child, out);
-        } else if (auto it = index.find(id); it != index.end()) {
-          out.push_back(it->second);
-        }
-      };
   for (std::size_t i = 0; i < tests.size(); ++i)
-    for (auto id = tests[i].id; id != ut::INV_TEST_UNIT_ID;) {
-      const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-      for (auto dep : tu.p_dependencies.get()) {
-        std::vector<std::size_t> members;
-        cases(dep, members);
-        for (auto j : members) parent[root(j)] = root(i);
-      }
-      id = tu.p_parent_id.get();
-    }
+    for (auto dep : dependencies_of(tests[i].id))
+      for_each_case(dep, [&](ut::test_unit_id id) {
+        if (auto it = index.find(id); it != index.end()) parent[root(it->second)] = root(i);
+      });
 
   std::size_t before = 0;
   std::unordered_map<std::size_t, std::size_t> unit_of;  // root -> unit

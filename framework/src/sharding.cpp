@@ -1,6 +1,7 @@
 #include "sharding.hpp"
 
 #include <attest/detail/json_input.hpp>
+#include <attest/detail/stable_hash.hpp>
 #include <attest/trace/formats.hpp>
 
 #include <algorithm>
@@ -53,16 +54,6 @@ std::optional<ShardSpec> from_variables(const char* index_var, const char* total
   auto s = checked(number(*index, index_var), number(*total, total_var), source);
   if (status_var) s.status = env(status_var);
   return s;
-}
-
-// FNV-1a, 64 bits: the same on every machine and every run (std::hash need not be).
-std::uint64_t stable_hash(const std::string& s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 }  // namespace

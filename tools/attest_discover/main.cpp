@@ -6,6 +6,7 @@
 //     [--output-dir D] [--granularity case|suite] [--test-list VAR]
 // Exit codes: 0 written, 2 usage or an unreadable manifest.
 #include <attest/detail/json_input.hpp>
+#include <attest/detail/stable_hash.hpp>
 #include <attest/trace/formats.hpp>
 
 #include <CLI/CLI.hpp>
@@ -38,10 +39,8 @@ std::string file_name(const std::string& id) {
   for (char c : id)
     out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ? c : '_';
   if (out.size() > 80) out.resize(80);
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : id) h = (h ^ c) * 1099511628211ull;
   std::ostringstream hex;
-  hex << std::hex << (h & 0xffffffffull);
+  hex << std::hex << (attest::detail::stable_hash(id) & 0xffffffffull);
   return out + "-" + hex.str();
 }
 

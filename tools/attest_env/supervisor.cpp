@@ -158,22 +158,20 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
   unsigned short& port = out.port;
   r.name = s.name;
   r.type = s.type;
+  // PostgreSQL and Redis: a server attest starts, reached by its URL.
+  auto server = [&](auto& held, auto started) {
+    held = std::move(started);
+    r.url = held->url();
+    port = port_of(r.url);
+    if (auto* p = held->process()) {
+      r.log = p->log_path();
+      r.pid = p->pid();
+    }
+  };
   if (s.type == "postgres") {
-    h.postgres = attest::PostgresServer::start_local();
-    r.url = h.postgres->url();
-    port = port_of(r.url);
-    if (auto* p = h.postgres->process()) {
-      r.log = p->log_path();
-      r.pid = p->pid();
-    }
+    server(h.postgres, attest::PostgresServer::start_local());
   } else if (s.type == "redis") {
-    h.redis = attest::RedisServer::start_local();
-    r.url = h.redis->url();
-    port = port_of(r.url);
-    if (auto* p = h.redis->process()) {
-      r.log = p->log_path();
-      r.pid = p->pid();
-    }
+    server(h.redis, attest::RedisServer::start_local());
   } else if (s.type == "mock") {
     h.process = std::make_unique<attest::LocalService>(mock_service(s));
     port = s.port ? s.port : h.process->port();

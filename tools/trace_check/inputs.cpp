@@ -192,26 +192,23 @@ BuildDir collect_build_dir(const fs::path& build_dir) {
     if (!is_attest_binary(exe)) continue;
     // Keep the arguments that shape collection (--config); note where results go.
     std::vector<std::string> args;
-    std::string json, junit;
+    std::string config, json, junit;
     for (std::size_t i = 1; i < command.size(); ++i) {
       std::string a(command[i].as_string());
+      // `--flag VALUE` or `--flag=VALUE` into `into`.
       auto value = [&](const std::string& flag, std::string& into) {
         if (a == flag && i + 1 < command.size()) {
           into = std::string(command[++i].as_string());
           return true;
         }
-        if (a.rfind(flag + "=", 0) == 0) {
-          into = a.substr(flag.size() + 1);
-          return true;
-        }
-        return false;
+        if (a.rfind(flag + "=", 0) != 0) return false;
+        into = a.substr(flag.size() + 1);
+        return true;
       };
-      std::string config;
-      if (value("--config", config)) {
-        args.push_back("--config");
-        args.push_back(config);
-      } else if (value("--report-json", json) || value("--junitxml", junit)) {
-      }
+      if (value("--config", config))
+        args.insert(args.end(), {"--config", config});
+      else if (!value("--report-json", json))
+        value("--junitxml", junit);
     }
     std::string written = !json.empty() ? json : junit;
     if (!written.empty()) {

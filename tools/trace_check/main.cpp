@@ -80,8 +80,13 @@ int run(const Args& a) {
     add(std::move(build.tests));
     // What the tests wrote (one file per case with attest_discover_tests); a file also
     // named by --results is read once.
+    auto same_file = [](const std::string& a, const std::string& b) {
+      std::error_code ec;
+      return std::filesystem::equivalent(a, b, ec);
+    };
     for (auto& f : build.results)
-      if (std::find(result_files.begin(), result_files.end(), f) == result_files.end())
+      if (std::none_of(result_files.begin(), result_files.end(),
+                       [&](const std::string& r) { return same_file(r, f); }))
         result_files.push_back(std::move(f));
   }
 

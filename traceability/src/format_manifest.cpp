@@ -48,23 +48,21 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
           tc.enabled = en->value().get_bool();
         if (t.contains("path")) tc.path = detail::strings_member(t, "path", origin, path);
         m.tests.push_back(std::move(tc));
+      },
+      [&](const boost::json::object& doc) {
+        // Which shard the listing is of, when it is one (informative: a malformed one is
+        // left out rather than failing the read).
+        const auto* shard = doc.if_contains("shard");
+        if (!shard || !shard->is_object()) return;
+        const auto* index = shard->as_object().if_contains("index");
+        const auto* total = shard->as_object().if_contains("total");
+        if (!index || !total) return;
+        boost::system::error_code ec_index, ec_total;
+        auto i = index->to_number<std::size_t>(ec_index);
+        auto n = total->to_number<std::size_t>(ec_total);
+        if (!ec_index && !ec_total && i < n) m.shard = ShardOf{i, n};
       });
   for (auto& tc : m.tests) tc.binary = m.binary;
-  // Optional, informative only: a malformed one is left out rather than failing the read.
-  boost::system::error_code ec;
-  auto doc = boost::json::parse(text, ec);
-  if (!ec && doc.is_object())
-    if (auto* s = doc.as_object().if_contains("shard"); s && s->is_object()) {
-      const auto& o = s->as_object();
-      auto* index = o.if_contains("index");
-      auto* total = o.if_contains("total");
-      if (index && total && index->is_uint64() && total->is_uint64())
-        m.shard = ShardOf{index->as_uint64(), total->as_uint64()};
-      else if (index && total && index->is_int64() && total->is_int64() && index->as_int64() >= 0 &&
-               total->as_int64() > 0)
-        m.shard = ShardOf{static_cast<std::size_t>(index->as_int64()),
-                          static_cast<std::size_t>(total->as_int64())};
-    }
   return m;
 }
 
