@@ -13,6 +13,9 @@ packages=(
   libboost1.81-doc  # Boost.Test's own example programs, for the side-by-side e2e suite
   chromium
   python3-yaml python3-jsonschema  # make k8s-validate: the Kubernetes schemas, the workflow check
+  libarchive-dev librapidcheck-dev  # image build contexts (tar), property tests
+  lcov gcovr ccache
+  docker.io mmdebstrap  # containers: the engine (ci/start-dockerd.sh), images built from the Debian archive (ci/build-images.sh)
 )
 
 # Node.js and npm run MockServer's own JavaScript client against attest-mock (e2e); a machine
