@@ -22,8 +22,9 @@ for target in markdown trace_json junit; do
   clang++ "${flags[@]}" "$root/suites/fuzz/${target}_fuzz.cpp" "${trace_sources[@]}" -lboost_json \
     -o "$out/${target}_fuzz" &
 done
-clang++ "${flags[@]}" -I"$root/fixtures/include" -I"$root/fixtures/src" \
-  "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/src/mock_http_{load,match,response}.cpp \
+clang++ "${flags[@]}" -I"$root/fixtures/mock_http/include" -I"$root/fixtures/core/include" \
+  -I"$root/fixtures/mock_http/src" \
+  "$root/suites/fuzz/mock_definitions_fuzz.cpp" "$root"/fixtures/mock_http/src/mock_http_{load,match,response}.cpp \
   "${common_sources[@]}" -lboost_json -o "$out/mock_definitions_fuzz" &
 # One catalog target per format: the origin's extension picks the reader.
 for target in reqif:c.reqif yaml:REQ001.yml; do

@@ -7,8 +7,9 @@ include(CMakePackageConfigHelpers)
 
 set(ATTEST_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/attest)
 
-set(attest_core attest_common attest_framework attest_main attest_traceability attest_fixtures)
-install(TARGETS ${attest_core} EXPORT attestTargets
+set(attest_core_targets attest_common attest_framework attest_main attest_traceability attest_fixtures attest_core
+    attest_mock_http attest_environment)
+install(TARGETS ${attest_core_targets} EXPORT attestTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -28,8 +29,10 @@ foreach(component postgres redis catalogs)
   endif()
 endforeach()
 
+# Every folder's public headers land in one include/attest/ (fixtures/*/include/attest included).
+file(GLOB attest_fixtures_include_dirs LIST_DIRECTORIES true ${PROJECT_SOURCE_DIR}/fixtures/*/include/attest)
 install(DIRECTORY common/include/attest framework/include/attest traceability/include/attest
-                  fixtures/include/attest
+                  ${attest_fixtures_include_dirs}
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 configure_package_config_file(cmake/attestConfig.cmake.in
