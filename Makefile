@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench install clean k8s-validate kind-up kind-down test-k8s
+.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench install clean k8s-validate kind-up kind-down test-k8s images
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,6 +72,11 @@ k8s-validate: ## validate ci/k8s against the Kubernetes schemas, cross-reference
 	python3 $(K8S_SCHEMAS)/validate.py --strict --schema-dir $(K8S_SCHEMAS) ci/k8s/manifests
 	python3 ci/k8s/check-manifests.py ci/k8s/manifests
 	python3 ci/check-workflows.py .github/workflows
+
+# Containers: the engine (dockerd started when none answers) and the local test images, each
+# built only when its inputs changed (suites/containers/README.md); IMAGES=NAME... for some.
+images: ## start the Docker engine if needed, build the missing test images (ci/build-images.sh)
+	bash ci/build-images.sh $(IMAGES)
 
 kind-up: ## create a kind cluster, build and load the test image, start PostgreSQL and Redis
 	bash ci/k8s/kind.sh up
