@@ -93,7 +93,9 @@ build_base() {
   # after); no translations of package descriptions. The dpkg and apt options stay in the image,
   # so the test images' apt-get update/install get them too.
   log=$(mktemp /var/tmp/attest-debian-XXXXXX.log)
-  if ! nice -n 10 mmdebstrap --variant=minbase --verbose \
+  # Debian's own python3 for mmdebstrap's per-package filter (mmtarfilter, run once per .deb):
+  # a python3 shim earlier on PATH (pyenv) costs seconds per start, minutes per base.
+  if ! PATH=/usr/sbin:/usr/bin:/sbin:/bin nice -n 10 mmdebstrap --variant=minbase --verbose \
     --hook-dir=/usr/share/mmdebstrap/hooks/maybe-merged-usr \
     --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata --dpkgopt=force-unsafe-io \
     --aptopt='Acquire::Languages "none"' \
@@ -117,6 +119,7 @@ build_base() {
   rm -f "$tarball"
   docker tag "$dated" "$ref"
   echo "build-images: $ref: built in $(seconds_since "$started") s (also $dated)" >&2
+  remove_older "$ref-" "$dated"
 }
 
 # The content hash of an image: its context's files (names, contents, executable bits), its
@@ -148,6 +151,19 @@ build_image() {
     return 1
   fi
   echo "build-images: $tag: built in $(seconds_since "$started") s" >&2
+  remove_older "attest-test/$name:" "$tag" "attest-test/$name:latest-local"
+}
+
+# Earlier builds, by their names starting with PREFIX other than KEEP...: untagged, so that the
+# disk does not fill up one build at a time (what a container still uses stays: the engine refuses).
+remove_older() {
+  local prefix=$1 ref stale=()
+  shift
+  for ref in "${!image_id[@]}"; do
+    [[ "$ref" == "$prefix"* ]] || continue
+    [[ " $* " == *" $ref "* ]] || stale+=("$ref")
+  done
+  [ ${#stale[@]} -eq 0 ] || docker image rm "${stale[@]}" >/dev/null 2>&1 || true
 }
 
 status=0
