@@ -1,0 +1,56 @@
+# Per-test code coverage for attest's runner (--cov):
+#
+#   attest_enable_coverage(TARGETS mylib my_tests)   # these targets, instrumented
+#   cmake -DATTEST_COVERAGE=ON ...                    # every target defined after find_package(attest)
+#
+# GCC: --coverage on the targets, and the link asks libgcov for __gcov_info_to_gcda, which
+# the runner uses to read the counters in memory before and after each test (nothing else
+# pulls it from libgcov.a). The .gcda files of a run stay ordinary whole-run data: gcov,
+# gcovr and lcov read them as always. Clang is not supported yet (its source-based
+# coverage has no per-object counter stream to read): a warning says so.
+option(ATTEST_COVERAGE "Instrument every target defined from here on for attest's --cov" OFF)
+
+set(_attest_coverage_link_flags --coverage "LINKER:-u,__gcov_info_to_gcda")
+
+function(_attest_coverage_supported out)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12)
+    set(${out} TRUE PARENT_SCOPE)
+  else()
+    message(WARNING "attest: per-test coverage (--cov) needs GCC 12 or later; "
+                    "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION} is not supported yet")
+    set(${out} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+function(attest_enable_coverage)
+  cmake_parse_arguments(PARSE_ARGV 0 arg "" "" "TARGETS")
+  if(NOT arg_TARGETS)
+    message(FATAL_ERROR "attest_enable_coverage: name the targets to instrument: TARGETS a b ...")
+  endif()
+  _attest_coverage_supported(supported)
+  if(NOT supported)
+    return()
+  endif()
+  foreach(target IN LISTS arg_TARGETS)
+    if(NOT TARGET ${target})
+      message(FATAL_ERROR "attest_enable_coverage: '${target}' is not a target")
+    endif()
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "INTERFACE_LIBRARY")
+      target_compile_options(${target} INTERFACE --coverage)
+      target_link_options(${target} INTERFACE ${_attest_coverage_link_flags})
+    else()
+      target_compile_options(${target} PRIVATE --coverage)
+      # PUBLIC: a static library's instrumented objects need libgcov in whatever links it.
+      target_link_options(${target} PUBLIC ${_attest_coverage_link_flags})
+    endif()
+  endforeach()
+endfunction()
+
+if(ATTEST_COVERAGE)
+  _attest_coverage_supported(_attest_coverage_ok)
+  if(_attest_coverage_ok)
+    add_compile_options(--coverage)
+    add_link_options(${_attest_coverage_link_flags})
+  endif()
+endif()

@@ -1,0 +1,60 @@
+// GCC's coverage data, read without gcov: the counters libgcov streams in the .gcda
+// format (__gcov_info_to_gcda, in-process, per test) and the flow graphs of the .gcno
+// notes files beside the objects. build_record() maps counters to the lines and branches
+// gcov would report — the same blocks, arcs and flow solution — for the whole run and
+// for every test. Formats of GCC 12 and later (record lengths in bytes).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <attest/coverage/record.hpp>
+
+namespace attest::coverage::gcov {
+
+struct FunctionCounters {
+  std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
+  std::size_t offset = 0, count = 0;  // the function's arc counters in a snapshot
+};
+
+struct ObjectCounters {
+  std::string gcda;  // the .gcda path libgcov would write (the .gcno sits beside it)
+  std::uint32_t version = 0, stamp = 0;
+  std::vector<FunctionCounters> functions;
+};
+
+/// Where each counter of the process sits in a snapshot (one flat vector of values).
+struct Layout {
+  std::vector<ObjectCounters> objects;
+  std::size_t size = 0;
+};
+
+/// Reads one object's .gcda stream: appends the object to `layout` when given (the first
+/// snapshot) and its arc counters' values to `values`. InputError on a malformed stream.
+void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* layout,
+               std::vector<std::uint64_t>& values);
+
+/// What a test changed: (counter index, increase), ascending by index.
+using Delta = std::vector<std::pair<std::uint32_t, std::uint64_t>>;
+
+/// The counters that grew from `before` to `after` (same layout).
+Delta difference(const std::vector<std::uint64_t>& before, const std::vector<std::uint64_t>& after);
+
+struct Filter {
+  /// Path prefixes to keep; empty: every file except system headers (/usr/).
+  std::vector<std::string> include;
+  bool keeps(const std::string& path) const;
+};
+
+/// The record of a run: `totals` is the last snapshot (whole run), `deltas[i]` what
+/// `tests[i]` executed. Reads each object's .gcno once; InputError when one is missing or
+/// belongs to another build than the running binary (its stamp differs).
+Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
+                    std::vector<TestContext> tests, const std::vector<Delta>& deltas,
+                    const Filter& filter);
+
+}  // namespace attest::coverage::gcov

@@ -1,0 +1,88 @@
+// A coverage record: which lines and branches of which files a run executed, and
+// which of its tests executed each one. Plain values, no I/O, no Boost.Test: the
+// runner fills one per process, attest-cov and trace-check read and merge many
+// (binaries, CTest cases, shards) into one picture.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <attest/input_error.hpp>
+
+namespace attest::coverage {
+
+/// A test that ran under measurement: the binary, the test id, the requirements it verifies.
+struct TestContext {
+  std::string binary;
+  std::string id;
+  std::vector<std::string> requirements;
+  bool operator==(const TestContext&) const = default;
+};
+
+/// Indices into Record::tests, ascending, without duplicates.
+using TestSet = std::vector<std::uint32_t>;
+
+struct LineCoverage {
+  std::uint64_t hits = 0;  // whole-run executions (inside tests or not)
+  TestSet tests;           // the tests that executed it
+  bool operator==(const LineCoverage&) const = default;
+};
+
+struct BranchCoverage {
+  std::uint64_t taken = 0;
+  TestSet tests;
+  bool operator==(const BranchCoverage&) const = default;
+};
+
+/// (line, index of the branch among the line's branches), as gcov numbers them.
+using BranchKey = std::pair<std::uint32_t, std::uint32_t>;
+
+struct FileCoverage {
+  std::map<std::uint32_t, LineCoverage> lines;  // every instrumented line, executed or not
+  std::map<BranchKey, BranchCoverage> branches;
+  bool operator==(const FileCoverage&) const = default;
+};
+
+struct Record {
+  std::vector<TestContext> tests;
+  std::map<std::string, FileCoverage> files;  // by absolute source path
+  bool operator==(const Record&) const = default;
+};
+
+struct Totals {
+  std::size_t lines = 0, lines_hit = 0, branches = 0, branches_taken = 0;
+  /// 100 when there is nothing to measure.
+  double line_percent() const;
+  double branch_percent() const;
+  Totals& operator+=(const Totals& other);
+};
+
+Totals totals(const FileCoverage& file);
+Totals totals(const Record& record);
+
+/// Adds `from` to `into`: tests are one test when binary and id agree (a test run in two
+/// shards or twice), counts add up, test sets unite. Files keep their paths.
+void merge(Record& into, const Record& from);
+
+/// `t` into the ascending set (no-op when present).
+void add_test(TestSet& set, std::uint32_t t);
+
+/// The record's version key and number in its JSON form.
+inline constexpr const char* record_version_key = "attest_coverage";
+inline constexpr int record_version = 1;
+
+/// The JSON form: {"attest_coverage": 1, "tests": [{"binary", "id", "requirements"}],
+/// "files": {"path": {"lines": [[line, hits, [tests]]...], "branches": [[line, index,
+/// taken, [tests]]...]}}}. Compact arrays: a record of 10,000 tests stays small.
+std::string to_json(const Record& record);
+/// Throws attest::InputError naming `origin` (and the JSON path) on bad input.
+Record from_json(std::string_view text, const std::string& origin);
+
+/// "a.cpp:3-5,9": a file's lines that no one executed, as ranges.
+std::string missing_ranges(const FileCoverage& file);
+
+}  // namespace attest::coverage

@@ -1,0 +1,48 @@
+// Per-test counters in the running process. With GCC (--coverage), libgcov's counters are
+// streamed in memory by __gcov_info_to_gcda before and after each test; the difference is
+// what the test executed. The .gcda files libgcov writes at exit stay whole-run data, so
+// gcov, gcovr and lcov read the same run as always.
+//
+// Why not __gcov_reset()/__gcov_dump() per test: a dump merges into the .gcda files on disk
+// (one file per object per test, and the whole-run data lost to the resets), and it writes
+// only once per process unless reset in between. Streaming needs neither.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <attest/coverage/gcov.hpp>
+#include <attest/coverage/record.hpp>
+
+namespace attest::coverage {
+
+class Recorder {
+ public:
+  /// Empty when this binary carries no GCC coverage counters, with the reason in `why`.
+  static std::unique_ptr<Recorder> create(std::string& why);
+
+  void begin_test();
+  /// The test that began last ended; its counters are kept as `tests.size()`th context.
+  void end_test(TestContext context);
+  /// Maps the counters to lines and branches (reads the .gcno files).
+  Record finish(const gcov::Filter& filter);
+
+  /// What snapshots have cost so far (for --cov's own overhead figure).
+  double snapshot_ms() const { return snapshot_ms_; }
+
+ private:
+  Recorder() = default;
+  void snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout);
+
+  gcov::Layout layout_;
+  std::vector<std::uint64_t> before_, after_;
+  std::vector<TestContext> tests_;
+  std::vector<gcov::Delta> deltas_;
+  std::string buffer_;
+  double snapshot_ms_ = 0;
+};
+
+}  // namespace attest::coverage

@@ -1,0 +1,155 @@
+#include <attest/coverage/affected.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <unordered_map>
+
+namespace attest::coverage {
+namespace {
+
+bool is_cxx_source(const std::string& path) {
+  static const std::set<std::string> extensions{".c",   ".cc",  ".cpp", ".cxx", ".c++",
+                                                ".h",   ".hh",  ".hpp", ".hxx", ".h++",
+                                                ".ipp", ".inl", ".tpp", ".ixx", ".cppm"};
+  return extensions.count(std::filesystem::path(path).extension().string()) != 0;
+}
+
+std::uint32_t number(std::string_view& s) {
+  std::uint32_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  s.remove_prefix(static_cast<std::size_t>(end - s.data()));
+  return ec == std::errc() ? n : 0;
+}
+
+}  // namespace
+
+std::size_t Change::lines() const {
+  std::size_t n = 0;
+  for (const auto& [path, lines] : files) n += lines.size();
+  return n;
+}
+
+Change parse_unified_diff(std::string_view diff, const std::string& repository_root) {
+  Change change;
+  std::set<std::uint32_t>* current = nullptr;
+  std::string old_path;
+  auto absolute = [&](std::string_view relative) {
+    return (std::filesystem::path(repository_root) / std::string(relative))
+        .lexically_normal()
+        .string();
+  };
+  while (!diff.empty()) {
+    auto eol = diff.find('\n');
+    std::string_view line = diff.substr(0, eol);
+    diff.remove_prefix(eol == std::string_view::npos ? diff.size() : eol + 1);
+    if (line.rfind("--- ", 0) == 0) {
+      old_path = line.substr(4) == "/dev/null" ? std::string() : std::string(line.substr(6));
+      current = nullptr;
+    } else if (line.rfind("+++ ", 0) == 0) {
+      // The old name is the record's (a renamed file's lines were recorded under it).
+      std::string path = old_path.empty() ? std::string(line.substr(6)) : old_path;
+      current = &change.files[absolute(path)];
+    } else if (line.rfind("@@ -", 0) == 0 && current) {
+      std::string_view rest = line.substr(4);
+      std::uint32_t start = number(rest), count = 1;
+      if (!rest.empty() && rest.front() == ',') {
+        rest.remove_prefix(1);
+        count = number(rest);
+      }
+      if (count == 0) {
+        // An insertion after line `start`: the lines around it.
+        if (start > 0) current->insert(start);
+        current->insert(start + 1);
+      } else {
+        for (std::uint32_t l = start; l < start + count; ++l) current->insert(l);
+      }
+    }
+  }
+  return change;
+}
+
+Affected affected_tests(const Record& record, const std::vector<TestDefinition>& tests,
+                        const Change& change,
+                        const std::function<std::uint32_t(const std::string&)>& lines_at_ref) {
+  Affected out;
+  out.selected.assign(tests.size(), false);
+  std::unordered_map<std::string, std::uint32_t> index;
+  index.reserve(record.tests.size());
+  for (std::uint32_t i = 0; i < record.tests.size(); ++i)
+    index.emplace(record.tests[i].binary + '\x1f' + record.tests[i].id, i);
+
+  // The record's tests reaching a changed line or branch.
+  std::vector<char> reached(record.tests.size(), 0);
+  std::set<std::string> defining;  // files where tests are defined
+  for (const auto& t : tests) defining.insert(t.file);
+  for (const auto& [path, lines] : change.files) {
+    auto file = record.files.find(path);
+    if (file == record.files.end()) {
+      if (defining.count(path)) continue;  // a test file: its tests, by their definitions
+      if (is_cxx_source(path)) {
+        out.all = true;
+        out.reasons.push_back(path + " changed and the record has no lines of it");
+      }
+      continue;
+    }
+    std::uint32_t last_recorded =
+        file->second.lines.empty() ? 0 : file->second.lines.rbegin()->first;
+    if (std::uint32_t had = lines_at_ref ? lines_at_ref(path) : 0; had && last_recorded > had) {
+      out.all = true;
+      out.reasons.push_back(path + ": the record knows line " + std::to_string(last_recorded) +
+                            " but the file had " + std::to_string(had) +
+                            " lines: record and sources are out of step");
+    }
+    for (auto line : lines) {
+      if (auto l = file->second.lines.find(line); l != file->second.lines.end())
+        for (auto t : l->second.tests) reached[t] = 1;
+      for (auto b = file->second.branches.lower_bound({line, 0});
+           b != file->second.branches.end() && b->first.first == line; ++b)
+        for (auto t : b->second.tests) reached[t] = 1;
+    }
+  }
+
+  // A test whose definition changed: the changed line falls between its line and the next
+  // test's in the same file (before the first test: every test of the file).
+  std::map<std::string, std::vector<std::size_t>> by_file;
+  for (std::size_t i = 0; i < tests.size(); ++i) by_file[tests[i].file].push_back(i);
+  std::vector<char> redefined(tests.size(), 0);
+  for (auto& [file, list] : by_file) {
+    auto changed = change.files.find(file);
+    if (changed == change.files.end()) continue;
+    std::sort(list.begin(), list.end(),
+              [&](auto a, auto b) { return tests[a].line < tests[b].line; });
+    for (auto line : changed->second) {
+      auto after =
+          std::upper_bound(list.begin(), list.end(), line,
+                           [&](std::uint32_t l, std::size_t t) { return l < tests[t].line; });
+      if (after == list.begin()) {
+        for (auto t : list) redefined[t] = 1;
+        continue;
+      }
+      // Every test declared on that line (data-driven cases share one).
+      auto owner = tests[*(after - 1)].line;
+      for (auto it = list.begin(); it != after; ++it)
+        if (tests[*it].line == owner) redefined[*it] = 1;
+    }
+  }
+
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    auto it = index.find(tests[i].binary + '\x1f' + tests[i].id);
+    if (it == index.end()) {
+      out.selected[i] = true;
+      ++out.without_record;
+    } else if (reached[it->second]) {
+      out.selected[i] = true;
+      ++out.by_coverage;
+    } else if (redefined[i]) {
+      out.selected[i] = true;
+      ++out.by_definition;
+    }
+  }
+  if (out.all) std::fill(out.selected.begin(), out.selected.end(), true);
+  return out;
+}
+
+}  // namespace attest::coverage

@@ -1,0 +1,432 @@
+#include <attest/coverage/gcov.hpp>
+
+#include <attest/detail/json_input.hpp>
+#include <attest/input_error.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace attest::coverage::gcov {
+namespace {
+
+constexpr std::uint32_t gcno_magic = 0x67636e6f;  // "gcno"
+constexpr std::uint32_t gcda_magic = 0x67636461;  // "gcda"
+constexpr std::uint32_t tag_function = 0x01000000;
+constexpr std::uint32_t tag_blocks = 0x01410000;
+constexpr std::uint32_t tag_arcs = 0x01430000;
+constexpr std::uint32_t tag_lines = 0x01450000;
+constexpr std::uint32_t tag_arc_counters = 0x01a10000;
+constexpr std::uint32_t arc_on_tree = 1, arc_fake = 2, arc_fall_through = 4;
+
+// The gcov formats: little-endian 32-bit words, 64-bit counters as two words (low first),
+// strings as a byte length (with the NUL) and the bytes, records as tag, byte length, body.
+class Reader {
+ public:
+  Reader(std::string_view data, const std::string& origin) : data_(data), origin_(origin) {}
+  bool done() const { return pos_ >= data_.size(); }
+  std::size_t pos() const { return pos_; }
+  void seek(std::size_t pos) { pos_ = pos; }
+  std::uint32_t u32() {
+    need(4);
+    std::uint32_t v;
+    std::memcpy(&v, data_.data() + pos_, 4);
+    pos_ += 4;
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t lo = u32();
+    std::uint64_t hi = u32();
+    return lo | (hi << 32);
+  }
+  std::string str() {
+    std::uint32_t length = u32();
+    need(length);
+    std::string s(data_.data() + pos_, length ? length - 1 : 0);
+    pos_ += length;
+    return s;
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError({origin_}, what + " at byte " + std::to_string(pos_));
+  }
+
+ private:
+  void need(std::size_t n) const {
+    if (pos_ + n > data_.size()) fail("truncated coverage data");
+  }
+  std::string_view data_;
+  const std::string& origin_;
+  std::size_t pos_ = 0;
+};
+
+struct Arc {
+  std::uint32_t src = 0, dst = 0;
+  bool on_tree = false, fake = false, fall_through = false;
+  bool unconditional = false, call_non_return = false;
+};
+
+struct Where {
+  std::uint32_t file = 0;  // index into Notes::files
+  std::uint32_t line = 0;
+};
+
+struct Block {
+  std::vector<Where> lines;
+  std::vector<std::uint32_t> succ, pred;  // arc indices
+};
+
+struct Function {
+  std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
+  std::string name;
+  bool artificial = false;
+  std::vector<Block> blocks;
+  std::vector<Arc> arcs;
+  std::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
+  std::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
+};
+
+struct Notes {
+  std::uint32_t version = 0, stamp = 0;
+  std::vector<std::string> files;
+  std::vector<Function> functions;
+  std::unordered_map<std::uint32_t, std::size_t> by_ident;
+};
+
+// gcov's reading of the graph (gcov.cc read_graph_file, solve_flow_graph): which arcs
+// are unconditional, which are calls that may not return, and the branch order.
+void classify(Function& f) {
+  for (std::uint32_t a = 0; a < f.arcs.size(); ++a) {
+    auto& arc = f.arcs[a];
+    if (arc.fake && arc.src != 0) arc.call_non_return = true;
+  }
+  for (auto& block : f.blocks) {
+    std::size_t non_fake = 0;
+    for (auto a : block.succ) non_fake += !f.arcs[a].fake;
+    if (non_fake == 1)
+      for (auto a : block.succ)
+        if (!f.arcs[a].fake) f.arcs[a].unconditional = true;
+  }
+  for (auto& block : f.blocks) {
+    if (block.lines.empty()) continue;
+    std::vector<std::uint32_t> succ = block.succ;  // gcov sorts successors by destination
+    std::stable_sort(succ.begin(), succ.end(),
+                     [&](auto x, auto y) { return f.arcs[x].dst < f.arcs[y].dst; });
+    for (auto a : succ)
+      if (!f.arcs[a].unconditional && !f.arcs[a].call_non_return) f.branches.push_back(a);
+  }
+}
+
+Notes read_notes(const std::string& path) {
+  std::string bytes = attest::detail::read_file(path);
+  Reader in(bytes, path);
+  if (in.u32() != gcno_magic) in.fail("not a .gcno file");
+  Notes notes;
+  notes.version = in.u32();
+  notes.stamp = in.u32();
+  in.u32();  // checksum
+  std::filesystem::path cwd = in.str();
+  in.u32();  // has unexecuted blocks
+  std::unordered_map<std::string, std::uint32_t> file_index;
+  auto file_of = [&](const std::string& name) {
+    std::filesystem::path p(name);
+    if (p.is_relative()) p = cwd / p;
+    auto key = p.lexically_normal().string();
+    auto [it, inserted] = file_index.emplace(key, static_cast<std::uint32_t>(notes.files.size()));
+    if (inserted) notes.files.push_back(key);
+    return it->second;
+  };
+  Function* f = nullptr;
+  while (!in.done()) {
+    std::uint32_t tag = in.u32();
+    std::uint32_t length = in.u32();
+    std::size_t end = in.pos() + length;
+    if (tag == tag_function) {
+      notes.functions.emplace_back();
+      f = &notes.functions.back();
+      f->ident = in.u32();
+      f->lineno_checksum = in.u32();
+      f->cfg_checksum = in.u32();
+      f->name = in.str();
+      f->artificial = in.u32() != 0;
+      notes.by_ident.emplace(f->ident, notes.functions.size() - 1);
+    } else if (f && tag == tag_blocks) {
+      f->blocks.resize(in.u32());
+    } else if (f && tag == tag_arcs) {
+      std::uint32_t src = in.u32();
+      while (in.pos() + 8 <= end) {
+        Arc arc;
+        arc.src = src;
+        arc.dst = in.u32();
+        std::uint32_t flags = in.u32();
+        arc.on_tree = flags & arc_on_tree;
+        arc.fake = flags & arc_fake;
+        arc.fall_through = flags & arc_fall_through;
+        if (src >= f->blocks.size() || arc.dst >= f->blocks.size()) in.fail("arc out of range");
+        auto index = static_cast<std::uint32_t>(f->arcs.size());
+        if (!arc.on_tree) f->counted.push_back(index);
+        f->blocks[src].succ.push_back(index);
+        f->blocks[arc.dst].pred.push_back(index);
+        f->arcs.push_back(arc);
+      }
+    } else if (f && tag == tag_lines) {
+      std::uint32_t block = in.u32();
+      if (block >= f->blocks.size()) in.fail("line record for a block out of range");
+      std::uint32_t file = 0;
+      bool have_file = false;
+      while (in.pos() < end) {
+        std::uint32_t line = in.u32();
+        if (line == 0) {
+          std::string name = in.str();
+          if (name.empty()) break;
+          file = file_of(name);
+          have_file = true;
+        } else if (have_file) {
+          f->blocks[block].lines.push_back({file, line});
+        }
+      }
+    }
+    in.seek(end);  // records and fields of later versions are skipped
+  }
+  for (auto& fn : notes.functions) classify(fn);
+  return notes;
+}
+
+// Counts of every arc and block from the counted arcs, by flow conservation.
+void solve(const Function& f, const std::uint64_t* counters, std::vector<std::int64_t>& arc,
+           std::vector<std::int64_t>& block) {
+  arc.assign(f.arcs.size(), 0);
+  std::vector<char> arc_known(f.arcs.size(), 0), block_known(f.blocks.size(), 0);
+  for (std::size_t i = 0; i < f.counted.size(); ++i) {
+    arc[f.counted[i]] = static_cast<std::int64_t>(counters[i]);
+    arc_known[f.counted[i]] = 1;
+  }
+  block.assign(f.blocks.size(), 0);
+  auto sum_known = [&](const std::vector<std::uint32_t>& arcs, std::size_t& unknown,
+                       std::uint32_t& last) {
+    std::int64_t sum = 0;
+    unknown = 0;
+    for (auto a : arcs) {
+      if (arc_known[a])
+        sum += arc[a];
+      else
+        ++unknown, last = a;
+    }
+    return sum;
+  };
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t b = 0; b < f.blocks.size(); ++b) {
+      const auto& blk = f.blocks[b];
+      std::size_t unknown_out = 0, unknown_in = 0;
+      std::uint32_t last_out = 0, last_in = 0;
+      std::int64_t out = sum_known(blk.succ, unknown_out, last_out);
+      std::int64_t in = sum_known(blk.pred, unknown_in, last_in);
+      if (!block_known[b]) {
+        if (!blk.succ.empty() && unknown_out == 0) {
+          block[b] = out;
+        } else if (!blk.pred.empty() && unknown_in == 0) {
+          block[b] = in;
+        } else {
+          continue;
+        }
+        block_known[b] = 1;
+        changed = true;
+      }
+      if (unknown_out == 1) {
+        arc[last_out] = block[b] - out;
+        arc_known[last_out] = 1;
+        changed = true;
+      }
+      if (unknown_in == 1 && !arc_known[last_in]) {
+        arc[last_in] = block[b] - in;
+        arc_known[last_in] = 1;
+        changed = true;
+      }
+    }
+  }
+}
+
+// A function of an object, resolved against its notes, with the record entries its blocks
+// and branches feed.
+struct Resolved {
+  const Function* function = nullptr;
+  std::size_t offset = 0;
+  std::vector<std::vector<LineCoverage*>> block_lines;  // per block (kept files only)
+  std::vector<BranchCoverage*> branches;                // per Function::branches entry
+};
+
+}  // namespace
+
+void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* layout,
+               std::vector<std::uint64_t>& values) {
+  Reader in(bytes, gcda_path);
+  if (in.u32() != gcda_magic) in.fail("not .gcda data");
+  ObjectCounters object;
+  object.gcda = gcda_path;
+  object.version = in.u32();
+  object.stamp = in.u32();
+  in.u32();  // checksum
+  FunctionCounters* current = nullptr;
+  while (!in.done()) {
+    std::uint32_t tag = in.u32();
+    if (tag == 0) break;  // the stream's end mark
+    auto length = static_cast<std::int32_t>(in.u32());
+    std::size_t body = in.pos();
+    if (tag == tag_function) {
+      current = nullptr;
+      if (length >= 12) {
+        object.functions.push_back({in.u32(), in.u32(), in.u32(), values.size(), 0});
+        current = &object.functions.back();
+      }
+    } else if (tag == tag_arc_counters) {
+      // A negative length: that many counters, all zero, not streamed.
+      std::size_t n = static_cast<std::size_t>(length < 0 ? -length : length) / 8;
+      if (current) current->count = n;
+      if (length < 0) {
+        values.insert(values.end(), n, 0);
+        continue;
+      }
+      for (std::size_t i = 0; i < n; ++i) values.push_back(in.u64());
+    }
+    in.seek(body + static_cast<std::size_t>(length < 0 ? 0 : length));
+  }
+  if (layout) {
+    layout->objects.push_back(std::move(object));
+    layout->size = values.size();
+  }
+}
+
+Delta difference(const std::vector<std::uint64_t>& before,
+                 const std::vector<std::uint64_t>& after) {
+  Delta d;
+  std::size_t n = std::min(before.size(), after.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (after[i] > before[i]) d.emplace_back(static_cast<std::uint32_t>(i), after[i] - before[i]);
+  return d;
+}
+
+bool Filter::keeps(const std::string& path) const {
+  if (include.empty()) return path.rfind("/usr/", 0) != 0;
+  for (const auto& prefix : include) {
+    if (path.rfind(prefix, 0) != 0) continue;
+    if (path.size() == prefix.size() || prefix.back() == '/' || path[prefix.size()] == '/')
+      return true;
+  }
+  return false;
+}
+
+Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
+                    std::vector<TestContext> tests, const std::vector<Delta>& deltas,
+                    const Filter& filter) {
+  Record record;
+  record.tests = std::move(tests);
+  std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
+  std::vector<Resolved> functions;  // ascending by offset
+  for (const auto& object : layout.objects) {
+    std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
+    auto& notes = notes_by_path[gcno];
+    if (!notes) {
+      std::error_code ec;
+      if (!std::filesystem::exists(gcno, ec))
+        throw InputError({gcno},
+                         "no such file: the notes of an object the binary measures "
+                         "(was the build directory moved or cleaned?)");
+      notes = std::make_unique<Notes>(read_notes(gcno));
+    }
+    if (notes->stamp != object.stamp || notes->version != object.version)
+      throw InputError({gcno},
+                       "belongs to another build than the running binary (its stamp "
+                       "differs): rebuild the binary");
+    // Branch numbers count up per line within an object, as gcov numbers them.
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> branch_numbers;
+    std::vector<FileCoverage*> files(notes->files.size(), nullptr);
+    for (std::size_t i = 0; i < notes->files.size(); ++i)
+      if (filter.keeps(notes->files[i])) files[i] = &record.files[notes->files[i]];
+    for (const auto& fc : object.functions) {
+      auto it = notes->by_ident.find(fc.ident);
+      if (it == notes->by_ident.end()) continue;
+      const Function& fn = notes->functions[it->second];
+      if (fn.cfg_checksum != fc.cfg_checksum || fn.lineno_checksum != fc.lineno_checksum ||
+          fn.counted.size() != fc.count)
+        throw InputError({gcno}, "function " + fn.name +
+                                     " differs from the running binary's: rebuild the binary");
+      Resolved r;
+      r.function = &fn;
+      r.offset = fc.offset;
+      if (fn.artificial) continue;  // gcov leaves compiler-made functions out
+      r.block_lines.resize(fn.blocks.size());
+      for (std::size_t b = 0; b < fn.blocks.size(); ++b)
+        for (const auto& w : fn.blocks[b].lines)
+          if (files[w.file]) r.block_lines[b].push_back(&files[w.file]->lines[w.line]);
+      for (auto a : fn.branches) {
+        const auto& last = fn.blocks[fn.arcs[a].src].lines.back();
+        auto number = branch_numbers[{last.file, last.line}]++;
+        r.branches.push_back(files[last.file] ? &files[last.file]->branches[{last.line, number}]
+                                              : nullptr);
+      }
+      functions.push_back(std::move(r));
+    }
+  }
+
+  std::vector<std::int64_t> arc, block;
+  // The whole run: a line's count is the largest of its blocks' within a function (gcov's
+  // count for a line with one block; gcov also adds loops within one line), summed over
+  // functions and objects.
+  std::vector<std::pair<LineCoverage*, std::int64_t>> line_counts;
+  for (auto& r : functions) {
+    solve(*r.function, totals.data() + r.offset, arc, block);
+    line_counts.clear();
+    for (std::size_t b = 0; b < r.block_lines.size(); ++b)
+      for (auto* line : r.block_lines[b])
+        line_counts.emplace_back(line, std::max<std::int64_t>(block[b], 0));
+    std::sort(line_counts.begin(), line_counts.end());
+    for (std::size_t i = 0; i < line_counts.size(); ++i)
+      if (i + 1 == line_counts.size() || line_counts[i + 1].first != line_counts[i].first)
+        line_counts[i].first->hits += static_cast<std::uint64_t>(line_counts[i].second);
+    for (std::size_t i = 0; i < r.branches.size(); ++i)
+      if (r.branches[i])
+        r.branches[i]->taken +=
+            static_cast<std::uint64_t>(std::max<std::int64_t>(arc[r.function->branches[i]], 0));
+  }
+
+  // Each test: the functions whose counters it moved, solved with its increases alone.
+  std::vector<std::size_t> offsets;
+  offsets.reserve(functions.size());
+  for (const auto& r : functions) offsets.push_back(r.offset);
+  std::vector<std::uint64_t> counters;
+  for (std::uint32_t t = 0; t < deltas.size() && t < record.tests.size(); ++t) {
+    const auto& delta = deltas[t];
+    for (std::size_t i = 0; i < delta.size();) {
+      auto pos = std::upper_bound(offsets.begin(), offsets.end(), delta[i].first);
+      if (pos == offsets.begin()) {
+        ++i;
+        continue;
+      }
+      const auto& r = functions[static_cast<std::size_t>(pos - offsets.begin()) - 1];
+      std::size_t count = r.function->counted.size();
+      if (delta[i].first >= r.offset + count) {  // an artificial or unknown function's counter
+        ++i;
+        continue;
+      }
+      counters.assign(count, 0);
+      for (; i < delta.size() && delta[i].first < r.offset + count; ++i)
+        counters[delta[i].first - r.offset] = delta[i].second;
+      solve(*r.function, counters.data(), arc, block);
+      for (std::size_t b = 0; b < r.block_lines.size(); ++b)
+        if (block[b] > 0)
+          for (auto* line : r.block_lines[b]) add_test(line->tests, t);
+      for (std::size_t k = 0; k < r.branches.size(); ++k)
+        if (r.branches[k] && arc[r.function->branches[k]] > 0) add_test(r.branches[k]->tests, t);
+    }
+  }
+  // Files the filter kept but whose functions were all left out hold nothing: drop them.
+  for (auto it = record.files.begin(); it != record.files.end();)
+    it = it->second.lines.empty() && it->second.branches.empty() ? record.files.erase(it)
+                                                                 : std::next(it);
+  return record;
+}
+
+}  // namespace attest::coverage::gcov

@@ -1,0 +1,244 @@
+#include <attest/coverage/record.hpp>
+
+#include <attest/detail/json_input.hpp>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace attest::coverage {
+namespace json = boost::json;
+
+double Totals::line_percent() const {
+  return lines ? 100.0 * static_cast<double>(lines_hit) / static_cast<double>(lines) : 100.0;
+}
+
+double Totals::branch_percent() const {
+  return branches ? 100.0 * static_cast<double>(branches_taken) / static_cast<double>(branches)
+                  : 100.0;
+}
+
+Totals& Totals::operator+=(const Totals& o) {
+  lines += o.lines;
+  lines_hit += o.lines_hit;
+  branches += o.branches;
+  branches_taken += o.branches_taken;
+  return *this;
+}
+
+Totals totals(const FileCoverage& file) {
+  Totals t;
+  t.lines = file.lines.size();
+  for (const auto& [line, l] : file.lines) t.lines_hit += l.hits > 0;
+  t.branches = file.branches.size();
+  for (const auto& [key, b] : file.branches) t.branches_taken += b.taken > 0;
+  return t;
+}
+
+Totals totals(const Record& record) {
+  Totals t;
+  for (const auto& [path, file] : record.files) t += totals(file);
+  return t;
+}
+
+void add_test(TestSet& set, std::uint32_t t) {
+  if (set.empty() || set.back() < t) {
+    set.push_back(t);
+    return;
+  }
+  auto it = std::lower_bound(set.begin(), set.end(), t);
+  if (it == set.end() || *it != t) set.insert(it, t);
+}
+
+namespace {
+
+TestSet remapped(const TestSet& from, const std::vector<std::uint32_t>& map) {
+  TestSet out;
+  out.reserve(from.size());
+  for (auto t : from) out.push_back(map[t]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void unite(TestSet& into, const TestSet& more) {
+  if (more.empty()) return;
+  if (into.empty()) {
+    into = more;
+    return;
+  }
+  TestSet out;
+  out.reserve(into.size() + more.size());
+  std::set_union(into.begin(), into.end(), more.begin(), more.end(), std::back_inserter(out));
+  into = std::move(out);
+}
+
+}  // namespace
+
+void merge(Record& into, const Record& from) {
+  std::unordered_map<std::string, std::uint32_t> known;
+  known.reserve(into.tests.size() + from.tests.size());
+  for (std::uint32_t i = 0; i < into.tests.size(); ++i)
+    known.emplace(into.tests[i].binary + '\x1f' + into.tests[i].id, i);
+  std::vector<std::uint32_t> map(from.tests.size());
+  bool identity = into.tests.empty();
+  for (std::uint32_t i = 0; i < from.tests.size(); ++i) {
+    const auto& t = from.tests[i];
+    auto [it, inserted] =
+        known.emplace(t.binary + '\x1f' + t.id, static_cast<std::uint32_t>(into.tests.size()));
+    if (inserted) into.tests.push_back(t);
+    map[i] = it->second;
+  }
+  for (const auto& [path, file] : from.files) {
+    auto& target = into.files[path];
+    for (const auto& [line, l] : file.lines) {
+      auto& to = target.lines[line];
+      to.hits += l.hits;
+      unite(to.tests, identity ? l.tests : remapped(l.tests, map));
+    }
+    for (const auto& [key, b] : file.branches) {
+      auto& to = target.branches[key];
+      to.taken += b.taken;
+      unite(to.tests, identity ? b.tests : remapped(b.tests, map));
+    }
+  }
+}
+
+std::string to_json(const Record& record) {
+  json::array tests;
+  tests.reserve(record.tests.size());
+  for (const auto& t : record.tests)
+    tests.push_back(
+        json::object{{"binary", t.binary},
+                     {"id", t.id},
+                     {"requirements", json::array(t.requirements.begin(), t.requirements.end())}});
+  json::object files;
+  for (const auto& [path, file] : record.files) {
+    json::array lines, branches;
+    lines.reserve(file.lines.size());
+    for (const auto& [line, l] : file.lines)
+      lines.push_back(json::array{line, l.hits, json::array(l.tests.begin(), l.tests.end())});
+    for (const auto& [key, b] : file.branches)
+      branches.push_back(
+          json::array{key.first, key.second, b.taken, json::array(b.tests.begin(), b.tests.end())});
+    files[path] = json::object{{"lines", std::move(lines)}, {"branches", std::move(branches)}};
+  }
+  json::object doc{{record_version_key, record_version},
+                   {"tests", std::move(tests)},
+                   {"files", std::move(files)}};
+  return json::serialize(doc) + "\n";
+}
+
+namespace {
+
+std::uint64_t whole(const json::value& v, const std::string& origin, const std::string& path) {
+  if (v.is_uint64()) return v.get_uint64();
+  if (v.is_int64() && v.get_int64() >= 0) return static_cast<std::uint64_t>(v.get_int64());
+  throw InputError({origin}, path + ": expected a whole number >= 0");
+}
+
+TestSet test_set(const json::value& v, std::size_t tests, const std::string& origin,
+                 const std::string& path) {
+  if (!v.is_array()) throw InputError({origin}, path + ": expected an array of test indices");
+  TestSet out;
+  out.reserve(v.get_array().size());
+  for (const auto& t : v.get_array()) {
+    auto i = whole(t, origin, path);
+    if (i >= tests)
+      throw InputError({origin}, path + ": test index " + std::to_string(i) +
+                                     " beyond the record's " + std::to_string(tests) + " tests");
+    out.push_back(static_cast<std::uint32_t>(i));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+const json::array& tuple(const json::value& v, std::size_t size, const std::string& origin,
+                         const std::string& path) {
+  if (!v.is_array() || v.get_array().size() != size)
+    throw InputError({origin}, path + ": expected an array of " + std::to_string(size) + " values");
+  return v.get_array();
+}
+
+}  // namespace
+
+Record from_json(std::string_view text, const std::string& origin) {
+  using namespace attest::detail;
+  auto doc = parse_json(text, origin);
+  const auto& root = object_at(doc, origin, "$");
+  auto version = root.find(record_version_key);
+  if (version == root.end() || !version->value().is_number() ||
+      version->value().to_number<double>() != record_version)
+    throw InputError({origin}, std::string("not an attest coverage record (expected \"") +
+                                   record_version_key + "\": " + std::to_string(record_version) +
+                                   ")");
+  Record record;
+  const auto& tests = array_member(root, "tests", origin, "$");
+  record.tests.reserve(tests.size());
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    auto path = "$.tests[" + std::to_string(i) + "]";
+    const auto& t = object_at(tests[i], origin, path);
+    record.tests.push_back({string_member(t, "binary", origin, path, false),
+                            string_member(t, "id", origin, path),
+                            strings_member(t, "requirements", origin, path)});
+  }
+  auto files = root.find("files");
+  if (files == root.end()) return record;
+  if (!files->value().is_object()) throw InputError({origin}, "$.files: expected an object");
+  for (const auto& [key, value] : files->value().get_object()) {
+    std::string path = "$.files[\"" + std::string(key) + "\"]";
+    const auto& f = object_at(value, origin, path);
+    auto& file = record.files[std::string(key)];
+    if (auto lines = f.find("lines"); lines != f.end()) {
+      if (!lines->value().is_array())
+        throw InputError({origin}, path + ".lines: expected an array");
+      for (const auto& l : lines->value().get_array()) {
+        const auto& a = tuple(l, 3, origin, path + ".lines[]");
+        auto& line = file.lines[static_cast<std::uint32_t>(whole(a[0], origin, path + ".lines[]"))];
+        line.hits += whole(a[1], origin, path + ".lines[]");
+        line.tests = test_set(a[2], record.tests.size(), origin, path + ".lines[]");
+      }
+    }
+    if (auto branches = f.find("branches"); branches != f.end()) {
+      if (!branches->value().is_array())
+        throw InputError({origin}, path + ".branches: expected an array");
+      for (const auto& b : branches->value().get_array()) {
+        const auto& a = tuple(b, 4, origin, path + ".branches[]");
+        BranchKey k{static_cast<std::uint32_t>(whole(a[0], origin, path + ".branches[]")),
+                    static_cast<std::uint32_t>(whole(a[1], origin, path + ".branches[]"))};
+        auto& branch = file.branches[k];
+        branch.taken += whole(a[2], origin, path + ".branches[]");
+        branch.tests = test_set(a[3], record.tests.size(), origin, path + ".branches[]");
+      }
+    }
+  }
+  return record;
+}
+
+std::string missing_ranges(const FileCoverage& file) {
+  std::string out;
+  std::uint32_t start = 0, last = 0;
+  auto flush = [&] {
+    if (!start) return;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(start);
+    if (last != start) out += "-" + std::to_string(last);
+  };
+  // A range runs over missing lines and the non-code lines between them (what a reader
+  // wants: "12-18", not "12, 14, 15, 18").
+  for (const auto& [line, l] : file.lines) {
+    if (l.hits > 0) {
+      flush();
+      start = 0;
+      continue;
+    }
+    if (!start) start = line;
+    last = line;
+  }
+  flush();
+  return out;
+}
+
+}  // namespace attest::coverage

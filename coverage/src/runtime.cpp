@@ -1,0 +1,98 @@
+#include <attest/coverage/runtime.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+
+// libgcov's interface, weak so that a binary built without coverage links and says why
+// --cov cannot work. __gcov_root (the list of this executable's objects) has hidden
+// visibility but links statically like any symbol; attest_enable_coverage() asks the
+// linker for __gcov_info_to_gcda, which nothing else would pull from libgcov.a.
+namespace {
+struct gcov_info_head {
+  unsigned version;
+  gcov_info_head* next;
+};
+struct gcov_root_head {
+  gcov_info_head* list;
+};
+}  // namespace
+
+extern "C" {
+extern gcov_root_head __gcov_root __attribute__((weak));
+void __gcov_info_to_gcda(const void* info, void (*filename_fn)(const char*, void*),
+                         void (*dump_fn)(const void*, unsigned, void*),
+                         void* (*allocate_fn)(unsigned, void*), void* arg) __attribute__((weak));
+}
+
+namespace attest::coverage {
+namespace {
+
+struct Stream {
+  std::string* bytes;
+  std::string filename;
+  std::vector<std::unique_ptr<char[]>> allocations;
+};
+
+void on_filename(const char* name, void* arg) { static_cast<Stream*>(arg)->filename = name; }
+void on_data(const void* data, unsigned size, void* arg) {
+  static_cast<Stream*>(arg)->bytes->append(static_cast<const char*>(data), size);
+}
+void* on_allocate(unsigned size, void* arg) {
+  auto& list = static_cast<Stream*>(arg)->allocations;
+  list.push_back(std::make_unique<char[]>(size));
+  return list.back().get();
+}
+
+}  // namespace
+
+std::unique_ptr<Recorder> Recorder::create(std::string& why) {
+  if (&__gcov_root == nullptr) {
+    why =
+        "this binary carries no coverage counters: build it with attest_enable_coverage() or "
+        "-DATTEST_COVERAGE=ON (GCC --coverage)";
+    return nullptr;
+  }
+  if (&__gcov_info_to_gcda == nullptr) {
+    why =
+        "this binary has coverage counters but not libgcov's __gcov_info_to_gcda (GCC 12 or "
+        "later, linked with -Wl,-u,__gcov_info_to_gcda as attest_enable_coverage() does)";
+    return nullptr;
+  }
+  if (__gcov_root.list == nullptr) {
+    why = "this binary's objects registered no coverage counters";
+    return nullptr;
+  }
+  std::unique_ptr<Recorder> r(new Recorder);
+  r->snapshot(r->before_, &r->layout_);
+  return r;
+}
+
+void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
+  auto start = std::chrono::steady_clock::now();
+  values.clear();
+  if (!layout) values.reserve(layout_.size);
+  for (auto* info = __gcov_root.list; info; info = info->next) {
+    buffer_.clear();
+    Stream stream{&buffer_, {}, {}};
+    __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
+    gcov::read_gcda(buffer_, stream.filename, layout, values);
+  }
+  snapshot_ms_ +=
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void Recorder::begin_test() { snapshot(before_, nullptr); }
+
+void Recorder::end_test(TestContext context) {
+  snapshot(after_, nullptr);
+  tests_.push_back(std::move(context));
+  deltas_.push_back(gcov::difference(before_, after_));
+}
+
+Record Recorder::finish(const gcov::Filter& filter) {
+  snapshot(after_, nullptr);
+  return gcov::build_record(layout_, after_, std::move(tests_), deltas_, filter);
+}
+
+}  // namespace attest::coverage
