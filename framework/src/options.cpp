@@ -133,6 +133,28 @@ Options parse_options(int argc, const char* const argv[]) {
       o.durations_from = v;
     } else if (take_value(args, i, "--config", v)) {
       o.config = v;
+    } else if (arg == "--cov") {
+      o.coverage.enabled = true;
+    } else if (take_value(args, i, "--cov-report", v)) {
+      o.coverage.enabled = true;
+      o.coverage.reports.push_back(*v);
+    } else if (take_value(args, i, "--cov-fail-under-file", v)) {
+      o.coverage.enabled = true;
+      o.coverage.fail_under_file = v;
+    } else if (take_value(args, i, "--cov-fail-under-req", v)) {
+      o.coverage.enabled = true;
+      o.coverage.fail_under_requirement = v;
+    } else if (take_value(args, i, "--cov-fail-under", v)) {
+      o.coverage.enabled = true;
+      o.coverage.fail_under = v;
+    } else if (arg.substr(0, 6) == "--cov=") {
+      if (arg.size() == 6) throw UsageError("--cov= requires a directory (or --cov for all)");
+      o.coverage.enabled = true;
+      o.coverage.sources.emplace_back(arg.substr(6));
+    } else if (take_value(args, i, "--affected-since", v)) {
+      o.coverage.affected_since = v;
+    } else if (take_value(args, i, "--affected-record", v)) {
+      o.coverage.affected_record = v;
     } else {
       if (arg == "--help" || arg == "-h" || arg == "-?" || arg == "--help=") o.help = true;
       o.boost_args.emplace_back(arg);
@@ -179,6 +201,17 @@ const char* options_help() {
                               ATTEST_TOTAL_SHARDS; a shard with no tests exits 0
   --shard-by duration         balance shards by past durations (longest first onto the least
                               loaded); needs --durations-from FILE|DIR (results JSON or JUnit)
+  --cov[=DIR]                 per-test code coverage (binary built with attest_enable_coverage());
+                              =DIR (repeatable): only files below DIR; default: all but /usr
+  --cov-report=KIND[:FILE]    term-missing, lcov, cobertura, json, html (repeatable; default
+                              term-missing; files default to coverage.info/.xml/.json/.html)
+  --cov-fail-under=SPEC       fail (exit 1) below line=N[,branch=N] percent, overall
+  --cov-fail-under-file=SPEC  ... for any one file
+  --cov-fail-under-req=SPEC   ... for any requirement (the files its tests reach)
+  --affected-since=REF        run only the tests whose recorded coverage reaches a line changed
+                              since git REF, tests without a record, and new tests
+  --affected-record=FILE      the coverage record (--cov-report=json) to select by
+                              (default: coverage.json)
 exit codes: 0 passed, 1 tests failed, 2 usage or collection error, 5 no tests selected
 note: attest's -m, -k and -x shadow Boost's short -m, -k, -x; use --report_format, --log_sink,
       --color_output for those.

@@ -23,6 +23,18 @@ enum class KeptAction { none, list, stop };
 
 enum class ColorMode { automatic, yes, no };
 
+// --cov and friends (coverage_run.hpp).
+struct CoverageOptions {
+  bool enabled = false;                              // --cov[=DIR]
+  std::vector<std::string> sources;                  // --cov=DIR (repeatable): only files below
+  std::vector<std::string> reports;                  // --cov-report=KIND[:FILE] (repeatable)
+  std::optional<std::string> fail_under;             // --cov-fail-under=line=N[,branch=N]
+  std::optional<std::string> fail_under_file;        // --cov-fail-under-file=...
+  std::optional<std::string> fail_under_requirement; // --cov-fail-under-req=...
+  std::optional<std::string> affected_since;         // --affected-since=REF
+  std::optional<std::string> affected_record;        // --affected-record=FILE (the json report)
+};
+
 struct Options {
   CollectFormat collect = CollectFormat::none;
   std::optional<std::string> manifest;     // --manifest FILE
@@ -50,6 +62,7 @@ struct Options {
   std::optional<std::string> shard;           // --shard INDEX/TOTAL
   std::optional<std::string> shard_by;        // --shard-by duration|hash
   std::optional<std::string> durations_from;  // --durations-from FILE|DIR
+  CoverageOptions coverage;                   // --cov, --cov-report, --cov-fail-under...
   bool help = false;                          // --help / -h / -? (Boost's help follows ours)
   std::vector<std::string> boost_args;        // argv[0] and everything that is not ours
 };

@@ -31,6 +31,7 @@
 #include "cache.hpp"
 #include "collection.hpp"
 #include "console.hpp"
+#include "coverage_run.hpp"
 #include "failures.hpp"
 #include "options.hpp"
 #include "registry.hpp"
@@ -208,9 +209,14 @@ void apply_timeout(const std::vector<TestInfo>& tests, std::optional<unsigned> s
 }
 
 int run_selected(const Options& options, std::vector<TestInfo>& tests, const BoostOutput& boost_out,
-                 const RunCache& cache) {
+                 const RunCache& cache, const Config& config) {
   auto junit = open_output(options.junitxml, "--junitxml");
   auto report = open_output(options.report_json, "--report-json");
+  // --cov: reports name files relative to the project (attest.json's directory).
+  auto coverage = CoverageRun::start(
+      options.coverage, g_binary, tests,
+      config.source.empty() ? std::filesystem::current_path()
+                            : std::filesystem::absolute(config.source).parent_path());
 
   std::size_t selected = 0;
   for (const auto& t : tests) selected += t.selected;
@@ -244,6 +250,13 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
     ResultsRecorder& r;
     ~Deregister() { ut::framework::deregister_observer(r); }
   } deregister{recorder};
+  if (coverage) ut::framework::register_observer(*coverage);
+  struct DeregisterCoverage {
+    CoverageRun* c;
+    ~DeregisterCoverage() {
+      if (c) ut::framework::deregister_observer(*c);
+    }
+  } deregister_coverage{coverage.get()};
 
   if (terminal.progress) reporter.start(g_binary, selected);
   ut::framework::run();
@@ -274,6 +287,12 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   if (flaky && options.fail_on_flaky)
     verdicts.push_back(std::to_string(flaky) + " flaky test" + (flaky == 1 ? "" : "s") +
                        " and --fail-on-flaky: the run fails");
+  std::size_t coverage_failures = 0;
+  if (coverage) {
+    auto below = coverage->finish(console());
+    coverage_failures = below.size();
+    verdicts.insert(verdicts.end(), below.begin(), below.end());
+  }
   reporter.finish(recorder.results(), summary, verdicts);
   console().flush();
   attest::set_run_failed(summary.failed > 0);  // session-scoped resources keep what failed
@@ -284,6 +303,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   bool passed = summary.failed == 0 &&
                 ut::results_collector.results(ut::framework::master_test_suite().p_id).passed();
   if (flaky && options.fail_on_flaky) passed = false;
+  if (coverage_failures) passed = false;
   return passed ? exit_ok : exit_tests_failed;
 }
 
@@ -373,6 +393,19 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   auto tests = collect_tests(registry);
   select_tests(tests, options, config);
+  // --affected-since narrows what -m/-k/--req kept, before shards split it.
+  bool affected_only = false;
+  std::size_t unaffected = 0;  // deselected by --affected-since
+  if (options.coverage.affected_since) {
+    for (const auto& t : tests) unaffected += t.selected;
+    auto note = select_affected(
+        options.coverage, g_binary, tests,
+        config.source.empty() ? std::filesystem::current_path()
+                              : std::filesystem::absolute(config.source).parent_path());
+    (options.collect == CollectFormat::json ? std::cerr : console()) << "attest: " << note << '\n';
+    affected_only = true;
+    for (const auto& t : tests) unaffected -= t.selected;
+  }
   RunCache cache(options.cache_dir, g_binary);
   if (options.cache_clear) cache.clear();
   auto first = apply_cache(options, tests, cache);
@@ -427,6 +460,12 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
     return selected || shard_note ? exit_ok : exit_no_tests_selected;
   if (boost_listing_requested()) return exit_ok;
 
+  if (selected == 0 && affected_only) {
+    // Unaffected tests count as skipped: CTest reports a per-case test as such.
+    console() << "attest: no test is affected: nothing to run\nattest: 0 passed, 0 failed, "
+              << unaffected << " skipped\n";
+    return exit_ok;
+  }
   if (selected == 0) {
     std::cerr << "attest: no tests selected: " << tests.size() << " collected, all deselected"
               << (options.markexpr || options.keywordexpr || !options.requirements.empty() ||
@@ -436,7 +475,7 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
               << '\n';
     return exit_no_tests_selected;
   }
-  return run_selected(options, tests, boost_out, cache);
+  return run_selected(options, tests, boost_out, cache, config);
 }
 
 // --list-kept / --stop-kept: the servers earlier runs kept with --keep-failed.
@@ -469,6 +508,13 @@ int run(int argc, char* argv[], bool (*init)()) {
   // Bazel says where it wants the JUnit XML; an explicit --junitxml wins.
   if (const char* bazel = std::getenv("XML_OUTPUT_FILE"); bazel && *bazel && !options.junitxml)
     options.junitxml = bazel;
+  // CTest's per-case tests (attest_discover_tests) take --affected-since from the environment.
+  if (const char* since = std::getenv("ATTEST_AFFECTED_SINCE");
+      since && *since && !options.coverage.affected_since)
+    options.coverage.affected_since = since;
+  if (const char* record = std::getenv("ATTEST_AFFECTED_RECORD");
+      record && *record && !options.coverage.affected_record)
+    options.coverage.affected_record = record;
   if (options.help) std::cout << options_help();
   if (options.kept != KeptAction::none) return kept_servers(options.kept);
   if (options.keep_failed) attest::set_keep_failed(true);
