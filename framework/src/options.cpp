@@ -131,6 +131,14 @@ Options parse_options(int argc, const char* const argv[]) {
       o.shard = v;
     } else if (take_value(args, i, "--durations-from", v)) {
       o.durations_from = v;
+    } else if (take_value(args, i, "--prop-seed", v)) {
+      std::uint64_t seed = 0;
+      auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), seed);
+      if (ec != std::errc() || end != v->data() + v->size())
+        throw UsageError("--prop-seed takes a whole number (a RapidCheck seed), not '" + *v + "'");
+      o.prop_seed = seed;
+    } else if (take_value(args, i, "--prop-max-success", v)) {
+      o.prop_max_success = static_cast<int>(take_count("--prop-max-success", *v, 1));
     } else if (take_value(args, i, "--config", v)) {
       o.config = v;
     } else if (arg == "--cov") {
@@ -194,6 +202,8 @@ const char* options_help() {
   --keep-failed               keep the server holding a failed test's database running after
                               the run, for inspection (also ATTEST_KEEP_FAILED=1)
   --list-kept, --stop-kept    list, or stop and remove, the servers kept by earlier runs
+  --prop-seed N               property tests: RapidCheck's seed (the failure message names it)
+  --prop-max-success N        property tests: cases that must pass per property (default 100)
   --config FILE               attest.json to use (default: $ATTEST_CONFIG, else searched upward)
   --shard INDEX/TOTAL         run one shard of the selection (0-based: 0/4 ... 3/4); also read from
                               GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, Bazel's TEST_SHARD_INDEX/

@@ -5,6 +5,7 @@
 // --log_sink and --color_output; Boost's long forms still work.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -62,6 +63,8 @@ struct Options {
   std::optional<std::string> shard;           // --shard INDEX/TOTAL
   std::optional<std::string> shard_by;        // --shard-by duration|hash
   std::optional<std::string> durations_from;  // --durations-from FILE|DIR
+  std::optional<std::uint64_t> prop_seed;     // --prop-seed N (property tests' RapidCheck seed)
+  std::optional<int> prop_max_success;        // --prop-max-success N (cases per property)
   CoverageOptions coverage;                   // --cov, --cov-report, --cov-fail-under...
   bool help = false;                          // --help / -h / -? (Boost's help follows ours)
   std::vector<std::string> boost_args;        // argv[0] and everything that is not ours

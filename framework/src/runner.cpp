@@ -4,6 +4,7 @@
 // Boost applies --run_test inside framework::run() on top of p_default_status,
 // so Boost's own filters, reporting and --list_content agree with attest's.
 #include <attest/detail/json_input.hpp>
+#include <attest/detail/run_settings.hpp>
 #include <attest/run_dir.hpp>
 #include <attest/runner.hpp>
 #include <attest/test_context.hpp>
@@ -407,6 +408,8 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
     for (const auto& t : tests) unaffected -= t.selected;
   }
   RunCache cache(options.cache_dir, g_binary);
+  // Property tests keep their failures beside the run cache and read the --prop-* flags.
+  set_run_settings({cache.directory(), options.prop_seed, options.prop_max_success});
   if (options.cache_clear) cache.clear();
   auto first = apply_cache(options, tests, cache);
   // Sharding splits what the filters and the cache selected.

@@ -1,0 +1,71 @@
+// Processes in coroutine tests: wait for a process to exit or to become ready without
+// blocking the test's io_context (polling, as attest::Process::wait_ready does).
+//
+//   attest::Process worker("./worker", {.args = {"--once"}});
+//   co_await attest::async_wait_ready(worker, [&] { return port_open(); });
+//   std::string status = co_await attest::async_wait_exit(worker);  // "exit code 0"
+#pragma once
+
+#include <attest/async.hpp>
+#include <attest/process.hpp>
+
+namespace attest {
+
+/// Waits until `process` exits; returns its exit status ("exit code 0", "killed by signal 9").
+inline boost::asio::awaitable<std::string> async_wait_exit(
+    Process& process, PollingConfig config = {.description = "process exit"},
+    SourceLocation where = SourceLocation::current()) {
+  // Not a coroutine itself: GCC 12 mishandles a coroutine's defaulted by-value parameters.
+  return async_wait_for(
+      [&process]() -> std::optional<std::string> {
+        if (process.running()) return std::nullopt;
+        return process.exit_status();
+      },
+      std::move(config), where);
+}
+
+namespace detail {
+template <typename Ready>
+boost::asio::awaitable<void> async_wait_ready_impl(Process& process, Ready ready,
+                                                   PollingConfig* config, SourceLocation where);
+}  // namespace detail
+
+/// Polls `ready` (bool, or an awaitable of bool) until it holds; fails at once with
+/// ProcessExitedError (its exit status and log tail) when the process exits first.
+template <typename Ready>
+boost::asio::awaitable<void> async_wait_ready(
+    Process& process, Ready ready, PollingConfig config = {.description = "process ready"},
+    SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_ready_impl(process, std::move(ready),
+                                       new PollingConfig(std::move(config)), where);
+}
+
+template <typename Ready>
+boost::asio::awaitable<void> detail::async_wait_ready_impl(Process& process, Ready ready,
+                                                           PollingConfig* owned_config,
+                                                           SourceLocation where) {
+  PollingConfig config = *owned_config;  // owned: see async_wait_for_impl
+  delete owned_config;
+  auto check_alive = [&process] {
+    if (!process.running())
+      throw ProcessExitedError(process.name() + " exited (" + process.exit_status() +
+                               ") before it was ready; its log ends:\n" + process.log_tail(20));
+  };
+  if constexpr (std::is_same_v<std::invoke_result_t<Ready&>, bool>) {
+    co_await async_wait_for_condition(
+        [&] {
+          check_alive();
+          return ready();
+        },
+        std::move(config), where);
+  } else {
+    co_await async_wait_for_condition(
+        [&]() -> boost::asio::awaitable<bool> {
+          check_alive();
+          co_return co_await ready();
+        },
+        std::move(config), where);
+  }
+}
+
+}  // namespace attest

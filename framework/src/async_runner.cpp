@@ -1,0 +1,287 @@
+// Runs coroutine tests (<attest/async.hpp>) inside the Boost.Test case that registered
+// them: picks the io_context (per test, per suite, per run), drives it until the body and
+// its tracked tasks finish, enforces the test's timeout by cancelling them, and turns what
+// they ended with into what Boost.Test reports.
+#include <attest/async.hpp>
+#include <attest/scope.hpp>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/test/execution_monitor.hpp>
+#include <boost/test/framework.hpp>
+#include <boost/test/tree/test_unit.hpp>
+#include <boost/test/unit_test_monitor.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <list>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace attest {
+namespace ut = boost::unit_test;
+namespace asio = boost::asio;
+
+namespace {
+
+struct ContextSpec {
+  io_scope scope = io_scope::test;
+  unsigned threads = 1;
+};
+
+std::unordered_map<ut::test_unit_id, ContextSpec>& context_specs() {
+  static std::unordered_map<ut::test_unit_id, ContextSpec> specs;
+  return specs;
+}
+
+// The nearest async_context decorator: on the test, else on its closest suite.
+ContextSpec spec_for(ut::test_unit_id id) {
+  const auto& specs = context_specs();
+  if (specs.empty()) return {};
+  while (id != ut::INV_TEST_UNIT_ID) {
+    if (auto it = specs.find(id); it != specs.end()) return it->second;
+    id = ut::framework::get(id, ut::TUT_ANY).p_parent_id;
+  }
+  return {};
+}
+
+// Where the running test waits, for the message of a timeout.
+struct WaitEntry {
+  SourceLocation where;
+  std::string what;
+};
+std::mutex g_waits_mutex;
+std::map<std::uint64_t, WaitEntry> g_waits;
+std::uint64_t g_next_wait = 1;
+
+std::string describe_waits(SourceLocation& primary) {
+  std::lock_guard lock(g_waits_mutex);
+  std::ostringstream out;
+  std::size_t shown = 0;
+  // Newest first: the innermost wait is the most telling.
+  for (auto it = g_waits.rbegin(); it != g_waits.rend() && shown < 5; ++it, ++shown) {
+    if (shown == 0) primary = it->second.where;
+    out << (shown ? ", " : "") << it->second.where.file_name() << ':'
+        << it->second.where.line_number();
+    if (!it->second.what.empty()) out << " (" << it->second.what << ')';
+  }
+  if (g_waits.size() > shown) out << " and " << g_waits.size() - shown << " more";
+  return out.str();
+}
+
+// An io_context shared by the tests of a suite or of the run (attest's fixture scopes
+// destroy it when that scope ends).
+struct SharedContext {
+  std::shared_ptr<asio::io_context> context = std::make_shared<asio::io_context>(1);
+};
+
+// The test that runs now (Boost.Test runs one at a time).
+struct TestRun {
+  std::shared_ptr<asio::io_context> context;
+  asio::any_io_executor executor;
+  std::atomic<std::size_t> outstanding{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  std::list<asio::cancellation_signal> signals;  // the body's and each tracked task's
+
+  void finished(std::exception_ptr e) {
+    if (e) {
+      std::lock_guard lock(mutex);
+      if (!failure) failure = e;
+    }
+    outstanding.fetch_sub(1);
+  }
+  asio::cancellation_signal& new_signal() {
+    std::lock_guard lock(mutex);
+    return signals.emplace_back();
+  }
+  void cancel_all() {
+    std::lock_guard lock(mutex);
+    for (auto& s : signals) s.emit(asio::cancellation_type::terminal);
+  }
+};
+TestRun* g_run = nullptr;
+
+// Boost keeps the message as a non-owning string while it logs it: it lives here.
+thread_local std::string t_message;
+
+[[noreturn]] void fail_timeout(const std::string& message, SourceLocation at) {
+  t_message = message;
+  throw boost::execution_exception(
+      boost::execution_exception::timeout_error, t_message,
+      boost::execution_exception::location(at.file_name(), at.line_number(), nullptr));
+}
+
+asio::awaitable<void> marked(asio::awaitable<void> task, SourceLocation where) {
+  detail::WaitMark mark(where, "spawned task");
+  co_await std::move(task);
+}
+
+}  // namespace
+
+void async_context::apply(ut::test_unit& tu) { context_specs()[tu.p_id] = {scope_, threads_}; }
+
+ut::decorator::base_ptr async_context::clone() const {
+  return ut::decorator::base_ptr(new async_context(scope_, threads_));
+}
+
+namespace detail {
+
+WaitMark::WaitMark(SourceLocation where, std::string what) {
+  std::lock_guard lock(g_waits_mutex);
+  id_ = g_next_wait++;
+  g_waits.emplace(id_, WaitEntry{where, std::move(what)});
+}
+
+WaitMark::WaitMark(WaitMark&& other) noexcept : id_(std::exchange(other.id_, 0)) {}
+
+WaitMark::~WaitMark() {
+  if (id_ == 0) return;
+  std::lock_guard lock(g_waits_mutex);
+  g_waits.erase(id_);
+}
+
+std::shared_ptr<void> hold_test_context() {
+  return g_run ? std::shared_ptr<void>(g_run->context) : nullptr;
+}
+
+asio::any_io_executor offload_executor() {
+  static asio::thread_pool pool([] {
+    const char* env = std::getenv("ATTEST_OFFLOAD_THREADS");
+    int n = env ? std::atoi(env) : 0;
+    return static_cast<std::size_t>(n > 0 ? n : 2);
+  }());
+  return pool.get_executor();
+}
+
+void spawn_tracked(asio::any_io_executor ex, asio::awaitable<void> task, SourceLocation where) {
+  if (!g_run) {
+    asio::co_spawn(ex, marked(std::move(task), where), asio::detached);
+    return;
+  }
+  TestRun* run = g_run;
+  run->outstanding.fetch_add(1);
+  auto& signal = run->new_signal();
+  asio::co_spawn(ex, marked(std::move(task), where),
+                 asio::bind_cancellation_slot(signal.slot(),
+                                              [run](std::exception_ptr e) { run->finished(e); }));
+}
+
+void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLocation test) {
+  using clock = std::chrono::steady_clock;
+  const auto& tc = ut::framework::current_test_case();
+  ContextSpec spec = spec_for(tc.p_id);
+
+  TestRun run;
+  if (spec.scope == io_scope::test) {
+    run.context = std::make_shared<asio::io_context>(static_cast<int>(spec.threads));
+  } else {
+    auto& shared = spec.scope == io_scope::suite ? suite_scoped<SharedContext>()
+                                                 : session_scoped<SharedContext>();
+    run.context = shared.context;
+    spec.threads = 1;  // a shared context runs on the test's thread only, while a test runs
+    run.context->restart();
+  }
+  auto& context = *run.context;
+  run.executor = spec.threads > 1 ? asio::any_io_executor(asio::make_strand(context))
+                                  : asio::any_io_executor(context.get_executor());
+
+  // The timeout: Boost's own (an alarm that longjmps out of the test) gives way to
+  // cancelling the coroutine; it stays armed, later, as a backstop for a handler that
+  // blocks its thread.
+  unsigned long timeout_us = ut::unit_test_monitor.p_timeout.get();
+  std::optional<clock::time_point> deadline;
+  const auto grace = std::chrono::seconds(1);
+  if (timeout_us > 0) {
+    deadline = clock::now() + std::chrono::microseconds(timeout_us);
+    ::alarm(static_cast<unsigned>(std::ceil(timeout_us / 1e6)) + 2);
+  }
+
+  struct Current {
+    TestRun* previous;
+    explicit Current(TestRun* run) : previous(std::exchange(g_run, run)) {}
+    ~Current() { g_run = previous; }
+  } current(&run);
+
+  run.outstanding = 1;
+  auto& body_signal = run.new_signal();
+  asio::co_spawn(run.executor, body(),
+                 asio::bind_cancellation_slot(body_signal.slot(),
+                                              [&run](std::exception_ptr e) { run.finished(e); }));
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < spec.threads; ++i) threads.emplace_back([&context] { context.run(); });
+  struct Join {
+    std::vector<std::thread>& threads;
+    asio::io_context& context;
+    ~Join() {
+      context.stop();
+      for (auto& t : threads) t.join();
+    }
+  };
+
+  // Runs until the test's work is done (true) or `until` passes (false).
+  auto drive = [&](std::optional<clock::time_point> until) {
+    if (spec.scope == io_scope::test) {
+      // A context of its own: done when it runs out of work (the body and what it spawned).
+      if (until)
+        context.run_until(*until);
+      else
+        context.run();
+      return context.stopped();
+    }
+    while (run.outstanding.load() > 0) {
+      std::size_t ran = until ? context.run_one_until(*until) : context.run_one();
+      if (ran == 0) {
+        if (until && clock::now() >= *until) return false;
+        if (context.stopped()) context.restart();
+      }
+    }
+    return true;
+  };
+
+  bool timed_out = false;
+  std::string waits;
+  SourceLocation at = test;
+  {
+    Join join{threads, context};
+    if (!drive(deadline)) {
+      timed_out = true;
+      waits = describe_waits(at);
+      // Cancelling runs the coroutines' unwinding (destructors, catch blocks) before the
+      // failure is reported.
+      if (spec.threads > 1)
+        asio::post(run.executor, [&run] { run.cancel_all(); });
+      else
+        run.cancel_all();
+      drive(clock::now() + grace);
+    }
+  }
+  if (timeout_us > 0) ::alarm(0);
+
+  if (timed_out) {
+    std::ostringstream msg;
+    msg << "timeout: the coroutine test did not finish within " << timeout_us / 1e6 << " s; ";
+    if (waits.empty())
+      msg << "no attest awaitable was pending (pass attest::here() as the completion token to "
+             "name a wait)";
+    else
+      msg << "waiting at " << waits;
+    fail_timeout(msg.str(), at);
+  }
+  if (run.failure) std::rethrow_exception(run.failure);
+}
+
+}  // namespace detail
+}  // namespace attest
