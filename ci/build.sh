@@ -10,4 +10,5 @@ if [ "${ATTEST_PREBUILT:-0}" = 1 ]; then
   exit 0
 fi
 [ -f "$build/build.ninja" ] || cmake -S . -B "$build" -G Ninja ${CMAKE_FLAGS:-}
-cmake --build "$build" -j "${JOBS:-$(nproc)}"
+# BUILD_TARGET: what the calling suite needs (attest-build-unit, attest-build-integration); all by default.
+cmake --build "$build" -j "${JOBS:-$(nproc)}" --target "${BUILD_TARGET:-all}"

@@ -5,6 +5,6 @@
 # usage: ci/test-integration.sh   (BUILD_DIR, default build; JOBS; results in BUILD_DIR/results)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/build.sh
+BUILD_TARGET=${BUILD_TARGET:-attest-build-integration} bash ci/build.sh
 build=${BUILD_DIR:-build}
 ctest --test-dir "$build" --output-on-failure -j "${JOBS:-$(nproc)}" -L '^integration$'

@@ -2,7 +2,8 @@
 # (never from its sources), as gtest_discover_tests and catch_discover_tests do:
 #
 #   attest_discover_tests(<target>
-#     [EXTRA_ARGS <arg>...]               passed to every test (e.g. --config attest.json)
+#     [EXTRA_ARGS <arg>...]               passed to every test (--config FILE overrides the
+#                                         attest.json at or above the calling CMakeLists.txt)
 #     [WORKING_DIRECTORY <dir>]
 #     [TEST_PREFIX <prefix>] [TEST_SUFFIX <suffix>]
 #     [PROPERTIES <name> <value>...]      set on every test (LABELS are added to, not replaced)
@@ -18,6 +19,23 @@
 if(NOT ATTEST_DISCOVER_SCRIPT)  # the installed package keeps the script beside this file
   set(ATTEST_DISCOVER_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/AttestDiscoverTests.cmake")
 endif()
+
+# The nearest attest.json at or above `dir`, or "" (the runner's own search, from the source side).
+function(_attest_project_config out dir)
+  get_filename_component(dir "${dir}" ABSOLUTE)
+  while(TRUE)
+    if(EXISTS "${dir}/attest.json")
+      set(${out} "${dir}/attest.json" PARENT_SCOPE)
+      return()
+    endif()
+    get_filename_component(parent "${dir}" DIRECTORY)
+    if(parent STREQUAL dir)
+      set(${out} "" PARENT_SCOPE)
+      return()
+    endif()
+    set(dir "${parent}")
+  endwhile()
+endfunction()
 
 function(attest_discover_tests target)
   cmake_parse_arguments(PARSE_ARGV 1 arg ""
@@ -51,6 +69,15 @@ function(attest_discover_tests target)
   endif()
   if(NOT arg_WORKING_DIRECTORY)
     set(arg_WORKING_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}")
+  endif()
+  # The project's configuration is the attest.json at or above the calling CMakeLists.txt, wherever
+  # the build directory is (the binary's own upward search starts in the build tree, which a sibling
+  # build directory, `cmake -S app -B build-app`, is not under). EXTRA_ARGS' own --config wins.
+  if(NOT "${arg_EXTRA_ARGS}" MATCHES "(^|;)--config($|;|=)")
+    _attest_project_config(project_config "${CMAKE_CURRENT_SOURCE_DIR}")
+    if(project_config)
+      list(PREPEND arg_EXTRA_ARGS --config "${project_config}")
+    endif()
   endif()
   if(arg_ENVIRONMENT)
     get_property(env_dir GLOBAL PROPERTY attest_environment_${arg_ENVIRONMENT})

@@ -78,6 +78,10 @@ Options parse_options(int argc, const char* const argv[]) {
       o.requirements.push_back(*v);
     } else if (take_value(args, i, "--junitxml", v) || take_value(args, i, "--junit-xml", v)) {
       o.junitxml = v;
+    } else if (take_value(args, i, "--junit-family", v)) {
+      if (*v != "xunit1" && *v != "xunit2" && *v != "legacy")
+        throw UsageError("--junit-family is xunit1 or xunit2, not '" + *v + "'");
+      o.junit_family = v;
     } else if (take_value(args, i, "--report-json", v)) {
       o.report_json = v;
     } else if (take_value(args, i, "--durations", v)) {
@@ -184,6 +188,9 @@ const char* options_help() {
   --test ID                   select this test, or this suite's tests, by the exact id
                               --collect-only lists (repeatable; no pattern syntax)
   --junitxml FILE             JUnit XML with "verifies" and "markers" properties per testcase
+  --junit-family xunit1|xunit2  xunit1 (default): properties per testcase; xunit2: valid against
+                              Jenkins xUnit's junit-10.xsd, properties per suite (attest.json:
+                              "junit_family")
   --report-json FILE          attest results JSON (outcome, duration, requirements, markers, message)
   --durations N               list the N slowest tests (0: all)
   -v, --verbose               a line per test: outcome, markers, duration

@@ -44,6 +44,7 @@ struct Options {
   std::vector<std::string> requirements;   // --req ID (repeatable)
   std::vector<std::string> exact;       // --test ID (repeatable): a case, or a suite and all in it
   std::optional<std::string> junitxml;  // --junitxml FILE
+  std::optional<std::string> junit_family;  // --junit-family xunit1|xunit2 (else attest.json's)
   std::optional<std::string> report_json;     // --report-json FILE
   std::optional<int> durations;               // --durations N (0 = all)
   std::size_t maxfail = 0;                    // -x (1) / --maxfail N; 0: run everything

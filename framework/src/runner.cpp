@@ -210,7 +210,7 @@ void apply_timeout(const std::vector<TestInfo>& tests, std::optional<unsigned> s
 }
 
 int run_selected(const Options& options, std::vector<TestInfo>& tests, const BoostOutput& boost_out,
-                 const RunCache& cache, const Config& config) {
+                 const RunCache& cache, trace::JunitFamily junit_family, const Config& config) {
   auto junit = open_output(options.junitxml, "--junitxml");
   auto report = open_output(options.report_json, "--report-json");
   // --cov: reports name files relative to the project (attest.json's directory).
@@ -266,7 +266,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   Summary summary = recorder.summary();
   auto document = results_of(g_binary, tests, recorder.results(), summary);
   if (report) trace::write_results_json(report->stream, document);
-  if (junit) trace::write_junit(junit->stream, document);
+  if (junit) trace::write_junit(junit->stream, document, junit_family);
   close_output(report);
   close_output(junit);
 
@@ -478,7 +478,10 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
               << '\n';
     return exit_no_tests_selected;
   }
-  return run_selected(options, tests, boost_out, cache, config);
+  // --junit-family, else attest.json's "junit_family", else xunit1 (the ★ per-testcase properties).
+  auto family = trace::parse_junit_family(options.junit_family.value_or(config.junit_family))
+                    .value_or(trace::JunitFamily::xunit1);
+  return run_selected(options, tests, boost_out, cache, family, config);
 }
 
 // --list-kept / --stop-kept: the servers earlier runs kept with --keep-failed.

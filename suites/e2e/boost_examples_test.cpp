@@ -153,4 +153,34 @@ BOOST_AUTO_TEST_CASE(behave_as_under_boosts_main, *attest::requirement("FR-087")
   BOOST_TEST(failing_examples < all.size());
 }
 
+BOOST_AUTO_TEST_CASE(xunit2_junit_is_valid_for_jenkins_xunit, *attest::requirement("FR-106")) {
+  // Jenkins' xUnit plugin validates JUnit against junit-10.xsd (pytest's own tests validate its
+  // xunit2 output with it): every example's file under --junit-family=xunit2 must pass it, with
+  // passes, failures, skips and set-up errors in it; xunit1 (the default) carries per-testcase
+  // properties and file/line, which that schema refuses.
+  const std::string xsd = ATTEST_JUNIT_XSD;
+  std::size_t validated = 0, xunit1_refused = 0;
+  for (const auto& e : examples()) {
+    BOOST_TEST_CONTEXT(e.name) {
+      TempDir tmp;
+      auto x2 = (tmp.path / "x2.xml").string(), x1 = (tmp.path / "x1.xml").string();
+      auto run2 = attest_test::run_command(
+          {e.attest_binary, "--junitxml", x2, "--junit-family=xunit2"}, ATTEST_BOOST_EXAMPLES_DIR);
+      auto run1 = attest_test::run_command({e.attest_binary, "--junitxml", x1},
+                                           ATTEST_BOOST_EXAMPLES_DIR);
+      if (!std::filesystem::exists(x2)) {  // a set-up error: no test ran, no file
+        BOOST_TEST(run2.exit_code == 2, run2.out << run2.err);
+        continue;
+      }
+      auto check2 = attest_test::run_command({"xmllint", "--noout", "--schema", xsd, x2});
+      BOOST_TEST(check2.exit_code == 0, check2.err << read_file(x2));
+      validated += check2.exit_code == 0;
+      auto check1 = attest_test::run_command({"xmllint", "--noout", "--schema", xsd, x1});
+      xunit1_refused += check1.exit_code != 0;
+    }
+  }
+  BOOST_TEST(validated >= 12u);
+  BOOST_TEST(xunit1_refused == validated);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

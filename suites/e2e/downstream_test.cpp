@@ -91,8 +91,8 @@ BOOST_AUTO_TEST_CASE(find_package_from_an_install_prefix, *attest::requirement("
 
 BOOST_AUTO_TEST_CASE(core_package_needs_no_service_dependency, *attest::requirement("FR-053")) {
   TempDir tmp;
-  // No COMPONENTS: the project's CMakeLists fails if attest::postgres or attest::redis
-  // (and with them libpqxx and hiredis) were loaded anyway.
+  // No COMPONENTS, no service test: the core alone builds and runs (which service components
+  // come along without being asked is friction_test.cpp's subject).
   auto binary = build_downstream(
       tmp.path / "build", {std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR, "-DSHOP_SERVICES=OFF"},
       false);

@@ -149,6 +149,74 @@ BOOST_AUTO_TEST_CASE(sigkill_with_postgres_running,
   BOOST_TEST(shm_segments() == segments_before, "no shared memory segment left in /dev/shm");
 }
 
+namespace {
+
+// Live (not zombie) processes whose command line mentions `needle` or whose group is `pgid`.
+std::set<pid_t> live_processes(const std::string& needle, pid_t pgid = 0) {
+  std::set<pid_t> found;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    auto name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    auto close = text.rfind(')');
+    if (close == std::string::npos || close + 2 >= text.size()) continue;
+    std::istringstream rest(text.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0, group = 0;
+    rest >> state >> ppid >> group;
+    if (state == 'Z' || state == 'X') continue;
+    std::ifstream cmd(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if ((pgid > 0 && group == pgid) || cmdline.find(needle) != std::string::npos)
+      found.insert(std::stoi(name));
+  }
+  return found;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sigkill_while_initdb_builds_a_cold_cache, *attest::requirement("FR-107")) {
+  // An empty PostgreSQL cache: the runner's first server runs initdb (which starts a bootstrap
+  // postgres of its own) and copies the result. SIGKILL in the middle: none of what the start
+  // spawned outlives the runner by more than a second.
+  attest_test::TempDir base, cache;
+  fs::permissions(base.path, fs::perms::others_exec, fs::perm_options::add);  // for `nobody`
+  fs::permissions(cache.path, fs::perms::others_exec, fs::perm_options::add);
+  attest::Process runner(ATTEST_VICTIM_BIN, {.args = {"--run_test=launches_postgres_and_blocks"},
+                                             .env = {{"ATTEST_RUN_DIR", base.path.string()},
+                                                     {"XDG_CACHE_HOME", cache.path.string()},
+                                                     {"ATTEST_CACHE_DIR",
+                                                      attest_test::run_cache_dir().string()}},
+                                             .name = "victim"});
+  // initdb -D <run dir>/.../initdb: its command line names the run's base directory.
+  pid_t initdb_group = 0;
+  attest::wait_for_condition(
+      [&] {
+        for (pid_t pid : live_processes(base.path.string())) {
+          std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+          std::string name;
+          std::getline(comm, name);
+          if (name == "initdb") initdb_group = ::getpgid(pid);
+        }
+        return initdb_group > 0;
+      },
+      {.timeout = 60s, .interval = 1ms, .description = "initdb to start"});
+  // Inside initdb's work: the bootstrap backend runs for most of it.
+  attest::wait_for_condition([&] { return live_processes(base.path.string(), initdb_group).size() >= 2; },
+                             {.timeout = 10s, .interval = 1ms, .description = "initdb's children"});
+  auto spawned = live_processes(base.path.string(), initdb_group);
+  auto killed = std::chrono::steady_clock::now();
+  ::kill(runner.pid(), SIGKILL);
+  attest::wait_for_condition(
+      [&] { return live_processes(base.path.string(), initdb_group).empty(); },
+      {.timeout = 10s, .interval = 1ms, .description = "what the PostgreSQL start spawned to go"});
+  auto took = std::chrono::steady_clock::now() - killed;
+  BOOST_TEST((took <= 1s), "initdb and its children outlived the runner by "
+                               << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                               << " ms (" << spawned.size() << " processes)");
+}
+
 BOOST_AUTO_TEST_CASE(a_clean_run_leaves_nothing, *attest::requirement("FR-030")) {
   attest_test::TempDir base;
   auto r = attest_test::run_command({ATTEST_VICTIM_BIN, "--run_test=quick"}, base.path,

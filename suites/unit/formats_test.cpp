@@ -92,6 +92,46 @@ BOOST_AUTO_TEST_CASE(junit_round_trip, *attest::requirement("FR-050")) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(junit_xunit2_round_trip, *attest::requirement("FR-106")) {
+  // junit-10.xsd allows no <properties>, file or line on a <testcase>, no `skipped` on
+  // <testsuites>, and at most three decimals in a suite's time: xunit2 keeps requirement IDs,
+  // markers and locations as the suite's properties, and reads them back onto each test.
+  auto results = sample_results("my_tests");
+  std::ostringstream out;
+  write_junit(out, results, JunitFamily::xunit2);
+  const auto xml = out.str();
+  BOOST_TEST(xml.find("<testcase classname=\"quotes\" name=\"&quot;quoted&quot;") !=
+                 std::string::npos,
+             xml);
+  BOOST_TEST(xml.find(" file=\"") == std::string::npos, xml);
+  BOOST_TEST(xml.find("        <property") == std::string::npos, xml);  // none inside a testcase
+  BOOST_TEST(xml.find("<testsuites name=\"my_tests\" tests=\"9\" failures=\"1\" errors=\"0\" "
+                      "time=\"0.04") != std::string::npos,
+             xml);
+  BOOST_TEST(xml.find("<property name=\"verifies:orders/creates_order\" value=\"FR-001,003-x/SC-002\"/>") !=
+                 std::string::npos,
+             xml);
+  BOOST_TEST(xml.find("<flakyFailure type=\"failure\"") != std::string::npos, xml);
+  auto back = read_results_document(xml, "r.xml");
+  BOOST_REQUIRE_EQUAL(back.tests.size(), results.tests.size());
+  for (std::size_t i = 0; i < results.tests.size(); ++i) {
+    const auto &a = results.tests[i], &b = back.tests[i];
+    BOOST_TEST_CONTEXT("test " << a.id) {
+      BOOST_TEST(b.id == a.id);
+      BOOST_TEST(b.outcome == a.outcome);
+      BOOST_TEST(b.requirements == a.requirements);
+      BOOST_TEST(b.has_requirements);  // an empty `verifies` is still an answer: unmarked
+      BOOST_TEST(b.markers == a.markers);
+      BOOST_TEST((b.where == a.where));
+      BOOST_TEST(b.duration_ms == a.duration_ms, boost::test_tools::tolerance(1.0));
+      BOOST_TEST(b.failed_attempts == a.failed_attempts);
+    }
+  }
+  BOOST_TEST((parse_junit_family("xunit2") == JunitFamily::xunit2));
+  BOOST_TEST((parse_junit_family("legacy") == JunitFamily::xunit1));
+  BOOST_TEST(!parse_junit_family("xunit3"));
+}
+
 BOOST_AUTO_TEST_CASE(junit_names_map_both_ways, *attest::requirement("FR-050")) {
   for (const auto& id : kOddIds) {
     auto [classname, name] = junit_name("bin", id);

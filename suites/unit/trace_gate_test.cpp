@@ -195,6 +195,19 @@ BOOST_AUTO_TEST_CASE(other_frameworks_results_are_their_own_inventory,
              "FAILED: 1 defect (unmarked test); coverage 100% (1/1) >= threshold 90%");
 }
 
+BOOST_AUTO_TEST_CASE(verdict_counts_take_the_plural, *attest::requirement("FR-023")) {
+  // "2 unmarked tests", not "2 unmarked test" (found on a 2,073-test project).
+  auto a = outcome("Cart/A", Outcome::passed, "AllTests");
+  auto b = outcome("Cart/B", Outcome::passed, "AllTests");
+  auto marked = outcome("Cart/C", Outcome::passed, "AllTests");
+  marked.has_requirements = true;
+  marked.requirements = {"FR-009", "FR-008"};
+  auto r = evaluate({req("FR-001")}, {}, {a, b, marked}, true, {.threshold = 0});
+  BOOST_TEST(verdict_line(r) ==
+             "FAILED: 4 defects (2 unmarked tests, 2 unknown requirement IDs); coverage 0% (0/1) "
+             ">= threshold 0%");
+}
+
 BOOST_AUTO_TEST_CASE(not_run_is_not_skipped, *attest::requirement("FR-056")) {
   // Results came for binary b, but none for s/b: it never ran.
   auto r = evaluate({req("FR-001"), req("FR-002")},

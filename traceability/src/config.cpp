@@ -137,6 +137,10 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
                   "\"reqif\"." + std::string(field) + " must be a name or a list of names");
         (field == "id" ? config.reqif.id : config.reqif.title) = std::move(list);
       }
+    } else if (key == "junit_family") {
+      if (!value.is_string() || (value.as_string() != "xunit1" && value.as_string() != "xunit2"))
+        fail_at(text, origin, key, "\"junit_family\" must be \"xunit1\" or \"xunit2\"");
+      config.junit_family = std::string(value.as_string());
     } else if (key == "services") {
       // The test environment's declaration: attest::read_environment_spec() validates it.
       if (!value.is_object())
@@ -144,7 +148,7 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
     } else {
       fail_at(text, origin, key,
               "unknown key \"" + std::string(key) +
-                  "\" (expected markers, requirement_pattern, requirements, reqif, services)");
+                  "\" (expected markers, requirement_pattern, requirements, reqif, junit_family, services)");
     }
   }
 

@@ -8,6 +8,7 @@
 #include <boost/property_tree/ptree.hpp>
 
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <sstream>
 
@@ -41,6 +42,12 @@ std::string seconds(double ms) {
   return buf;
 }
 
+std::string seconds3(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", ms / 1000.0);
+  return buf;
+}
+
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 }  // namespace
@@ -63,32 +70,69 @@ std::string junit_id(const std::string& binary, const std::string& classname,
   return suites + "/" + name;
 }
 
-void write_junit(std::ostream& out, const Results& results) {
+std::optional<JunitFamily> parse_junit_family(std::string_view name) {
+  if (name == "xunit1" || name == "legacy") return JunitFamily::xunit1;
+  if (name == "xunit2") return JunitFamily::xunit2;
+  return std::nullopt;
+}
+
+void write_junit(std::ostream& out, const Results& results, JunitFamily family) {
+  const bool xunit2 = family == JunitFamily::xunit2;
+  // junit-10.xsd: times are SUREFIRE_TIME (at most three decimals), <testsuites> has no `skipped`.
+  auto time = [&](double ms) { return xunit2 ? seconds3(ms) : seconds(ms); };
   const auto& s = results.summary;
   std::string counts = "\" tests=\"" + std::to_string(results.tests.size()) + "\" failures=\"" +
-                       std::to_string(s.failed) + "\" errors=\"0\" skipped=\"" +
-                       std::to_string(s.skipped) + "\" time=\"" + seconds(s.duration_ms) + "\">\n";
+                       std::to_string(s.failed) + "\" errors=\"0\"";
+  std::string skipped = " skipped=\"" + std::to_string(s.skipped) + "\"";
+  std::string duration = " time=\"" + time(s.duration_ms) + "\">\n";
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"" << escape_markup(results.binary) << counts
-      << "  <testsuite name=\"" << escape_markup(results.binary) << counts;
+      << (xunit2 ? "" : skipped) << duration << "  <testsuite name=\""
+      << escape_markup(results.binary) << counts << skipped << duration;
+  if (xunit2 && !results.tests.empty()) {
+    out << "    <properties>\n";
+    for (const auto& r : results.tests) {
+      auto property = [&](const char* kind, const std::string& value) {
+        out << "      <property name=\"" << kind << ":" << escape_markup(r.id) << "\" value=\""
+            << escape_markup(value) << "\"/>\n";
+      };
+      // A suite named with a dot would not map back from classname/name: say the ID itself,
+      // keyed by what the reader derives.
+      auto [classname, name] = junit_name(results.binary, r.id);
+      if (auto derived = junit_id(results.binary, classname, name); derived != r.id)
+        out << "      <property name=\"id:" << escape_markup(derived) << "\" value=\""
+            << escape_markup(r.id) << "\"/>\n";
+      property("verifies", join(r.requirements));
+      if (!r.markers.empty()) property("markers", join(r.markers));
+      if (!r.where.file.empty())
+        property("location", r.where.file + ":" + std::to_string(r.where.line));
+    }
+    out << "    </properties>\n";
+  }
   for (const auto& r : results.tests) {
     auto [classname, name] = junit_name(results.binary, r.id);
     out << "    <testcase classname=\"" << escape_markup(classname) << "\" name=\""
-        << escape_markup(name) << "\" file=\"" << escape_markup(r.where.file) << "\" line=\""
-        << r.where.line << "\" time=\"" << seconds(r.duration_ms) << "\">\n"
-        << "      <properties>\n"
-        << "        <property name=\"verifies\" value=\"" << escape_markup(join(r.requirements))
-        << "\"/>\n"
-        << "        <property name=\"markers\" value=\"" << escape_markup(join(r.markers))
-        << "\"/>\n";
-    // A suite named with a dot would not map back: say the ID itself.
-    if (junit_id(results.binary, classname, name) != r.id)
-      out << "        <property name=\"id\" value=\"" << escape_markup(r.id) << "\"/>\n";
-    out << "      </properties>\n";
-    // Attempts that failed before a pass, as Maven Surefire writes them.
+        << escape_markup(name) << "\"";
+    if (!xunit2)
+      out << " file=\"" << escape_markup(r.where.file) << "\" line=\"" << r.where.line << "\"";
+    out << " time=\"" << time(r.duration_ms) << "\">\n";
+    if (!xunit2) {
+      out << "      <properties>\n"
+          << "        <property name=\"verifies\" value=\"" << escape_markup(join(r.requirements))
+          << "\"/>\n"
+          << "        <property name=\"markers\" value=\"" << escape_markup(join(r.markers))
+          << "\"/>\n";
+      // A suite named with a dot would not map back: say the ID itself.
+      if (junit_id(results.binary, classname, name) != r.id)
+        out << "        <property name=\"id\" value=\"" << escape_markup(r.id) << "\"/>\n";
+      out << "      </properties>\n";
+    }
+    // Attempts that failed before a pass, as Maven Surefire writes them (junit-10.xsd requires
+    // their `type`).
     for (const auto& attempt : r.failed_attempts)
-      out << "      <flakyFailure message=\"" << escape_markup(first_line(attempt)) << "\">"
-          << escape_markup(attempt) << "</flakyFailure>\n";
+      out << "      <flakyFailure" << (xunit2 ? " type=\"failure\"" : "") << " message=\""
+          << escape_markup(first_line(attempt)) << "\">" << escape_markup(attempt)
+          << "</flakyFailure>\n";
     if (r.outcome == Outcome::failed)
       out << "      <failure message=\"" << escape_markup(first_line(r.message)) << "\">"
           << escape_markup(r.message) << "</failure>\n";
@@ -109,7 +153,58 @@ std::string failure_text(const pt::ptree& node) {
   return node.get<std::string>("<xmlattr>.message", "");
 }
 
+// xunit2's per-test properties on the <testsuite> ("verifies:<id>", "markers:<id>",
+// "location:<id>"), applied to the testcases read from that suite.
+void apply_suite_properties(const pt::ptree& suite, std::vector<TestOutcome>& out,
+                            std::size_t first) {
+  auto props = suite.get_child_optional("properties");
+  if (!props) return;
+  std::map<std::string, TestOutcome*> by_id;
+  for (std::size_t i = first; i < out.size(); ++i) by_id[out[i].id] = &out[i];
+  // "id:<derived>" first: the other properties name the test by its real ID.
+  for (const auto& [ptag, prop] : *props) {
+    auto name = prop.get<std::string>("<xmlattr>.name", "");
+    if (ptag != "property" || !name.starts_with("id:")) continue;
+    auto it = by_id.find(name.substr(3));
+    auto value = prop.get<std::string>("<xmlattr>.value", "");
+    if (it == by_id.end() || value.empty()) continue;
+    TestOutcome* test = it->second;
+    by_id.erase(it);
+    test->id = value;
+    by_id[value] = test;
+  }
+  for (const auto& [ptag, prop] : *props) {
+    if (ptag != "property") continue;
+    auto name = prop.get<std::string>("<xmlattr>.name", "");
+    auto value = prop.get<std::string>("<xmlattr>.value", "");
+    auto colon = name.find(':');
+    if (colon == std::string::npos) continue;
+    auto it = by_id.find(name.substr(colon + 1));
+    if (it == by_id.end()) continue;
+    auto kind = name.substr(0, colon);
+    TestOutcome& r = *it->second;
+    if (kind == "verifies") {
+      r.has_requirements = true;
+      for (auto& id : split_list(value)) r.requirements.push_back(std::move(id));
+    } else if (kind == "markers") {
+      r.markers = split_list(value);
+    } else if (kind == "location" && r.where.file.empty()) {
+      auto at = value.rfind(':');
+      if (at == std::string::npos) continue;
+      r.where.file = value.substr(0, at);
+      try {
+        r.where.line = std::stoul(value.substr(at + 1));
+      } catch (const std::exception&) {
+        r.where.line = 0;
+      }
+    }
+  }
+}
+
 void read_testsuite(const pt::ptree& suite, const std::string& binary, const std::string& origin,
+                    std::vector<TestOutcome>& out);
+
+void read_testcases(const pt::ptree& suite, const std::string& binary, const std::string& origin,
                     std::vector<TestOutcome>& out) {
   for (const auto& [tag, node] : suite) {
     if (tag == "testsuite") {  // nested suites (some writers)
@@ -159,6 +254,13 @@ void read_testsuite(const pt::ptree& suite, const std::string& binary, const std
     }
     out.push_back(std::move(r));
   }
+}
+
+void read_testsuite(const pt::ptree& suite, const std::string& binary, const std::string& origin,
+                    std::vector<TestOutcome>& out) {
+  std::size_t first = out.size();
+  read_testcases(suite, binary, origin, out);
+  apply_suite_properties(suite, out, first);
 }
 
 std::size_t count_attribute(const pt::ptree& node, const char* name) {

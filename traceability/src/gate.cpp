@@ -216,6 +216,9 @@ Report evaluate(std::vector<Requirement> requirements, std::vector<TestCase> tes
   return report;
 }
 
+// "2073 unmarked tests", "2 unknown requirement IDs": every kind's noun is its last word.
+static std::string plural(DefectKind k) { return std::string(to_string(k)) + "s"; }
+
 std::string verdict_line(const Report& r) {
   std::string line = r.passed ? "PASSED: " : "FAILED: ";
   if (!r.defects.empty()) {
@@ -227,7 +230,7 @@ std::string verdict_line(const Report& r) {
       line += (first ? "" : ", ") +
               (kinds.size() == 1 && r.defects.size() == 1 ? std::string()
                                                           : std::to_string(n) + " ") +
-              to_string(kind);
+              (n == 1 ? std::string(to_string(kind)) : plural(kind));
       first = false;
     }
     line += "); ";

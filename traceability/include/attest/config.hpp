@@ -53,6 +53,7 @@ struct Config {
   RequirementPattern requirement_pattern;      // attest.json's, else the default
   std::vector<std::filesystem::path> requirements;  // resolved against the config's directory
   ReqifMapping reqif;
+  std::string junit_family;  // "xunit1" | "xunit2" | "" (the runner's default)
 
   bool is_known_marker(const std::string& name) const { return markers.count(name) != 0; }
   bool is_valid_requirement(const std::string& id) const { return requirement_pattern.matches(id); }

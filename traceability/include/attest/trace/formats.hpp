@@ -51,7 +51,17 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
 std::vector<TestCase> read_manifest(std::string_view text, const std::string& origin);
 
 void write_results_json(std::ostream& out, const Results& results);
-void write_junit(std::ostream& out, const Results& results);
+/// The JUnit dialect (pytest's junit_family). `xunit1`, the default, keeps the ★ contract:
+/// each <testcase> carries <properties> with `verifies` and `markers` (what sphinx-test-reports
+/// and attest's users read), plus file/line. `xunit2` is valid against Jenkins xUnit's
+/// junit-10.xsd, which allows neither on a <testcase>: requirement IDs, markers and locations go
+/// into the <testsuite>'s <properties> as `verifies:<id>`, `markers:<id>`, `location:<id>`
+/// (read back by read_junit, so trace-check joins them either way), times have three decimals.
+enum class JunitFamily { xunit1, xunit2 };
+/// "xunit1" | "xunit2" (pytest also says "legacy" for xunit1); nullopt otherwise.
+std::optional<JunitFamily> parse_junit_family(std::string_view name);
+void write_junit(std::ostream& out, const Results& results,
+                 JunitFamily family = JunitFamily::xunit1);
 /// attest results JSON or JUnit XML (attest's, GoogleTest's, pytest's, ...), told apart by content.
 Results read_results_document(std::string_view text, const std::string& origin);
 /// The outcomes of a results file (read_results_document(...).tests).
