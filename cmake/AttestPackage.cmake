@@ -17,7 +17,7 @@ install(EXPORT attestTargets NAMESPACE attest:: DESTINATION ${ATTEST_CMAKE_DIR})
 export(EXPORT attestTargets NAMESPACE attest:: FILE ${CMAKE_CURRENT_BINARY_DIR}/attestTargets.cmake)
 
 set(ATTEST_COMPONENTS)
-foreach(component postgres redis catalogs property)
+foreach(component postgres redis catalogs property container)
   if(TARGET attest_${component})
     install(TARGETS attest_${component} EXPORT attest_${component}Targets
             ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
