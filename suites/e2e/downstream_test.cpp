@@ -110,18 +110,6 @@ BOOST_AUTO_TEST_CASE(core_package_needs_no_service_dependency, *attest::requirem
              bad.out + bad.err);
 }
 
-BOOST_AUTO_TEST_CASE(add_subdirectory_of_the_source, *attest::requirement("FR-053")) {
-  TempDir tmp;
-  auto binary = build_downstream(
-      tmp.path / "build",
-      {"-DSHOP_ATTEST=subdirectory", std::string("-DSHOP_ATTEST_SOURCE=") + ATTEST_SOURCE_DIR,
-       "-DSHOP_SERVICES=OFF", kUnoptimised},
-      false);
-  check_runner(binary, tmp.path);
-  // attest's own suites are not part of a consumer's build.
-  BOOST_TEST(!fs::exists(tmp.path / "build/attest/suites"));
-}
-
 BOOST_AUTO_TEST_CASE(fetchcontent_from_a_git_url, *attest::requirement("FR-053")) {
   TempDir tmp;
   // A git repository of the working tree as it is (tracked and new files), so
