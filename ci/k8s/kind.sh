@@ -31,7 +31,7 @@ case "${1:-}" in
   up)
     need docker kind kubectl
     kind get clusters | grep -qx "$cluster" || kind create cluster --config ci/k8s/kind-config.yaml
-    docker build -t "$image" .
+    docker build --force-rm -t "$image" .
     kind load docker-image "$image" --name "$cluster"
     kubectl apply -f ci/k8s/manifests/namespace.yaml
     # Fresh passwords, never written to the repository or a terminal.

@@ -15,7 +15,7 @@
 # logs) into ATTEST_RESULTS_DIR/index-<i>/, its log into ATTEST_RESULTS_DIR/index-<i>.log.
 # Needs an engine (ci/start-dockerd.sh starts one) and the Job's image, ATTEST_JOB_IMAGE
 # (default attest-tests:local; where no registry answers:
-#   git archive HEAD | docker build --build-arg BASE=attest-debian:bookworm -t attest-tests:local -);
+#   git archive HEAD | docker build --force-rm --build-arg BASE=attest-debian:bookworm -t attest-tests:local -);
 # the service images are built when missing (ci/build-images.sh postgres15 redis).
 #
 # usage: simulate-job.sh [--containers] SHARDS [BACKOFF_LIMIT_PER_INDEX]   (default 1; env as run-shard.sh)
@@ -74,7 +74,7 @@ remove_containers() {
 start_services() {
   "$here/../start-dockerd.sh" >/dev/null || exit 2
   docker image inspect "$job_image" >/dev/null 2>&1 || {
-    echo "simulate-job: no image $job_image; build it: git archive HEAD | docker build" \
+    echo "simulate-job: no image $job_image; build it: git archive HEAD | docker build --force-rm" \
       "--build-arg BASE=attest-debian:bookworm -t $job_image -" >&2
     exit 2
   }
