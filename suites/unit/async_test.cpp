@@ -86,6 +86,37 @@ BOOST_AUTO_TEST_CASE(async_teardown_ran_after_the_body, *attest::requirement("FR
   BOOST_TEST(AsyncFixture::last == (std::vector<std::string>{"setup", "body", "teardown"}));
 }
 
+ATTEST_ASYNC_TEST_CASE(async_wait_for_returns_the_first_value,
+                       *attest::requirement("FR-144")) {
+  int calls = 0;
+  int value = co_await attest::async_wait_for(
+      [&]() -> std::optional<int> { return ++calls < 3 ? std::nullopt : std::optional<int>(42); });
+  BOOST_TEST(value == 42);
+  BOOST_TEST(calls == 3);
+  bool flag = false;
+  co_await attest::spawn([](bool& f) -> asio::awaitable<void> {
+    co_await pause(3ms);
+    f = true;
+  }(flag));
+  co_await attest::async_wait_for_condition([&] { return flag; });
+  BOOST_TEST(flag);
+}
+
+ATTEST_ASYNC_TEST_CASE(async_wait_for_times_out_at_the_callers_line,
+                       *attest::requirement("FR-144")) {
+  unsigned line = 0;
+  std::string what;
+  try {
+    const attest::PollingConfig briefly{.timeout = 20ms, .description = "never"};
+    line = __LINE__ + 1;
+    co_await attest::async_wait_for_condition([] { return false; }, briefly);
+  } catch (const attest::TimeoutError& e) {
+    what = e.what();
+    BOOST_TEST(e.where().line_number() == line);
+  }
+  BOOST_TEST(what.find("never") != std::string::npos, what);
+}
+
 ATTEST_ASYNC_TEST_CASE(offload_runs_blocking_calls_on_the_pool_and_resumes_here,
                        *attest::requirement("FR-145")) {
   auto here = std::this_thread::get_id();
@@ -100,6 +131,33 @@ ATTEST_ASYNC_TEST_CASE(offload_runs_blocking_calls_on_the_pool_and_resumes_here,
     what = e.what();
   }
   BOOST_TEST(what == "pq: no such table");
+}
+
+ATTEST_ASYNC_TEST_CASE(process_awaitables_wait_for_readiness_and_exit,
+                       *attest::requirement("FR-145")) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("attest-async-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  struct Remove {
+    std::filesystem::path p;
+    ~Remove() { std::filesystem::remove_all(p); }
+  } remove{dir};
+  auto marker = dir / "ready";
+  attest::Process child("sh", {.args = {"-c", "touch " + marker.string() + " && exec sleep 30"}});
+  co_await attest::async_wait_ready(child, [&] { return std::filesystem::exists(marker); });
+  BOOST_TEST(child.running());
+  child.stop();
+  auto status = co_await attest::async_wait_exit(child);
+  BOOST_TEST(!status.empty());
+
+  attest::Process quitter("sh", {.args = {"-c", "exit 3"}});
+  std::string what;
+  try {
+    co_await attest::async_wait_ready(quitter, [] { return false; });
+  } catch (const attest::ProcessExitedError& e) {
+    what = e.what();
+  }
+  BOOST_TEST(what.find("exit code 3") != std::string::npos, what);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -139,6 +197,40 @@ ATTEST_ASYNC_TEST_CASE(
   auto* mine = co_await current_context();
   BOOST_TEST(mine != nullptr);
   co_return;
+}
+
+// Handlers on several threads; the test's own coroutines stay on one strand at a time.
+ATTEST_ASYNC_TEST_CASE(handlers_run_on_several_threads_with_checks_serialised,
+                       *attest::async_context(attest::io_scope::test, 3)) {
+  auto ex = co_await asio::this_coro::executor;
+  auto& context = static_cast<asio::io_context&>(asio::query(ex, asio::execution::context));
+  // Two plain handlers that each wait for the other to be running: only two threads
+  // running the context at once let both finish (each gives up after 5 s).
+  std::atomic<int> inside{0}, met{0};
+  for (int i = 0; i < 2; ++i)
+    asio::post(context, [&] {
+      ++inside;
+      auto until = std::chrono::steady_clock::now() + 5s;
+      while (inside.load() < 2 && std::chrono::steady_clock::now() < until)
+        std::this_thread::yield();
+      if (inside.load() >= 2) ++met;
+    });
+  // The test's coroutines share a strand: none interleaves with another between awaits.
+  std::atomic<bool> busy{false};
+  std::atomic<int> overlapped{0};
+  for (int i = 0; i < 20; ++i)
+    co_await attest::spawn([](std::atomic<bool>& b, std::atomic<int>& o) -> asio::awaitable<void> {
+      for (int round = 0; round < 3; ++round) {
+        if (b.exchange(true)) ++o;
+        std::this_thread::yield();
+        BOOST_TEST(true);  // a check from a spawned coroutine
+        b = false;
+        co_await pause(1ms);
+      }
+    }(busy, overlapped));
+  const attest::PollingConfig patiently{.timeout = 10s, .description = "both handlers met"};
+  co_await attest::async_wait_for_condition([&] { return met.load() == 2; }, patiently);
+  BOOST_TEST(overlapped.load() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -43,6 +43,20 @@
 #include <attest/failure.hpp>
 #include <attest/polling.hpp>
 
+// GCC 12 destroys an aggregate temporary with a destructor (PollingConfig holds a
+// std::string) twice when it is built in a co_await full-expression, as in
+// `co_await async_wait_for(fn, {.timeout = 5s})` (and a lambda capturing such a value
+// there: GCC 12 corrupts the heap either way). The polling awaitables therefore take no
+// PollingConfig temporary on GCC 12: that overload fails to compile, saying what to write.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#define ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT 1
+#else
+#define ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT 0
+#endif
+#define ATTEST_NAME_THE_POLLING_CONFIG                                                   \
+  "GCC 12 miscompiles a PollingConfig temporary inside co_await (it is freed twice): " \
+  "name it first, `const attest::PollingConfig slow{.timeout = 5s};`, and pass `slow`"
+
 namespace attest {
 
 /// Which io_context a coroutine test runs on.
@@ -176,8 +190,8 @@ inline boost::asio::awaitable<void> spawn(boost::asio::awaitable<void> task,
 /// context, until it yields a value, which it returns; on timeout throws TimeoutError at
 /// the caller's line. Exceptions from `fn` are retried, except WaitAborted.
 namespace detail {
-// GCC 12 destroys a coroutine's by-value parameter that came from a default argument twice:
-// the public functions are plain functions that pass everything explicitly to these.
+// The public functions are plain functions, not coroutines: they hand the configuration
+// over on the heap, so no PollingConfig is ever a coroutine's parameter (see above).
 template <typename Fn>
 boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for_impl(
     Fn fn, PollingConfig* owned_config, SourceLocation where) {
@@ -234,9 +248,25 @@ boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wai
 
 template <typename Fn>
 boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
-    Fn fn, PollingConfig config = {}, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_impl(std::move(fn), new PollingConfig(std::move(config)), where);
+    Fn fn, SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_for_impl(std::move(fn), new PollingConfig(), where);
 }
+
+/// With a named configuration: `const attest::PollingConfig slow{.timeout = 5s};`.
+template <typename Fn>
+boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
+    Fn fn, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_for_impl(std::move(fn), new PollingConfig(config), where);
+}
+
+#if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
+template <typename Fn, bool Dependent = false>
+boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
+    Fn, PollingConfig&&, SourceLocation = SourceLocation::current()) {
+  static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
+  co_return {};
+}
+#endif
 
 /// Polls `pred` (returning bool, or an awaitable of bool) until it holds.
 namespace detail {
@@ -261,10 +291,24 @@ boost::asio::awaitable<void> async_wait_for_condition_impl(Pred pred, PollingCon
 
 template <typename Pred>
 boost::asio::awaitable<void> async_wait_for_condition(
-    Pred pred, PollingConfig config = {}, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_condition_impl(std::move(pred),
-                                               new PollingConfig(std::move(config)), where);
+    Pred pred, SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_for_condition_impl(std::move(pred), new PollingConfig(), where);
 }
+
+template <typename Pred>
+boost::asio::awaitable<void> async_wait_for_condition(
+    Pred pred, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_for_condition_impl(std::move(pred), new PollingConfig(config), where);
+}
+
+#if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
+template <typename Pred, bool Dependent = false>
+boost::asio::awaitable<void> async_wait_for_condition(Pred, PollingConfig&&,
+                                                      SourceLocation = SourceLocation::current()) {
+  static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
+  co_return;
+}
+#endif
 
 /// Runs a blocking call (libpqxx, a file system walk) on attest's small thread pool and
 /// resumes the coroutine on its own executor with the result; an exception from `fn` is

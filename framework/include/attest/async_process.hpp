@@ -11,34 +11,62 @@
 
 namespace attest {
 
-/// Waits until `process` exits; returns its exit status ("exit code 0", "killed by signal 9").
-inline boost::asio::awaitable<std::string> async_wait_exit(
-    Process& process, PollingConfig config = {.description = "process exit"},
-    SourceLocation where = SourceLocation::current()) {
-  // Not a coroutine itself: GCC 12 mishandles a coroutine's defaulted by-value parameters.
-  return async_wait_for(
-      [&process]() -> std::optional<std::string> {
-        if (process.running()) return std::nullopt;
-        return process.exit_status();
-      },
-      std::move(config), where);
-}
-
 namespace detail {
+inline std::optional<std::string> exit_status_if_exited(Process& process) {
+  if (process.running()) return std::nullopt;
+  return process.exit_status();
+}
 template <typename Ready>
 boost::asio::awaitable<void> async_wait_ready_impl(Process& process, Ready ready,
                                                    PollingConfig* config, SourceLocation where);
 }  // namespace detail
 
+/// Waits until `process` exits; returns its exit status ("exit code 0", "killed by signal 9").
+inline boost::asio::awaitable<std::string> async_wait_exit(
+    Process& process, SourceLocation where = SourceLocation::current()) {
+  // Not coroutines themselves: see ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT.
+  return detail::async_wait_for_impl([&process] { return detail::exit_status_if_exited(process); },
+                                     new PollingConfig{.description = "process exit"}, where);
+}
+
+inline boost::asio::awaitable<std::string> async_wait_exit(
+    Process& process, const PollingConfig& config,
+    SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_for_impl([&process] { return detail::exit_status_if_exited(process); },
+                                     new PollingConfig(config), where);
+}
+
 /// Polls `ready` (bool, or an awaitable of bool) until it holds; fails at once with
 /// ProcessExitedError (its exit status and log tail) when the process exits first.
 template <typename Ready>
-boost::asio::awaitable<void> async_wait_ready(
-    Process& process, Ready ready, PollingConfig config = {.description = "process ready"},
-    SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_ready_impl(process, std::move(ready),
-                                       new PollingConfig(std::move(config)), where);
+boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
+                                              SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_ready_impl(
+      process, std::move(ready), new PollingConfig{.description = "process ready"}, where);
 }
+
+template <typename Ready>
+boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
+                                              const PollingConfig& config,
+                                              SourceLocation where = SourceLocation::current()) {
+  return detail::async_wait_ready_impl(process, std::move(ready), new PollingConfig(config),
+                                       where);
+}
+
+#if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
+template <bool Dependent = false>
+boost::asio::awaitable<std::string> async_wait_exit(Process&, PollingConfig&&,
+                                                    SourceLocation = SourceLocation::current()) {
+  static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
+  co_return std::string();
+}
+template <typename Ready, bool Dependent = false>
+boost::asio::awaitable<void> async_wait_ready(Process&, Ready, PollingConfig&&,
+                                              SourceLocation = SourceLocation::current()) {
+  static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
+  co_return;
+}
+#endif
 
 template <typename Ready>
 boost::asio::awaitable<void> detail::async_wait_ready_impl(Process& process, Ready ready,
@@ -57,14 +85,14 @@ boost::asio::awaitable<void> detail::async_wait_ready_impl(Process& process, Rea
           check_alive();
           return ready();
         },
-        std::move(config), where);
+        config, where);
   } else {
     co_await async_wait_for_condition(
         [&]() -> boost::asio::awaitable<bool> {
           check_alive();
           co_return co_await ready();
         },
-        std::move(config), where);
+        config, where);
   }
 }
 
