@@ -15,6 +15,7 @@ packages=(
   python3-yaml python3-jsonschema  # make k8s-validate: the Kubernetes schemas, the workflow check
   libarchive-dev librapidcheck-dev  # image build contexts (tar), property tests
   lcov gcovr ccache
+  libxml2-utils  # xmllint: the e2e suite validates --junit-family=xunit2 against junit-10.xsd
   docker.io mmdebstrap  # containers: the engine (ci/start-dockerd.sh), images built from the Debian archive (ci/build-images.sh)
 )
 
