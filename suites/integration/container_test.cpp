@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+
+#include <signal.h>
 
 #include "test_support.hpp"
 
@@ -252,10 +255,10 @@ BOOST_AUTO_TEST_CASE(images_are_built_exactly_when_their_context_changed,
   std::vector<fs::path> expected{".dockerignore", "Dockerfile", "greeting.txt", "keep.log"};
   BOOST_TEST(files == expected, boost::test_tools::per_element());
 
-  attest::ImageBuild build{
-      .context = context,
-      .args = {{"WHO", "attest"}},
-      .repository = lowercase("attest-build/container-test-" + attest::container_labels().at("attest.run"))};
+  attest::ImageBuild build{.context = context,
+                           .args = {{"WHO", "attest"}},
+                           .repository = lowercase("attest-build/container-test-" +
+                                                   attest::container_labels().at("attest.run"))};
   auto first = attest::build_image(build);
   std::vector<std::string> tags{first.tag};
   struct RemoveImages {
@@ -330,6 +333,40 @@ BOOST_AUTO_TEST_CASE(without_an_engine_tests_skip_or_fail_under_ci,
   BOOST_TEST(contains(skipped, dead_socket.string()), skipped);
   auto error = error_of([&] { attest::Container c({.image = debian, .engine = &dead}); });
   BOOST_TEST(contains(error, dead_socket.string()), error);
+}
+
+BOOST_AUTO_TEST_CASE(a_sigkilled_runs_containers_and_networks_are_removed,
+                     *attest::requirement("FR-125")) {
+  auto& engine = need();
+  attest_test::TempDir base;
+  attest::Process victim(ATTEST_CONTAINER_VICTIM,
+                         {.env = {{"ATTEST_RUN_DIR", base.path.string()}}, .name = "victim"});
+  const attest::PollingConfig slowly{.timeout = 120s, .description = "the victim's container"};
+  auto line = attest::wait_for_log(victim.log_path(), "rundir=", slowly);
+  std::smatch m;
+  BOOST_TEST_REQUIRE(
+      std::regex_search(line, m, std::regex("container=(\\w+) network=(\\w+) rundir=(\\S+)")),
+      line);
+  const std::string container = m[1], network = m[2];
+  const fs::path rundir = m[3].str();
+  auto exists = [&](const std::string& path) {
+    return engine.call("GET", path, {}, 404).status == 200;
+  };
+  BOOST_TEST_REQUIRE(exists("/containers/" + container + "/json"));
+  BOOST_TEST_REQUIRE(exists("/networks/" + network));
+
+  // SIGKILL: no handler, no destructor; only the run's watchdog is left to act.
+  auto killed = std::chrono::steady_clock::now();
+  ::kill(victim.pid(), SIGKILL);
+  attest::wait_for_condition(
+      [&] {
+        return !exists("/containers/" + container + "/json") && !exists("/networks/" + network);
+      },
+      {.timeout = 20s, .description = "the dead run's container and network to be removed"});
+  auto after = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  BOOST_TEST(after < 15.0, "removed after " << after << " s");
+  attest::wait_for_condition([&] { return !fs::exists(rundir); },
+                             {.timeout = 10s, .description = "the dead run's directory to go"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
