@@ -23,34 +23,33 @@ boost::asio::awaitable<void> async_wait_ready_impl(Process& process, Ready ready
 
 /// Waits until `process` exits; returns its exit status ("exit code 0", "killed by signal 9").
 inline boost::asio::awaitable<std::string> async_wait_exit(
-    Process& process, SourceLocation where = SourceLocation::current()) {
+    Process& process, const PollingConfig& config,
+    SourceLocation where = SourceLocation::current()) {
   // Not coroutines themselves: see ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT.
   return detail::async_wait_for_impl([&process] { return detail::exit_status_if_exited(process); },
-                                     new PollingConfig{.description = "process exit"}, where);
+                                     new PollingConfig(config), where);
 }
 
 inline boost::asio::awaitable<std::string> async_wait_exit(
-    Process& process, const PollingConfig& config,
-    SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_impl([&process] { return detail::exit_status_if_exited(process); },
-                                     new PollingConfig(config), where);
+    Process& process, SourceLocation where = SourceLocation::current()) {
+  const PollingConfig config{.description = "process exit"};
+  return async_wait_exit(process, config, where);
 }
 
 /// Polls `ready` (bool, or an awaitable of bool) until it holds; fails at once with
 /// ProcessExitedError (its exit status and log tail) when the process exits first.
 template <typename Ready>
 boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
+                                              const PollingConfig& config,
                                               SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_ready_impl(
-      process, std::move(ready), new PollingConfig{.description = "process ready"}, where);
+  return detail::async_wait_ready_impl(process, std::move(ready), new PollingConfig(config), where);
 }
 
 template <typename Ready>
 boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
-                                              const PollingConfig& config,
                                               SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_ready_impl(process, std::move(ready), new PollingConfig(config),
-                                       where);
+  const PollingConfig config{.description = "process ready"};
+  return async_wait_ready(process, std::move(ready), config, where);
 }
 
 #if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
