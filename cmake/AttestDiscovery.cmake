@@ -131,6 +131,11 @@ set(ATTEST_CTEST_FILE [==[${ctest_file}]==])
 ")
   file(GENERATE OUTPUT "${args_file}" CONTENT "${content}")
 
+  # attest's source in this build (add_subdirectory, FetchContent): attest-discover is built
+  # for this target, not for every build of the parent project.
+  if(TARGET attest-discover)
+    add_dependencies(${target} attest-discover)
+  endif()
   if(arg_DISCOVERY_MODE STREQUAL "POST_BUILD")
     add_custom_command(TARGET ${target} POST_BUILD BYPRODUCTS "${ctest_file}"
       COMMAND "${CMAKE_COMMAND}" -D "ATTEST_ARGS_FILE=${args_file}" -P "${ATTEST_DISCOVER_SCRIPT}"

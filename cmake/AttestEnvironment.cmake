@@ -31,6 +31,11 @@ function(attest_add_environment)
     string(REPLACE ";" "," list "${arg_MARKERS}")
     set(markers --markers "${list}")
   endif()
+  # attest's source in this build: attest-env (outside `all` in a subproject) is built with it.
+  if(TARGET attest-env AND NOT TARGET ${arg_NAME}_attest_env)
+    add_custom_target(${arg_NAME}_attest_env ALL)
+    add_dependencies(${arg_NAME}_attest_env attest-env)
+  endif()
   add_test(NAME ${arg_NAME}_up
            COMMAND $<TARGET_FILE:attest::attest-env> ${config} --dir "${arg_DIR}" up ${markers}
            WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}")
