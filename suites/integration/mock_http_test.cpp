@@ -253,6 +253,10 @@ BOOST_AUTO_TEST_CASE(faults_and_delays, *attest::requirement("FR-047")) {
   mock.load_json(R"([{"httpRequest": {"path": "/raw"}, "httpError": {"responseBytes":
       "SFRUUC8xLjEgNDE4IEknbSBhIHRlYXBvdA0KQ29udGVudC1MZW5ndGg6IDANCg0K"}}])");
   BOOST_TEST(attest::HttpClient(mock.base_url()).get("/raw").status == 418u);
+  // Unpadded base64 (MockServer accepts it) decodes to every byte, the last two included.
+  mock.load_json(R"([{"httpRequest": {"path": "/unpadded"}, "httpError": {"responseBytes":
+      "SFRUUC8xLjEgNDE4IEknbSBhIHRlYXBvdA0KDQo"}}])");
+  BOOST_TEST(attest::HttpClient(mock.base_url()).get("/unpadded").status == 418u);
 
   // A delayed answer holds its own connection only.
   double slow_ms = 0, fast_ms = 0;
@@ -262,7 +266,7 @@ BOOST_AUTO_TEST_CASE(faults_and_delays, *attest::requirement("FR-047")) {
     BOOST_TEST(c.get("/slow").body == "late");
     slow_ms = std::chrono::duration<double, std::milli>(Clock::now() - t).count();
   });
-  attest::wait_for_condition([&] { return mock.requests().size() == 5u; },
+  attest::wait_for_condition([&] { return mock.requests().size() == 6u; },
                              {.description = "the slow request to arrive"});
   auto t = Clock::now();
   BOOST_TEST(api.get("/fast").body == "now");
