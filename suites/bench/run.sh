@@ -54,6 +54,15 @@ def median_of(cmd):
     timed(cmd)  # warm the page cache
     return statistics.median(timed(cmd)[0] for _ in range(rounds))
 
+def peak_mib(cmd):  # the child's own peak resident set (wait4's rusage), median of the rounds
+    def once():
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        assert p.returncode == 0, (cmd, p.returncode)
+        return usage.ru_maxrss / 1024.0
+    return statistics.median(once() for _ in range(rounds))
+
 # Sanity: the attest manifest really lists n tests with their requirement.
 _, out = timed([attest, "--collect-only=json"])
 manifest = json.loads(out)
@@ -102,6 +111,7 @@ if subprocess.run(["/usr/bin/python3", "-c", "import pytest"], capture_output=Tr
     rows.insert(3, ("run 10k: attest vs pytest", rows[2][1], median_of(pytest), "pytest, same cases"))
 else:
     print("(pytest not installed: apt-get install python3-pytest for the pytest rows)")
+mem = (peak_mib([attest]), peak_mib([plain]))
 compile_ = json.load(open(build + "/compile.json"))
 rows.append((f"compile {n} cases (clean, -j2, -O3)", compile_["bench_attest"], compile_["bench_plain"], "plain suite with labels"))
 
@@ -109,6 +119,7 @@ print(f"| figure ({n} tests, median of {rounds}) | attest | anchor | ratio | anc
 print("|---|---|---|---|---|")
 for name, a, p, what in rows:
     print(f"| {name} | {a:.3f} s | {p:.3f} s | {a / p:.2f}× | {what} |")
+print(f"| run 10k trivial: peak memory | {mem[0]:.1f} MiB | {mem[1]:.1f} MiB | {mem[0] / mem[1]:.2f}× | plain Boost.Test binary |")
 PY
 
 # trace-check over 10k tests, 2k requirements and 10k results.

@@ -48,9 +48,10 @@ BOOST_AUTO_TEST_CASE(suite_and_session_resources_come_and_go_in_order,
   auto r = run_scopes(tmp, {"-m", "not failing", "--report-json", report.string()}, {}, true);
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   // The server's start is reported on its own line, not charged to the first test.
-  auto setup = r.out.find("attest: session set-up: starting PostgreSQL in ");
+  const std::string started = "attest: session set-up: starting PostgreSQL in ";
+  auto setup = r.out.find(started);
   BOOST_TEST_REQUIRE(setup != std::string::npos, r.out);
-  double setup_s = std::stod(r.out.substr(setup + 48));
+  double setup_s = std::stod(r.out.substr(setup + started.size()));
   auto results = boost::json::parse(read_file(report)).as_object();
   double first_ms = results.at("tests").as_array()[0].at("duration_ms").to_number<double>();
   BOOST_TEST(first_ms < setup_s * 1000.0, first_ms << " ms vs a " << setup_s << " s start");
