@@ -74,6 +74,29 @@ bool write_file_atomically(const std::filesystem::path& path, std::string_view t
   return ok && !ec;
 }
 
+bool write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(std::ostream&)>& write, unsigned mode) {
+  auto tmp = path;
+  tmp += ".tmp." + std::to_string(::getpid());
+  // Created with its mode first: the stream then opens a file nobody else could read.
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  ::close(fd);
+  bool ok = false;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (out) {
+      write(out);
+      out.close();
+      ok = !out.fail();
+    }
+  }
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, path, ec);
+  if (!ok || ec) std::filesystem::remove(tmp, ec);
+  return ok && !ec;
+}
+
 const boost::json::object& object_at(const boost::json::value& v, const std::string& origin,
                                      const std::string& path) {
   if (!v.is_object()) throw InputError({origin}, path + ": expected an object");

@@ -86,9 +86,9 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
   for (const auto& id : failed) ids.emplace_back(id);
   boost::json::object doc{{"attest_lastfailed", 1}, {"tests", std::move(ids)}};
   bool ok = write_file_atomically(dir_ / "lastfailed.json", boost::json::serialize(doc) + "\n");
-  std::ostringstream out;
-  trace::write_results_json(out, run);
-  ok = write_file_atomically(dir_ / "results.json", out.str()) && ok;
+  ok = write_file_atomically(dir_ / "results.json",
+                             [&](std::ostream& out) { trace::write_results_json(out, run); }) &&
+       ok;
   if (stepwise_run) {
     if (stepwise_at)
       ok = write_file_atomically(dir_ / "stepwise", *stepwise_at + "\n") && ok;

@@ -4,6 +4,9 @@
 #include <boost/test/tree/traverse.hpp>
 #include <boost/test/tree/visitor.hpp>
 
+#include <string_view>
+#include <unordered_map>
+
 #include <algorithm>
 #include <ostream>
 #include <tuple>
@@ -86,20 +89,28 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
   std::vector<Problem> problems;
   std::string declare_in =
       config.source.empty() ? std::string("attest.json") : config.source.string();
+  // Each distinct ID is matched once (the pattern is a regex; 10,000 tests often share a few
+  // hundred IDs); the registry owns the strings the views point into.
+  std::unordered_map<std::string_view, bool> valid_id;
+  auto valid = [&](const std::string& r) {
+    auto [it, fresh] = valid_id.try_emplace(r, false);
+    if (fresh) it->second = config.is_valid_requirement(r);
+    return it->second;
+  };
   for (const auto& [id, marks] : registry.all()) {
     const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-    std::string file(tu.p_file_name.begin(), tu.p_file_name.end());
+    auto problem = [&](std::string message) {
+      problems.push_back({std::string(tu.p_file_name.begin(), tu.p_file_name.end()),
+                          tu.p_line_num, std::move(message)});
+    };
     for (const auto& m : marks.markers)
       if (!config.is_known_marker(m))
-        problems.push_back({file, tu.p_line_num,
-                            "unknown marker '" + m + "' on " + tu.p_type_name.begin() + " '" +
-                                tu.full_name() + "' (declare it in " + declare_in + ")"});
+        problem("unknown marker '" + m + "' on " + tu.p_type_name.begin() + " '" + tu.full_name() +
+                "' (declare it in " + declare_in + ")");
     for (const auto& r : marks.requirements)
-      if (!config.is_valid_requirement(r))
-        problems.push_back({file, tu.p_line_num,
-                            "requirement ID '" + r + "' on " + tu.p_type_name.begin() + " '" +
-                                tu.full_name() + "' does not match requirement_pattern " +
-                                config.requirement_pattern.describe()});
+      if (!valid(r))
+        problem("requirement ID '" + r + "' on " + tu.p_type_name.begin() + " '" + tu.full_name() +
+                "' does not match requirement_pattern " + config.requirement_pattern.describe());
   }
   std::sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);

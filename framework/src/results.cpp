@@ -110,8 +110,14 @@ ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, std::size_t
           !ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters)
                .empty()),
       recorded_(tests.size(), false) {
-  index_.reserve(tests.size());
-  for (std::size_t i = 0; i < tests.size(); ++i) index_.emplace(tests[i].id, i);
+  // Boost numbers test cases consecutively: a dense table, not a hash map (10,000 tests).
+  if (!tests.empty()) {
+    auto [lo, hi] = std::minmax_element(tests.begin(), tests.end(),
+                                        [](const auto& a, const auto& b) { return a.id < b.id; });
+    first_id_ = lo->id;
+    index_.assign(hi->id - lo->id + 1, kNotCollected);
+    for (std::size_t i = 0; i < tests.size(); ++i) index_[tests[i].id - first_id_] = i;
+  }
   results_.reserve(tests.size());
 }
 
@@ -227,8 +233,8 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
                          false, true);
     return;
   }
-  auto it = index_.find(tu.p_id);
-  if (it == index_.end()) return;
+  auto index = index_of(tu.p_id);
+  if (index == kNotCollected) return;
   // Session set-up that ran inside this test (a server's start, a template build) is
   // reported on its own line and not charged to the test.
   double setup_ms = 0;
@@ -250,7 +256,7 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
   if (auto sk = events.skipped.find(tu.p_id); sk != events.skipped.end()) {
     ut::results_collector.test_unit_skipped(
         tu, "attest::skip");  // Boost's reports count it skipped too
-    if (auto* res = record(it->second, Outcome::skipped, test_ms, sk->second)) {
+    if (auto* res = record(index, Outcome::skipped, test_ms, sk->second)) {
       res->phases = std::move(phases);
       publish(*res);
     }
@@ -271,7 +277,7 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     for (const auto& note : notes) message += "\n" + note;
     message += service_log_tails();
   }
-  if (auto* res = record(it->second, passed ? Outcome::passed : Outcome::failed, test_ms,
+  if (auto* res = record(index, passed ? Outcome::passed : Outcome::failed, test_ms,
                          passed ? std::string() : std::move(message))) {
     res->phases = std::move(phases);
     res->xfail = passed && r.p_assertions_failed > 0;  // within expected_failures
@@ -291,11 +297,11 @@ void ResultsRecorder::test_unit_skipped(const ut::test_unit& tu, ut::const_strin
     record_descendants(tu, Outcome::skipped, why, disabled);
     return;
   }
-  auto it = index_.find(tu.p_id);
-  if (it == index_.end()) return;
-  const auto& t = tests_[it->second];
+  auto index = index_of(tu.p_id);
+  if (index == kNotCollected) return;
+  const auto& t = tests_[index];
   if (!t.selected || (disabled && t.enabled)) return;
-  if (auto* res = record(it->second, Outcome::skipped, 0.0, why)) publish(*res);
+  if (auto* res = record(index, Outcome::skipped, 0.0, why)) publish(*res);
 }
 
 void ResultsRecorder::record_descendants(const ut::test_unit& suite, Outcome outcome,

@@ -96,7 +96,13 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   std::string aborted_in_;  // the test during which the module aborted
   std::string running_;     // the test case that started last
   std::unordered_map<boost::unit_test::test_unit_id, std::vector<std::string>> attempts_;
-  std::unordered_map<boost::unit_test::test_unit_id, std::size_t> index_;
+  static constexpr std::size_t kNotCollected = static_cast<std::size_t>(-1);
+  std::size_t index_of(boost::unit_test::test_unit_id id) const {
+    return id >= first_id_ && id - first_id_ < index_.size() ? index_[id - first_id_]
+                                                              : kNotCollected;
+  }
+  boost::unit_test::test_unit_id first_id_ = 0;
+  std::vector<std::size_t> index_;  // test case id - first_id_ -> index into tests_
   std::unordered_map<boost::unit_test::test_unit_id, std::string> messages_;
   std::vector<bool> recorded_;
   std::vector<TestResult> results_;

@@ -3,6 +3,8 @@
 #include <attest/attest.hpp>
 #include <attest/trace/formats.hpp>
 
+#include <boost/json.hpp>
+
 #include <sstream>
 
 using namespace attest::trace;
@@ -64,6 +66,16 @@ BOOST_AUTO_TEST_CASE(results_json_round_trip, *attest::requirement("FR-050")) {
   results.tests[1].phases = {{"setup", Outcome::passed, 0.5}, {"body", Outcome::failed, 3.0}};
   std::ostringstream out;
   write_results_json(out, results);
+  // Written field by field: what boost::json reads back is what a tree would have held,
+  // escapes included (quotes, backslashes, control characters; UTF-8 as it is).
+  results.tests[2].message = std::string("a \"quote\", a \\ and \x01\x1f\t\r\n é");
+  results.tests[2].duration_ms = 0.1 + 0.2;  // the shortest text that reads back exactly
+  out.str("");
+  write_results_json(out, results);
+  auto tree = boost::json::parse(out.str());
+  BOOST_TEST(tree.at("tests").at(2).at("message").as_string() == results.tests[2].message);
+  BOOST_TEST(tree.at("tests").at(2).at("duration_ms").to_number<double>() == 0.1 + 0.2);
+  BOOST_TEST(out.str().back() == '\n');
   BOOST_TEST(out.str().rfind("{\"attest_results\":1,", 0) == 0, out.str());
   auto back = read_results_document(out.str(), "r.json");
   BOOST_TEST((back == results));

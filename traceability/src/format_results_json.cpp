@@ -3,7 +3,10 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <ostream>
+#include <string_view>
 
 #include "json_input.hpp"
 #include "test_list.hpp"
@@ -26,40 +29,116 @@ double number_member(const boost::json::object& o, std::string_view key) {
 
 }  // namespace
 
-void write_results_json(std::ostream& out, const Results& results) {
-  boost::json::array list;
-  list.reserve(results.tests.size());
-  for (const auto& r : results.tests) {
-    boost::json::array phases;
-    for (const auto& p : r.phases)
-      phases.push_back(boost::json::object{
-          {"name", p.name}, {"outcome", to_string(p.outcome)}, {"duration_ms", p.duration_ms}});
-    boost::json::object test{
-        {"id", r.id},
-        {"outcome", to_string(r.outcome)},
-        {"duration_ms", r.duration_ms},
-        {"requirements", boost::json::array(r.requirements.begin(), r.requirements.end())},
-        {"markers", boost::json::array(r.markers.begin(), r.markers.end())},
-        {"message", r.message},
-        {"file", r.where.file},
-        {"line", r.where.line},
-        {"phases", std::move(phases)}};
-    if (!r.failed_attempts.empty()) {
-      test["flaky"] = r.flaky();
-      test["failed_attempts"] =
-          boost::json::array(r.failed_attempts.begin(), r.failed_attempts.end());
+namespace {
+
+// The results document is written field by field, not built as a boost::json tree: a run of
+// 10,000 tests writes it into the run cache every time, and the tree cost more than the run's
+// own bookkeeping (docs/benchmarks.md, per-test overhead). Read back by boost::json like any.
+void write_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += "\\u00"; out += hex[c >> 4]; out += hex[c & 0xf];
     }
-    list.push_back(std::move(test));
+  }
+  out.append(text.data() + plain, text.size() - plain);
+  out += '"';
+}
+
+void write_number(std::string& out, double value) {
+  char buffer[32];
+  // Shortest text that reads back as the same double; JSON has no NaN or infinity.
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(value) ? value : 0.0);
+  if (ec == std::errc()) out.append(buffer, end);
+}
+
+void write_number(std::string& out, std::size_t value) {
+  char buffer[24];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
+
+void write_strings(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    write_string(out, list[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
+void write_results_json(std::ostream& stream, const Results& results) {
+  // Each test is put together in one buffer and written in one call.
+  std::string out = "{";
+  write_string(out, results_version_key);
+  out += ':';
+  write_number(out, static_cast<std::size_t>(results_version));
+  out += ",\"binary\":";
+  write_string(out, results.binary);
+  out += ",\"tests\":[";
+  bool first = true;
+  for (const auto& r : results.tests) {
+    out += first ? "{\"id\":" : ",{\"id\":";
+    first = false;
+    write_string(out, r.id);
+    out += ",\"outcome\":\"";
+    out += to_string(r.outcome);
+    out += "\",\"duration_ms\":";
+    write_number(out, r.duration_ms);
+    out += ",\"requirements\":";
+    write_strings(out, r.requirements);
+    out += ",\"markers\":";
+    write_strings(out, r.markers);
+    out += ",\"message\":";
+    write_string(out, r.message);
+    out += ",\"file\":";
+    write_string(out, r.where.file);
+    out += ",\"line\":";
+    write_number(out, r.where.line);
+    out += ",\"phases\":[";
+    for (std::size_t i = 0; i < r.phases.size(); ++i) {
+      const auto& p = r.phases[i];
+      out += i ? ",{\"name\":" : "{\"name\":";
+      write_string(out, p.name);
+      out += ",\"outcome\":\"";
+      out += to_string(p.outcome);
+      out += "\",\"duration_ms\":";
+      write_number(out, p.duration_ms);
+      out += '}';
+    }
+    out += ']';
+    if (!r.failed_attempts.empty()) {
+      out += r.flaky() ? ",\"flaky\":true" : ",\"flaky\":false";
+      out += ",\"failed_attempts\":";
+      write_strings(out, r.failed_attempts);
+    }
+    out += '}';
+    stream.write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
   }
   const auto& s = results.summary;
-  boost::json::object doc{{results_version_key, results_version},
-                          {"binary", results.binary},
-                          {"tests", std::move(list)},
-                          {"summary", boost::json::object{{"passed", s.passed},
-                                                          {"failed", s.failed},
-                                                          {"skipped", s.skipped},
-                                                          {"duration_ms", s.duration_ms}}}};
-  out << boost::json::serialize(doc) << '\n';
+  out += "],\"summary\":{\"passed\":";
+  write_number(out, s.passed);
+  out += ",\"failed\":";
+  write_number(out, s.failed);
+  out += ",\"skipped\":";
+  write_number(out, s.skipped);
+  out += ",\"duration_ms\":";
+  write_number(out, s.duration_ms);
+  out += "}}\n";
+  stream.write(out.data(), static_cast<std::streamsize>(out.size()));
 }
 
 namespace detail {

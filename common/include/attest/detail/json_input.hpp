@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +39,11 @@ std::string read_file(const std::filesystem::path& path);
 /// others may read, not even for a moment. Returns false when it could not.
 bool write_file_atomically(const std::filesystem::path& path, std::string_view text,
                            unsigned mode = 0644);
+
+/// The same, for a document written as it is produced (a 10,000-test report is never held
+/// whole in memory): `write` fills the stream; false when it or the file failed.
+bool write_file_atomically(const std::filesystem::path& path,
+                           const std::function<void(std::ostream&)>& write, unsigned mode = 0644);
 
 /// Typed access for documents read by path ("$.tests[3]"): InputError
 /// "origin: path.key: expected ..." when a value is not of the expected kind.
