@@ -86,7 +86,14 @@ bool write_file_atomically(const std::filesystem::path& path,
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (out) {
-      write(out);
+      try {
+        write(out);
+      } catch (...) {  // the writer's error is the caller's; the half-written file is ours
+        out.close();
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        throw;
+      }
       out.close();
       ok = !out.fail();
     }

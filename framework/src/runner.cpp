@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <set>
@@ -67,7 +68,6 @@ bool default_init() {
 // of it, and a killed run leaves the previous file rather than a truncated one.
 struct OutputFile {
   std::string path;
-  std::ostringstream stream;
 };
 
 // /dev/stdout, a pipe: written as is (nothing to rename over).
@@ -89,18 +89,20 @@ std::optional<OutputFile> open_output(const std::optional<std::string>& path, co
     std::filesystem::remove(probe, ec);
   }
   if (!writable) throw UsageError(std::string(flag) + ": cannot write '" + *path + "'");
-  return OutputFile{*path, {}};
+  return OutputFile{*path};
 }
 
-void close_output(std::optional<OutputFile>& f) {
+// Writes the report as it is produced (a 10,000-test document is never held whole).
+void write_output(const std::optional<OutputFile>& f,
+                  const std::function<void(std::ostream&)>& write) {
   if (!f) return;
   bool ok = false;
   if (is_special(f->path)) {
     std::ofstream out(f->path, std::ios::binary | std::ios::app);
-    out << f->stream.str();
+    write(out);
     ok = static_cast<bool>(out.flush());
   } else {
-    ok = detail::write_file_atomically(f->path, f->stream.str(), 0644);
+    ok = detail::write_file_atomically(f->path, write, 0644);
   }
   if (!ok) throw std::runtime_error("failed writing '" + f->path + "'");
 }
@@ -265,10 +267,8 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
 
   Summary summary = recorder.summary();
   auto document = results_of(g_binary, tests, recorder.results(), summary);
-  if (report) trace::write_results_json(report->stream, document);
-  if (junit) trace::write_junit(junit->stream, document, junit_family);
-  close_output(report);
-  close_output(junit);
+  write_output(report, [&](std::ostream& out) { trace::write_results_json(out, document); });
+  write_output(junit, [&](std::ostream& out) { trace::write_junit(out, document, junit_family); });
 
   std::optional<std::string> stepwise_at;
   std::size_t flaky = 0;
@@ -445,8 +445,9 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
 
   if (options.manifest) {
     auto manifest = open_output(options.manifest, "--manifest");
-    trace::write_manifest(manifest->stream, manifest_of(g_binary, tests, shard));
-    close_output(manifest);
+    write_output(manifest, [&](std::ostream& out) {
+      trace::write_manifest(out, manifest_of(g_binary, tests, shard));
+    });
   }
   switch (options.collect) {
     case CollectFormat::json:
