@@ -2,6 +2,7 @@
 
 #include <boost/test/framework.hpp>
 #include <boost/test/tree/traverse.hpp>
+#include <boost/test/tree/test_case_counter.hpp>
 #include <boost/test/tree/visitor.hpp>
 
 #include <string_view>
@@ -31,9 +32,11 @@ class Collector final : public ut::test_tree_visitor {
     for (ut::test_unit_id id = tc.p_id;
          id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
       const auto& unit = ut::framework::get(id, ut::TUT_ANY);
-      path.insert(path.begin(), unit.p_name.get());
+      path.push_back(unit.p_name.get());
       id = unit.p_parent_id.get();
     }
+    std::reverse(path.begin(), path.end());
+    path.shrink_to_fit();
   }
 
   // Boost labels (`* utf::label("fast")`, on the case or a suite above it) are markers too:
@@ -73,8 +76,11 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 }  // namespace
 
 std::vector<TestInfo> collect_tests(const Registry& registry) {
+  // Exactly as many as there are cases: the list lives through the run (10,000 tests).
+  ut::test_case_counter count(true);
+  ut::traverse_test_tree(ut::framework::master_test_suite().p_id, count, true);
   std::vector<TestInfo> tests;
-  tests.reserve(ut::framework::master_test_suite().size());
+  tests.reserve(count.p_count);
   Collector collector(registry, tests);
   ut::traverse_test_tree(ut::framework::master_test_suite().p_id, collector, true);
   return tests;
