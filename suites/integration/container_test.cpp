@@ -165,6 +165,45 @@ BOOST_AUTO_TEST_CASE(ports_are_published_on_loopback_and_tcp_readiness_waits_for
   BOOST_CHECK_THROW(cache.port(5432), std::out_of_range);
 }
 
+BOOST_AUTO_TEST_CASE(a_container_that_exits_before_it_is_ready_says_so_with_its_log,
+                     *attest::requirement("FR-124")) {
+  need();
+  // With a port to publish, the container may be gone before its ports are read; without one,
+  // while readiness is polled. Both fail the same way, with its exit code and last log lines.
+  for (bool with_port : {true, false}) {
+    BOOST_TEST_CONTEXT("with a port: " << with_port) {
+      attest::ContainerSpec spec = sleeper("early");
+      spec.command = {"sh", "-c", "echo boom-$((6 * 7)) >&2; exit 3"};
+      if (with_port) spec.ports = {8080};
+      spec.ready = with_port ? attest::Readiness::tcp() : attest::Readiness::log("never printed");
+      spec.ready_polling = {.timeout = 30s};
+      std::string what;
+      try {
+        attest::Container c(spec);
+      } catch (const attest::ContainerExitedError& e) {
+        what = e.what();
+      }
+      BOOST_TEST(contains(what, "exited before it was ready (exit code 3)"), what);
+      BOOST_TEST(contains(what, "boom-42"), what);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(readiness_by_a_log_line_of_the_container, *attest::requirement("FR-123")) {
+  need();
+  attest::ContainerSpec spec = sleeper("talker");
+  spec.command = {"sh", "-c", "echo starting; echo listening on port 4242 >&2; exec sleep 300"};
+  spec.ready = attest::Readiness::log("listening on port [0-9]+");
+  attest::Container c(spec);
+  // The follower wrote the container's output to the run directory's log file (stderr too).
+  std::ifstream in(c.log_path());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(contains(text, "starting"), text);
+  BOOST_TEST(contains(text, "listening on port 4242"), text);
+  // (stdout and stderr are two streams: their lines' order in the file is the engine's.)
+  BOOST_TEST(contains(c.log_tail(2), "listening on port 4242"), c.log_tail(2));
+}
+
 BOOST_AUTO_TEST_CASE(files_go_in_and_come_out_through_tar, *attest::requirement("FR-118")) {
   need();
   auto dir = attest::RunDir::current().service_directory("copy-test");
