@@ -38,8 +38,8 @@ for arg in "$@"; do
   esac
 done
 
-# images.list → names, contexts, bases, build arguments (file:line for a bad line).
-declare -A context base args
+# images.list → names, contexts, bases, build arguments, alias tags (file:line for a bad line).
+declare -A context base args aliases
 names=()
 line_no=0
 while IFS= read -r line || [ -n "$line" ]; do
@@ -56,7 +56,13 @@ while IFS= read -r line || [ -n "$line" ]; do
   names+=("${fields[0]}")
   context[${fields[0]}]=${fields[1]}
   base[${fields[0]}]=${fields[2]}
-  args[${fields[0]}]="${fields[*]:3}"
+  # TAG=REPO:TAG names the image attest-test/REPO:TAG too (what a test asks for as REPO:TAG with
+  # ATTEST_IMAGE_PREFIX=attest-test/, as CI asks a mirror); other ARG=VALUE are build arguments.
+  args[${fields[0]}]="" aliases[${fields[0]}]=""
+  for field in "${fields[@]:3}"; do
+    if [[ $field == TAG=* ]]; then aliases[${fields[0]}]+=" attest-test/${field#TAG=}"
+    else args[${fields[0]}]+="${args[${fields[0]}]:+ }$field"; fi
+  done
 done <"$list_file"
 [ ${#wanted[@]} -eq 0 ] && wanted=("${names[@]}")
 for name in "${wanted[@]}"; do
@@ -187,6 +193,9 @@ for name in "${wanted[@]}"; do
     echo "build-images: $tag: present" >&2
   else
     build_image "$name" "$tag" || status=1
+  fi
+  if [ "$list_only" = 0 ]; then
+    for alias in ${aliases[$name]}; do docker tag "attest-test/$name:latest-local" "$alias" || status=1; done
   fi
 done
 exit "$status"

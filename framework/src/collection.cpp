@@ -1,8 +1,8 @@
 #include "collection.hpp"
 
 #include <boost/test/framework.hpp>
-#include <boost/test/tree/traverse.hpp>
 #include <boost/test/tree/test_case_counter.hpp>
+#include <boost/test/tree/traverse.hpp>
 #include <boost/test/tree/visitor.hpp>
 
 #include <string_view>
@@ -106,8 +106,8 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
   for (const auto& [id, marks] : registry.all()) {
     const auto& tu = ut::framework::get(id, ut::TUT_ANY);
     auto problem = [&](std::string message) {
-      problems.push_back({std::string(tu.p_file_name.begin(), tu.p_file_name.end()),
-                          tu.p_line_num, std::move(message)});
+      problems.push_back({std::string(tu.p_file_name.begin(), tu.p_file_name.end()), tu.p_line_num,
+                          std::move(message)});
     };
     for (const auto& m : marks.markers)
       if (!config.is_known_marker(m))

@@ -99,7 +99,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   static constexpr std::size_t kNotCollected = static_cast<std::size_t>(-1);
   std::size_t index_of(boost::unit_test::test_unit_id id) const {
     return id >= first_id_ && id - first_id_ < index_.size() ? index_[id - first_id_]
-                                                              : kNotCollected;
+                                                             : kNotCollected;
   }
   boost::unit_test::test_unit_id first_id_ = 0;
   std::vector<std::size_t> index_;  // test case id - first_id_ -> index into tests_

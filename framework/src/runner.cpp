@@ -216,10 +216,10 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   auto junit = open_output(options.junitxml, "--junitxml");
   auto report = open_output(options.report_json, "--report-json");
   // --cov: reports name files relative to the project (attest.json's directory).
-  auto coverage = CoverageRun::start(
-      options.coverage, g_binary, tests,
-      config.source.empty() ? std::filesystem::current_path()
-                            : std::filesystem::absolute(config.source).parent_path());
+  auto coverage = CoverageRun::start(options.coverage, g_binary, tests,
+                                     config.source.empty()
+                                         ? std::filesystem::current_path()
+                                         : std::filesystem::absolute(config.source).parent_path());
 
   std::size_t selected = 0;
   for (const auto& t : tests) selected += t.selected;
@@ -399,10 +399,10 @@ int run_framework(const Options& options, const Config& config, bool (*init)()) 
   std::size_t unaffected = 0;  // deselected by --affected-since
   if (options.coverage.affected_since) {
     for (const auto& t : tests) unaffected += t.selected;
-    auto note = select_affected(
-        options.coverage, g_binary, tests,
-        config.source.empty() ? std::filesystem::current_path()
-                              : std::filesystem::absolute(config.source).parent_path());
+    auto note = select_affected(options.coverage, g_binary, tests,
+                                config.source.empty()
+                                    ? std::filesystem::current_path()
+                                    : std::filesystem::absolute(config.source).parent_path());
     (options.collect == CollectFormat::json ? std::cerr : console()) << "attest: " << note << '\n';
     affected_only = true;
     for (const auto& t : tests) unaffected -= t.selected;

@@ -86,17 +86,16 @@ BOOST_AUTO_TEST_CASE(a_failed_suite_keeps_its_database, *attest::requirement("FR
 BOOST_AUTO_TEST_CASE(a_static_database_is_clean_at_exit_under_valgrind,
                      *attest::requirement("FR-063") * attest::mark("slow")) {
   TempDir tmp;
-  auto r = run_scopes(tmp, {"-k", "static_database"},
-                      {"valgrind", "--error-exitcode=99", "--errors-for-leak-kinds=none",
-                       "--quiet"});
+  auto r =
+      run_scopes(tmp, {"-k", "static_database"},
+                 {"valgrind", "--error-exitcode=99", "--errors-for-leak-kinds=none", "--quiet"});
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   BOOST_TEST(!contains(r.err, "Invalid read"), r.err);
   BOOST_TEST(!contains(r.err, "pool stopped dropping"), r.err);
   BOOST_TEST(contains(r.out, "attest: 1 passed, 0 failed"), r.out);
 }
 
-BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
-                     *attest::requirement("FR-064")) {
+BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line, *attest::requirement("FR-064")) {
   TempDir tmp;
   auto report = tmp.path / "r.json";
   // Boost's own log, asked for, shows them at the user's line as its own failed checks do...
@@ -104,9 +103,8 @@ BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
                             "--report-json", report.string()});
   BOOST_TEST(r.exit_code == 1, r.out + r.err);
   auto location_of = [](const std::string& needle) {
-    return "scopes_tests.cpp:" +
-           std::to_string(attest_test::line_of(
-               std::string(ATTEST_SAMPLE_DIR) + "/scopes_tests.cpp", needle));
+    return "scopes_tests.cpp:" + std::to_string(attest_test::line_of(
+                                     std::string(ATTEST_SAMPLE_DIR) + "/scopes_tests.cpp", needle));
   };
   auto row_count = location_of("// LINE-ROW-COUNT");
   auto verify = location_of("// LINE-VERIFY");
@@ -114,13 +112,15 @@ BOOST_AUTO_TEST_CASE(attest_assertions_fail_at_the_callers_line,
     auto colon = loc.rfind(':');
     return loc.substr(0, colon) + "(" + loc.substr(colon + 1) + ")";
   };
-  BOOST_TEST(contains(r.out, paren(row_count) + ": fatal error: in \"located/row_count_fails_at_this_line\": "
-                             "table currency: expected exactly 4 rows, found 5"),
+  BOOST_TEST(contains(r.out, paren(row_count) +
+                                 ": fatal error: in \"located/row_count_fails_at_this_line\": "
+                                 "table currency: expected exactly 4 rows, found 5"),
              r.out);
   BOOST_TEST(contains(r.out, paren(verify) + ": fatal error"), r.out);
   BOOST_TEST(!contains(r.out, "unknown location"), r.out);
   auto json = read_file(report);
-  BOOST_TEST(contains(json, row_count + ": table currency: expected exactly 4 rows, found 5"), json);
+  BOOST_TEST(contains(json, row_count + ": table currency: expected exactly 4 rows, found 5"),
+             json);
   // ...and so does attest's terminal reporter by default.
   auto plain = run_scopes(tmp, {"--run_test=located"});
   BOOST_TEST(contains(plain.out, row_count + ": table currency: expected exactly 4 rows, found 5"),

@@ -35,8 +35,8 @@ Results sample_results(const std::string& binary) {
     o.message = i == 1 ? "t.cpp:14: check a == b has failed [1 != 2]\nsecond line <&>\"" : "";
     if (i == 2) o.message = "disabled";
     o.has_requirements = true;
-    o.requirements = i % 2 ? std::vector<std::string>{"FR-001", "003-x/SC-002"}
-                           : std::vector<std::string>{};
+    o.requirements =
+        i % 2 ? std::vector<std::string>{"FR-001", "003-x/SC-002"} : std::vector<std::string>{};
     o.markers = {"integration", "slow"};
     o.where = {"suites/ü/t.cpp", 10 + i};
     o.duration_ms = 1.25 * static_cast<double>(i);
@@ -53,8 +53,13 @@ BOOST_AUTO_TEST_SUITE(formats, *attest::mark("unit"))
 BOOST_AUTO_TEST_CASE(manifest_round_trip, *attest::requirement("FR-050")) {
   Manifest m{"bin/my tests", {}};
   for (std::size_t i = 0; i < kOddIds.size(); ++i)
-    m.tests.push_back({m.binary, kOddIds[i], {"t.cpp", i + 1}, {"unit"}, {"FR-00" + std::to_string(i)},
-                       i % 3 != 0, i == 4 ? "a \"description\"\nwith lines" : ""});
+    m.tests.push_back({m.binary,
+                       kOddIds[i],
+                       {"t.cpp", i + 1},
+                       {"unit"},
+                       {"FR-00" + std::to_string(i)},
+                       i % 3 != 0,
+                       i == 4 ? "a \"description\"\nwith lines" : ""});
   std::ostringstream out;
   write_manifest(out, m);
   BOOST_TEST(out.str().rfind("{\"attest_manifest\":1,", 0) == 0, out.str());
@@ -112,17 +117,19 @@ BOOST_AUTO_TEST_CASE(junit_xunit2_round_trip, *attest::requirement("FR-106")) {
   std::ostringstream out;
   write_junit(out, results, JunitFamily::xunit2);
   const auto xml = out.str();
-  BOOST_TEST(xml.find("<testcase classname=\"quotes\" name=\"&quot;quoted&quot;") !=
-                 std::string::npos,
-             xml);
+  BOOST_TEST(
+      xml.find("<testcase classname=\"quotes\" name=\"&quot;quoted&quot;") != std::string::npos,
+      xml);
   BOOST_TEST(xml.find(" file=\"") == std::string::npos, xml);
   BOOST_TEST(xml.find("        <property") == std::string::npos, xml);  // none inside a testcase
   BOOST_TEST(xml.find("<testsuites name=\"my_tests\" tests=\"9\" failures=\"1\" errors=\"0\" "
                       "time=\"0.04") != std::string::npos,
              xml);
-  BOOST_TEST(xml.find("<property name=\"verifies:orders/creates_order\" value=\"FR-001,003-x/SC-002\"/>") !=
-                 std::string::npos,
-             xml);
+  BOOST_TEST(
+      xml.find(
+          "<property name=\"verifies:orders/creates_order\" value=\"FR-001,003-x/SC-002\"/>") !=
+          std::string::npos,
+      xml);
   BOOST_TEST(xml.find("<flakyFailure type=\"failure\"") != std::string::npos, xml);
   auto back = read_results_document(xml, "r.xml");
   BOOST_REQUIRE_EQUAL(back.tests.size(), results.tests.size());

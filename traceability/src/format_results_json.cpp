@@ -18,8 +18,8 @@ Outcome outcome_from(const std::string& s, const std::string& origin, const std:
   if (s == "passed") return Outcome::passed;
   if (s == "failed") return Outcome::failed;
   if (s == "skipped") return Outcome::skipped;
-  throw InputError({origin}, path + ".outcome: expected passed, failed or skipped, not '" + s +
-                                 "'");
+  throw InputError({origin},
+                   path + ".outcome: expected passed, failed or skipped, not '" + s + "'");
 }
 
 double number_member(const boost::json::object& o, std::string_view key) {
@@ -44,12 +44,25 @@ void write_string(std::string& out, std::string_view text) {
     out.append(text.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: out += "\\u00"; out += hex[c >> 4]; out += hex[c & 0xf];
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\u00";
+        out += hex[c >> 4];
+        out += hex[c & 0xf];
     }
   }
   out.append(text.data() + plain, text.size() - plain);
@@ -59,7 +72,8 @@ void write_string(std::string& out, std::string_view text) {
 void write_number(std::string& out, double value) {
   char buffer[32];
   // Shortest text that reads back as the same double; JSON has no NaN or infinity.
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(value) ? value : 0.0);
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(value) ? value : 0.0);
   if (ec == std::errc()) out.append(buffer, end);
 }
 
