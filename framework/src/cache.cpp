@@ -61,8 +61,8 @@ std::optional<std::string> RunCache::stepwise() const {
   return text;
 }
 
-void RunCache::update(const trace::Results& run, const std::optional<std::string>& stepwise_at,
-                      bool stepwise_run) const {
+void RunCache::update(const trace::ResultsSource& run,
+                      const std::optional<std::string>& stepwise_at, bool stepwise_run) const {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) {
@@ -76,7 +76,8 @@ void RunCache::update(const trace::Results& run, const std::optional<std::string
 
   // The failures: what earlier runs knew of the tests this one did not run, and this run's.
   auto failed = last_failed();
-  for (const auto& t : run.tests) {
+  for (std::size_t i = 0; i < run.count; ++i) {
+    const auto& t = run.test(i);
     if (t.outcome == trace::Outcome::failed)
       failed.insert(t.id);
     else

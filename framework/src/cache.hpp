@@ -33,7 +33,7 @@ class RunCache {
 
   /// Merges this run's results into the cache and records (or clears) the stepwise
   /// position. Failing to write warns and returns: the run's outcome stands.
-  void update(const trace::Results& run, const std::optional<std::string>& stepwise_at,
+  void update(const trace::ResultsSource& run, const std::optional<std::string>& stepwise_at,
               bool stepwise_run) const;
 
   const std::filesystem::path& directory() const { return dir_; }

@@ -1,5 +1,7 @@
 #include "reports.hpp"
 
+#include <memory>
+
 namespace attest::detail {
 
 trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests,
@@ -21,27 +23,45 @@ trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInf
   return m;
 }
 
+namespace {
+
+void fill(trace::TestOutcome& o, const TestInfo& t, const TestResult& r) {
+  o.id = t.name;
+  o.outcome = r.outcome;
+  o.message = r.message;
+  o.has_requirements = true;
+  o.requirements = t.marks.requirements;
+  o.markers = t.marks.markers;
+  o.where = {t.file, t.line};
+  o.duration_ms = r.duration_ms;
+  o.phases = r.phases;
+  o.failed_attempts = r.failed_attempts;
+}
+
+}  // namespace
+
 trace::Results results_of(const std::string& binary, const std::vector<TestInfo>& tests,
                           const std::vector<TestResult>& results, const Summary& summary) {
   trace::Results out{binary, {}, summary};
-  out.tests.reserve(results.size());
-  for (const auto& r : results) {
-    const auto& t = tests[r.test];
-    trace::TestOutcome o;
-    o.binary = binary;
-    o.id = t.name;
-    o.outcome = r.outcome;
-    o.message = r.message;
-    o.has_requirements = true;
-    o.requirements = t.marks.requirements;
-    o.markers = t.marks.markers;
-    o.where = {t.file, t.line};
-    o.duration_ms = r.duration_ms;
-    o.phases = r.phases;
-    o.failed_attempts = r.failed_attempts;
-    out.tests.push_back(std::move(o));
+  out.tests.resize(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    fill(out.tests[i], tests[results[i].test], results[i]);
+    out.tests[i].binary = binary;
   }
   return out;
+}
+
+trace::ResultsSource results_source(const std::string& binary, const std::vector<TestInfo>& tests,
+                                    const std::vector<TestResult>& results,
+                                    const Summary& summary) {
+  // Assigning into the same outcome reuses its strings' and vectors' storage.
+  auto outcome = std::make_shared<trace::TestOutcome>();
+  outcome->binary = binary;
+  return {binary, summary, results.size(),
+          [&tests, &results, outcome](std::size_t i) -> const trace::TestOutcome& {
+            fill(*outcome, tests[results[i].test], results[i]);
+            return *outcome;
+          }};
 }
 
 }  // namespace attest::detail

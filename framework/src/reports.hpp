@@ -17,8 +17,13 @@ namespace attest::detail {
 trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests,
                             const std::optional<ShardSpec>& shard = std::nullopt);
 
-/// The results document for --report-json and --junitxml.
+/// The results document for --junitxml (JUnit groups tests by suite: it needs them all).
 trace::Results results_of(const std::string& binary, const std::vector<TestInfo>& tests,
                           const std::vector<TestResult>& results, const Summary& summary);
+
+/// The same results, one at a time (for --report-json and the run cache): one reused outcome
+/// instead of a document of 10,000. `tests` and `results` must outlive it.
+trace::ResultsSource results_source(const std::string& binary, const std::vector<TestInfo>& tests,
+                                    const std::vector<TestResult>& results, const Summary& summary);
 
 }  // namespace attest::detail

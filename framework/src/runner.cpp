@@ -266,9 +266,11 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
   recorder.account_for_abort();
 
   Summary summary = recorder.summary();
-  auto document = results_of(g_binary, tests, recorder.results(), summary);
-  write_output(report, [&](std::ostream& out) { trace::write_results_json(out, document); });
-  write_output(junit, [&](std::ostream& out) { trace::write_junit(out, document, junit_family); });
+  auto results = results_source(g_binary, tests, recorder.results(), summary);
+  write_output(report, [&](std::ostream& out) { trace::write_results_json(out, results); });
+  write_output(junit, [&](std::ostream& out) {
+    trace::write_junit(out, results_of(g_binary, tests, recorder.results(), summary), junit_family);
+  });
 
   std::optional<std::string> stepwise_at;
   std::size_t flaky = 0;
@@ -276,7 +278,7 @@ int run_selected(const Options& options, std::vector<TestInfo>& tests, const Boo
     if (r.outcome == Outcome::failed && !stepwise_at) stepwise_at = tests[r.test].name;
     flaky += r.flaky();
   }
-  cache.update(document, stepwise_at, options.stepwise);
+  cache.update(results, stepwise_at, options.stepwise);
 
   std::cout.flush();
   if (options.durations) write_durations(console(), tests, recorder.results(), *options.durations);

@@ -94,6 +94,12 @@ void write_strings(std::string& out, const std::vector<std::string>& list) {
 }  // namespace
 
 void write_results_json(std::ostream& stream, const Results& results) {
+  write_results_json(
+      stream, ResultsSource{results.binary, results.summary, results.tests.size(),
+                            [&](std::size_t i) -> const TestOutcome& { return results.tests[i]; }});
+}
+
+void write_results_json(std::ostream& stream, const ResultsSource& results) {
   // Each test is put together in one buffer and written in one call.
   std::string out = "{";
   write_string(out, results_version_key);
@@ -103,7 +109,8 @@ void write_results_json(std::ostream& stream, const Results& results) {
   write_string(out, results.binary);
   out += ",\"tests\":[";
   bool first = true;
-  for (const auto& r : results.tests) {
+  for (std::size_t index = 0; index < results.count; ++index) {
+    const auto& r = results.test(index);
     out += first ? "{\"id\":" : ",{\"id\":";
     first = false;
     write_string(out, r.id);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -51,6 +52,16 @@ Manifest read_manifest_document(std::string_view text, const std::string& origin
 std::vector<TestCase> read_manifest(std::string_view text, const std::string& origin);
 
 void write_results_json(std::ostream& out, const Results& results);
+
+/// The results of a run as they are produced: `count` tests, `test(i)` the i-th (valid until the
+/// next call), so a runner's 10,000 outcomes are written without a Results document beside them.
+struct ResultsSource {
+  std::string binary;
+  Summary summary;
+  std::size_t count = 0;
+  std::function<const TestOutcome&(std::size_t)> test;
+};
+void write_results_json(std::ostream& out, const ResultsSource& results);
 /// The JUnit dialect (pytest's junit_family). `xunit1`, the default, keeps the ★ contract:
 /// each <testcase> carries <properties> with `verifies` and `markers` (what sphinx-test-reports
 /// and attest's users read), plus file/line. `xunit2` is valid against Jenkins xUnit's
