@@ -82,6 +82,14 @@ void write_number(std::string& out, std::size_t value) {
   out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
 }
 
+// `,"outcome":"passed","duration_ms":1.5` — of a test and of each of its phases.
+void write_outcome(std::string& out, Outcome outcome, double duration_ms) {
+  out += ",\"outcome\":\"";
+  out += to_string(outcome);
+  out += "\",\"duration_ms\":";
+  write_number(out, duration_ms);
+}
+
 void write_strings(std::string& out, const std::vector<std::string>& list) {
   out += '[';
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -108,16 +116,11 @@ void write_results_json(std::ostream& stream, const ResultsSource& results) {
   out += ",\"binary\":";
   write_string(out, results.binary);
   out += ",\"tests\":[";
-  bool first = true;
   for (std::size_t index = 0; index < results.count; ++index) {
     const auto& r = results.test(index);
-    out += first ? "{\"id\":" : ",{\"id\":";
-    first = false;
+    out += index ? ",{\"id\":" : "{\"id\":";
     write_string(out, r.id);
-    out += ",\"outcome\":\"";
-    out += to_string(r.outcome);
-    out += "\",\"duration_ms\":";
-    write_number(out, r.duration_ms);
+    write_outcome(out, r.outcome, r.duration_ms);
     out += ",\"requirements\":";
     write_strings(out, r.requirements);
     out += ",\"markers\":";
@@ -133,10 +136,7 @@ void write_results_json(std::ostream& stream, const ResultsSource& results) {
       const auto& p = r.phases[i];
       out += i ? ",{\"name\":" : "{\"name\":";
       write_string(out, p.name);
-      out += ",\"outcome\":\"";
-      out += to_string(p.outcome);
-      out += "\",\"duration_ms\":";
-      write_number(out, p.duration_ms);
+      write_outcome(out, p.outcome, p.duration_ms);
       out += '}';
     }
     out += ']';
