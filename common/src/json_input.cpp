@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -54,26 +53,6 @@ std::string read_file(const std::filesystem::path& path) {
   return ss.str();
 }
 
-bool write_file_atomically(const std::filesystem::path& path, std::string_view text,
-                           unsigned mode) {
-  auto tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return false;
-  bool ok = true;
-  for (std::size_t done = 0; ok && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ::close(fd) == 0 && ok;
-  std::error_code ec;
-  if (ok) std::filesystem::rename(tmp, path, ec);
-  if (!ok || ec) std::filesystem::remove(tmp, ec);
-  return ok && !ec;
-}
-
 bool write_file_atomically(const std::filesystem::path& path,
                            const std::function<void(std::ostream&)>& write, unsigned mode) {
   auto tmp = path;
@@ -102,6 +81,14 @@ bool write_file_atomically(const std::filesystem::path& path,
   if (ok) std::filesystem::rename(tmp, path, ec);
   if (!ok || ec) std::filesystem::remove(tmp, ec);
   return ok && !ec;
+}
+
+bool write_file_atomically(const std::filesystem::path& path, std::string_view text,
+                           unsigned mode) {
+  return write_file_atomically(
+      path,
+      [&](std::ostream& out) { out.write(text.data(), static_cast<std::streamsize>(text.size())); },
+      mode);
 }
 
 const boost::json::object& object_at(const boost::json::value& v, const std::string& origin,
