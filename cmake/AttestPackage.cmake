@@ -17,7 +17,8 @@ install(EXPORT attestTargets NAMESPACE attest:: DESTINATION ${ATTEST_CMAKE_DIR})
 export(EXPORT attestTargets NAMESPACE attest:: FILE ${CMAKE_CURRENT_BINARY_DIR}/attestTargets.cmake)
 
 set(ATTEST_COMPONENTS)
-foreach(component postgres redis catalogs property container)
+# container first: postgres and redis link it (their servers may be containers).
+foreach(component container postgres redis catalogs property)
   if(TARGET attest_${component})
     install(TARGETS attest_${component} EXPORT attest_${component}Targets
             ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

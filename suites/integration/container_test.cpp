@@ -16,6 +16,7 @@
 
 #include <signal.h>
 
+#include "container_support.hpp"
 #include "test_support.hpp"
 
 using attest_test::contains;
@@ -37,15 +38,7 @@ const std::string redis = "attest-test/redis:latest-local";
 
 // The engine, and `images` on it; else a skip (a failure under CI=true) saying what is missing.
 attest::ContainerEngine& need(std::initializer_list<std::string> images = {debian}) {
-  auto& engine = attest::require_container_engine();
-  for (const auto& image : images)
-    if (engine.call("GET", "/images/" + image + "/json", {}, 404).status == 404) {
-      std::string why = "image " + image + " is not on the engine (bash ci/build-images.sh)";
-      const char* ci = std::getenv("CI");
-      if (ci && std::string(ci) == "true") throw std::runtime_error(why);
-      throw attest::SkipTest(why);
-    }
-  return engine;
+  return attest_test::need_images(images);
 }
 
 // The containers and networks this run made that still exist.

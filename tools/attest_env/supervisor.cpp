@@ -163,15 +163,15 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     held = std::move(started);
     r.url = held->url();
     port = port_of(r.url);
-    if (auto* p = held->process()) {
-      r.log = p->log_path();
-      r.pid = p->pid();
-    }
+    r.log = held->log_path();
+    if (auto* p = held->process()) r.pid = p->pid();
   };
   if (s.type == "postgres") {
-    server(h.postgres, attest::PostgresServer::start_local());
+    server(h.postgres, s.image.empty() ? attest::PostgresServer::start_local()
+                                       : attest::PostgresServer::start_container(s.image));
   } else if (s.type == "redis") {
-    server(h.redis, attest::RedisServer::start_local());
+    server(h.redis, s.image.empty() ? attest::RedisServer::start_local()
+                                    : attest::RedisServer::start_container(s.image));
   } else if (s.type == "mock") {
     h.process = std::make_unique<attest::LocalService>(mock_service(s));
     port = s.port ? s.port : h.process->port();
