@@ -3,8 +3,10 @@
 //   attest-env up [--env-file F]...   start (or attach to) the environment, print its URLs
 //   attest-env status | logs [NAME] | down
 //   attest-env exec -- CMD...         up, run CMD with the environment's variables, down
+//   ... -f docker-compose.test.yml [--profile P]...   a Compose file's services instead
 // Exit codes: 0 done, 1 a service failed to start (or status: not running), 2 usage or
 // input error; exec exits with CMD's code.
+#include <attest/compose_file.hpp>
 #include <attest/config.hpp>
 #include <attest/detail/json_input.hpp>
 #include <attest/environment.hpp>
@@ -103,6 +105,13 @@ int print(const attest::Environment& env, bool show_secrets) {
   for (const auto& [name, s] : env.services()) {
     // Passwords stay out of terminals and CI logs: the env files and env.json hold them.
     std::string shown = show_secrets ? s.url() : s.display_url();
+    if (shown.empty()) {  // a container: its published ports
+      for (const auto& [port, host_port] : s.ports())
+        if (!port.empty())
+          shown +=
+              (shown.empty() ? s.host() + " " : ", ") + port + " -> " + std::to_string(host_port);
+      if (shown.empty()) shown = "(no ports)";
+    }
     bool up = answers(s);
     dead += !up;
     std::cout << "  " << name << " (" << s.type() << "): " << shown
@@ -241,6 +250,13 @@ int main(int argc, char** argv) {
                  "attest.json (default: $ATTEST_CONFIG, else searched upward)");
   app.add_option("--dir", dir_flag,
                  "the environment's directory (default: $ATTEST_ENV, else ./.attest-env)");
+  std::string compose_flag;
+  std::vector<std::string> profiles;
+  app.add_option(
+      "-f,--file", compose_flag,
+      "a Compose file (docker-compose.test.yml): its services, instead of attest.json's");
+  app.add_option("--profile", profiles, "a Compose profile to activate (repeatable)");
+  app.fallthrough();  // -f and --profile after the subcommand too, as docker compose takes them
   auto* up_cmd = app.add_subcommand(
       "up", "start the environment (or attach to the running one), print its URLs");
   up_cmd->add_option("--env-file", env_files,
@@ -297,9 +313,19 @@ int main(int argc, char** argv) {
       if (!logs_name.empty()) (void)env.service(logs_name);  // an unknown name: say which exist
       return 0;
     }
-    auto spec = attest::read_environment_spec(find_config(config_flag));
+    attest::EnvironmentSpec spec;
+    if (!compose_flag.empty()) {
+      spec = attest::read_compose_file(fs::absolute(compose_flag), profiles);
+    } else {
+      spec = attest::read_environment_spec(find_config(config_flag));
+      if (!spec.compose.empty())  // "compose" in attest.json: the file's services too
+        spec = attest::merge_environment_specs(
+            spec,
+            attest::read_compose_file(spec.compose, profiles.empty() ? spec.profiles : profiles));
+    }
     if (spec.services.empty()) {
-      std::cerr << "attest-env: " << spec.config.string() << " declares no \"services\"\n";
+      std::cerr << "attest-env: " << spec.config.string()
+                << " declares no services (for these profiles)\n";
       return 2;
     }
     bool started = up(spec, options, exec_sub->parsed());

@@ -1,10 +1,15 @@
 #include "supervisor.hpp"
 
+#if ATTEST_WITH_CONTAINER
+#include <attest/container.hpp>
+#include <attest/image.hpp>
+#endif
 #include <attest/local_service.hpp>
 #include <attest/postgres.hpp>
 #include <attest/redis.hpp>
 
 #include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 
 #include <signal.h>
 #include <unistd.h>
@@ -25,17 +30,28 @@ using attest::ServiceSpec;
 
 std::string upper(std::string s) {
   for (auto& c : s)
-    c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    c = c == '-' || c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
+
+// How a container on the environment's network reaches a service: by its alias and its
+// container ports (the host's 127.0.0.1 and published ports mean nothing inside a container).
+struct Inside {
+  std::string host;
+  std::map<std::string, unsigned short> ports;  // "" is the first
+  std::string url;
+};
+using InsideMap = std::map<std::string, Inside>;
 
 unsigned short port_of(const std::string& url) {
   auto u = boost::urls::parse_uri(url);
   return u && u->has_port() ? u->port_number() : 0;
 }
 
-// ${svc.url}, ${svc.host}, ${svc.port}, ${svc.port:NAME}: the running services' values.
-std::string resolve(const std::string& text, const std::map<std::string, RunningService>& running) {
+// ${svc.url}, ${svc.host}, ${svc.port}, ${svc.port:NAME}: the running services' values — as
+// the host sees them, or (with `inside`) as a container on the environment's network does.
+std::string resolve(const std::string& text, const std::map<std::string, RunningService>& running,
+                    const InsideMap* inside = nullptr) {
   static const std::regex ref(R"(\$\{([A-Za-z0-9_.-]+?)\.(url|host|port)(?::([A-Za-z0-9_-]+))?\})");
   std::string out;
   auto begin = text.cbegin();
@@ -44,6 +60,23 @@ std::string resolve(const std::string& text, const std::map<std::string, Running
     out.append(begin, m[0].first);
     const auto& s = running.at(m[1].str());
     std::string what = m[2].str();
+    if (inside) {
+      auto in = inside->find(s.name());
+      if (in == inside->end())
+        throw std::runtime_error(
+            m.str() + ": " + s.name() +
+            " runs on the host, which a container does not reach; give it an \"image\" so it "
+            "joins the environment's network");
+      std::string name = m[3].matched ? m[3].str() : std::string();
+      auto port = in->second.ports.find(name);
+      if (what != "host" && what != "url" && port == in->second.ports.end())
+        throw std::out_of_range(m.str() + ": " + s.name() + " has no port \"" + name + "\"");
+      out += what == "host"  ? in->second.host
+             : what == "url" ? in->second.url
+                             : std::to_string(port->second);
+      begin = m[0].second;
+      continue;
+    }
     if (what == "url")
       out += s.url();
     else if (what == "host")
@@ -70,12 +103,24 @@ struct Started {
   std::unique_ptr<attest::PostgresServer> postgres;
   std::unique_ptr<attest::RedisServer> redis;
   std::unique_ptr<attest::LocalService> process;
+#if ATTEST_WITH_CONTAINER
+  std::vector<std::unique_ptr<attest::Volume>> volumes;  // its anonymous ones; after the container
+  std::unique_ptr<attest::Container> container;
+#endif
 };
 
 // How a started service is reached.
 struct Start {
   RunningService::Fields fields;
   unsigned short port = 0;
+  std::optional<Inside> inside;  // on the environment's network
+  bool healthcheck = false;      // a container with a health check (its image's or declared)
+};
+
+// What every service's start may use: the environment's network and named volumes.
+struct Shared {
+  std::string network;                         // "" without containers
+  std::map<std::string, std::string> volumes;  // name in the file → the engine's name
 };
 
 // A service's own thread: it starts the service, then holds it until told to stop.
@@ -151,8 +196,113 @@ bool wanted(const ServiceSpec& s, const UpOptions& o) {
                      [&](const std::string& m) { return o.markers.count(m); });
 }
 
+#if ATTEST_WITH_CONTAINER
+// Healthy when the container has a health check (its image's or declared), else `otherwise`.
+attest::Readiness healthy_if_checked(attest::Readiness otherwise) {
+  auto healthy = attest::container_ready::healthy();
+  return {"its health check to pass, or without one: " + otherwise.description,
+          [healthy, otherwise](attest::ReadinessTarget& t, std::string& seen) {
+            auto& c = dynamic_cast<attest::Container&>(t);
+            return (c.health().empty() ? otherwise : healthy).check(t, seen);
+          }};
+}
+
+attest::Readiness container_readiness(const ServiceSpec& s, bool completes) {
+  if (completes) return attest::container_ready::exited(0);  // a dependent waits for its end
+  const auto& r = s.ready;
+  if (r.kind == "healthcheck") return attest::container_ready::healthy();
+  if (r.kind == "exited") return attest::container_ready::exited(r.exit_code);
+  if (r.kind == "default") return healthy_if_checked(attest::Readiness::started());
+  if (r.kind.empty())
+    return healthy_if_checked(s.container_ports.empty() ? attest::Readiness::started()
+                                                        : attest::Readiness::tcp());
+  return readiness(r);
+}
+
+attest::ImageBuild image_build(const attest::BuildSpec& b) {
+  return {.context = b.context, .dockerfile = b.dockerfile, .args = b.args, .target = b.target};
+}
+
+// A "container" service (attest.json, or a Compose file's): its ContainerSpec, started.
+void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
+                     const std::map<std::string, RunningService>& running, const InsideMap& inside,
+                     const Shared& shared, Started& h, Start& out) {
+  attest::ContainerSpec c;
+  c.name = s.name;
+  c.image = s.image;
+  if (s.build) c.build = image_build(*s.build);
+  for (const auto& a : s.command) c.command.push_back(resolve(a, running, &inside));
+  if (s.entrypoint) {
+    c.entrypoint.emplace();
+    for (const auto& a : *s.entrypoint) c.entrypoint->push_back(resolve(a, running, &inside));
+  }
+  for (const auto& [k, v] : s.env) c.env[k] = resolve(v, running, &inside);
+  c.user = s.user;
+  c.workdir = s.workdir;
+  c.ports = s.container_ports;
+  for (const auto& v : s.volumes) {
+    if (v.kind == "tmpfs") {
+      c.tmpfs[v.target] = v.options;
+    } else if (v.kind == "bind") {
+      c.mounts.push_back({.host = v.source, .container = v.target, .read_only = v.read_only});
+    } else if (v.source.empty()) {  // anonymous: its own, removed with the environment
+      h.volumes.push_back(std::make_unique<attest::Volume>());
+      c.volumes.push_back({h.volumes.back()->name(), v.target, v.read_only});
+    } else {
+      c.volumes.push_back({shared.volumes.at(v.source), v.target, v.read_only});
+    }
+  }
+  c.network = shared.network;
+  c.aliases = {s.name};
+  if (s.healthcheck)
+    c.healthcheck = attest::HealthCheck{.test = s.healthcheck->test,
+                                        .interval = s.healthcheck->interval,
+                                        .timeout = s.healthcheck->timeout,
+                                        .retries = s.healthcheck->retries,
+                                        .start_period = s.healthcheck->start_period};
+  bool completes = false;
+  for (const auto& other : spec.services) {
+    auto it = other.conditions.find(s.name);
+    completes |= it != other.conditions.end() && it->second == "completed";
+  }
+  c.ready = container_readiness(s, completes);
+  // Fast at first (a health check passes within a second of the start), then every 100 ms:
+  // each attempt of a health check is an exec in the container.
+  c.ready_polling = {.timeout = s.start_timeout,
+                     .interval = std::chrono::milliseconds(5),
+                     .backoff = 1.5,
+                     .max_interval = std::chrono::milliseconds(100)};
+  c.stop_timeout = std::chrono::seconds(3);
+  h.container = std::make_unique<attest::Container>(std::move(c));
+  auto& r = out.fields;
+  r.log = h.container->log_path();
+  for (auto p : s.container_ports) r.ports[std::to_string(p)] = h.container->port(p);
+  if (!s.container_ports.empty()) {
+    out.port = h.container->port(s.container_ports.front());
+    r.ports[""] = out.port;
+  }
+  r.listens = !s.container_ports.empty() && !completes && s.ready.kind != "exited";
+  out.healthcheck = !h.container->health().empty();
+  Inside in{.host = s.name, .ports = {}, .url = {}};
+  for (auto p : s.container_ports) in.ports[std::to_string(p)] = p;
+  if (!s.container_ports.empty()) in.ports[""] = s.container_ports.front();
+  out.inside = in;
+}
+
+// A server's URL as a container on the network uses it: its alias and container port.
+std::string inside_url(const std::string& url, const std::string& alias, unsigned short port) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return {};
+  boost::urls::url v(*u);
+  v.set_host(alias);
+  v.set_port_number(port);
+  return std::string(v.buffer());
+}
+#endif
+
 Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
-            const std::map<std::string, RunningService>& running, Started& h) {
+            const std::map<std::string, RunningService>& running, const InsideMap& inside,
+            const Shared& shared, Started& h) {
   Start out;
   RunningService::Fields& r = out.fields;
   unsigned short& port = out.port;
@@ -166,12 +316,29 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     r.log = held->log_path();
     if (auto* p = held->process()) r.pid = p->pid();
   };
+  bool in_container = !s.image.empty() || s.build || s.type == "container";
+#if ATTEST_WITH_CONTAINER
+  // The image to run: as declared, or built from its Dockerfile.
+  std::string image = s.build ? attest::build_image(image_build(*s.build)).tag : s.image;
+#else
+  if (in_container)
+    throw std::runtime_error(s.name +
+                             ": containers need an attest built with attest::container "
+                             "(libarchive-dev)");
+  const std::string& image = s.image;
+#endif
   if (s.type == "postgres") {
-    server(h.postgres, s.image.empty() ? attest::PostgresServer::start_local()
-                                       : attest::PostgresServer::start_container(s.image));
+    server(h.postgres,
+           !in_container ? attest::PostgresServer::start_local()
+                         : attest::PostgresServer::start_container(image, shared.network, s.name));
   } else if (s.type == "redis") {
-    server(h.redis, s.image.empty() ? attest::RedisServer::start_local()
-                                    : attest::RedisServer::start_container(s.image));
+    server(h.redis, !in_container
+                        ? attest::RedisServer::start_local()
+                        : attest::RedisServer::start_container(image, shared.network, s.name));
+#if ATTEST_WITH_CONTAINER
+  } else if (s.type == "container") {
+    start_container(spec, s, running, inside, shared, h, out);
+#endif
   } else if (s.type == "mock") {
     h.process = std::make_unique<attest::LocalService>(mock_service(s));
     port = s.port ? s.port : h.process->port();
@@ -198,6 +365,15 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     r.pid = h.process->process().pid();
   }
   if (r.ports.empty() && port) r.ports[""] = port;
+#if ATTEST_WITH_CONTAINER
+  if (in_container && s.type != "container") {  // a server: the image's own port
+    unsigned short own = s.type == "postgres" ? 5432 : 6379;
+    out.inside = Inside{.host = s.name,
+                        .ports = {{"", own}, {std::to_string(own), own}},
+                        .url = inside_url(r.url, s.name, own)};
+    r.ports[std::to_string(own)] = port;
+  }
+#endif
   return out;
 }
 
@@ -216,8 +392,17 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
   sigaddset(&stop, SIGHUP);
   ::sigprocmask(SIG_BLOCK, &stop, nullptr);
 
+#if ATTEST_WITH_CONTAINER
+  // One network for the environment's containers (they reach each other by service name) and
+  // its named volumes: made before the first service, removed after the last.
+  std::unique_ptr<attest::Network> network;
+  std::vector<std::unique_ptr<attest::Volume>> volumes;
+#endif
+  Shared shared;
   std::vector<std::unique_ptr<Worker>> started;  // in start order; stopped in reverse
   std::map<std::string, RunningService> running;
+  InsideMap inside;
+  std::map<std::string, bool> healthchecked;
   std::map<std::string, std::string> variables{{"ATTEST_ENV", options.dir.string()}};
   std::set<std::string> skipped;
   std::vector<const ServiceSpec*> pending;
@@ -233,6 +418,19 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
       pending.push_back(&s);
   }
   try {
+#if ATTEST_WITH_CONTAINER
+    bool containers = std::any_of(pending.begin(), pending.end(), [](const ServiceSpec* s) {
+      return !s->image.empty() || s->build || s->type == "container";
+    });
+    if (containers) {
+      network = std::make_unique<attest::Network>();
+      shared.network = network->name();
+      for (const auto& v : spec.volumes) {
+        volumes.push_back(std::make_unique<attest::Volume>());
+        shared.volumes[v] = volumes.back()->name();
+      }
+    }
+#endif
     // In waves: every service whose dependencies are up starts at once, in its own thread.
     while (!pending.empty()) {
       std::vector<const ServiceSpec*> wave, later;
@@ -244,10 +442,16 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
       }
       std::vector<std::unique_ptr<Worker>> starting;
       for (const auto* s : wave) {
+        for (const auto& [d, condition] : s->conditions)
+          if (condition == "healthy" && running.count(d) && !healthchecked[d])
+            throw std::runtime_error(s->name + " depends on " + d + " being healthy, but " + d +
+                                     " has no health check (declare one, or its image's)");
         std::cout << "attest-env: starting " << s->name << " (" << s->type << ")" << std::endl;
         // Each gets the services up before this wave: `running` grows while they start.
         starting.push_back(std::make_unique<Worker>(
-            [&spec, s, up = running](Started& handles) { return start(spec, *s, up, handles); }));
+            [&spec, s, up = running, in = inside, &shared](Started& handles) {
+              return start(spec, *s, up, in, shared, handles);
+            }));
       }
       std::exception_ptr failure;
       for (std::size_t i = 0; i < wave.size(); ++i) {
@@ -257,10 +461,16 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
           if (r.type == "postgres") variables.emplace("ATTEST_POSTGRES_URL", r.url);  // the first
           if (r.type == "redis") variables.emplace("ATTEST_REDIS_URL", r.url);
           std::string prefix = "ATTEST_SERVICE_" + upper(r.name) + "_";
-          variables[prefix + "URL"] = r.url;
+          if (!r.url.empty()) variables[prefix + "URL"] = r.url;  // where the type knows a scheme
           variables[prefix + "HOST"] = r.host;
-          variables[prefix + "PORT"] = std::to_string(one.port);
+          if (one.port) variables[prefix + "PORT"] = std::to_string(one.port);
+          for (const auto& [name, port] : r.ports)
+            if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit))
+              variables[prefix + "PORT_" + name] = std::to_string(port);
           running.emplace(r.name, RunningService(r));
+          if (one.inside) inside.emplace(r.name, *one.inside);
+          healthchecked[r.name] =
+              one.healthcheck || r.type != "container";  // a server's readiness is a login
           started.push_back(std::move(starting[i]));
         } catch (...) {
           if (!failure) failure = std::current_exception();  // the others still get joined

@@ -4,6 +4,8 @@
 // file:line:col from yaml-cpp's marks.
 #include <attest/trace/catalogs.hpp>
 
+#include <attest/detail/yaml_input.hpp>
+
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -13,9 +15,9 @@ namespace {
 
 [[noreturn]] void fail(const std::string& origin, const YAML::Mark& mark, const std::string& what) {
   if (mark.is_null()) throw InputError({origin}, what);
-  throw InputError({origin, static_cast<std::size_t>(mark.line) + 1,
-                    static_cast<std::size_t>(mark.column) + 1},
-                   what);
+  throw InputError(
+      {origin, static_cast<std::size_t>(mark.line) + 1, static_cast<std::size_t>(mark.column) + 1},
+      what);
 }
 
 std::string scalar(const YAML::Node& node, const char* key, const std::string& origin) {
@@ -53,42 +55,11 @@ Requirement make(std::string id, std::string title, const CatalogOptions& o,
   return r;
 }
 
-// yaml-cpp recurses once per nesting level: refuse absurd nesting (flow brackets, or
-// sequences/maps opened on one line) before it runs out of stack.
-void check_nesting(std::string_view text, const std::string& origin) {
-  constexpr int kMax = 256;
-  int flow = 0, line_depth = 0;
-  std::size_t line = 1, indent = 0;
-  bool at_start = true;
-  bool quoted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\n') {
-      ++line;
-      line_depth = 0;
-      indent = 0;
-      at_start = true;
-      quoted = false;
-      continue;
-    }
-    if (at_start && c == ' ' && ++indent > 4 * kMax)  // block nesting by indentation
-      throw InputError({origin, line}, "YAML nested deeper than " + std::to_string(kMax) + " levels");
-    at_start = at_start && c == ' ';
-    if (c == '"' || c == '\'') quoted = !quoted;
-    if (quoted) continue;
-    if (c == '[' || c == '{') ++flow;
-    if ((c == ']' || c == '}') && flow > 0) --flow;
-    if ((c == '-' || c == '?' || c == ':') && i + 1 < text.size() && text[i + 1] == ' ') ++line_depth;
-    if (flow > kMax || line_depth > kMax)
-      throw InputError({origin, line}, "YAML nested deeper than " + std::to_string(kMax) + " levels");
-  }
-}
-
 }  // namespace
 
 std::vector<Requirement> read_yaml_catalog(std::string_view text, const std::string& origin,
                                            const CatalogOptions& options) {
-  check_nesting(text, origin);
+  detail::check_yaml_nesting(text, origin);
   YAML::Node doc;
   try {
     doc = YAML::Load(std::string(text));
