@@ -219,8 +219,10 @@ BOOST_AUTO_TEST_CASE(bad_declarations_point_at_their_line, *attest::requirement(
   BOOST_TEST(contains(reference, config + ":3:"), reference);
   BOOST_TEST(contains(reference, "\"${nope.url}\" names no declared service"), reference);
   auto type = error_for("{\"services\": {\"q\": {\"type\": \"rabbitmq\"}}}");
-  BOOST_TEST(contains(type, "unknown type \"rabbitmq\" (expected postgres, redis, mock, process)"),
-             type);
+  BOOST_TEST(
+      contains(type,
+               "unknown type \"rabbitmq\" (expected postgres, redis, mock, process, container)"),
+      type);
   auto mock_key = error_for("{\"services\": {\"m\": {\"type\": \"mock\", \"port\": 70000}}}");
   BOOST_TEST(contains(mock_key, "services.m.port: expected a port number (1-65535)"), mock_key);
 }

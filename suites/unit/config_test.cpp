@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(wrong_shapes_are_located, *attest::requirement("FR-004")) {
              "cfg/attest.json:1:2: \"markers\" must be an object of name: description");
   BOOST_TEST(error_of("{\n\"markerz\": {}}") ==
              "cfg/attest.json:2:1: unknown key \"markerz\" (expected markers, requirement_pattern, "
-             "requirements, reqif, junit_family, services)");
+             "requirements, reqif, junit_family, services, compose)");
   BOOST_TEST(error_of("{\"services\": []}") ==
              "cfg/attest.json:1:2: \"services\" must be an object of name: declaration");
   BOOST_TEST(

@@ -255,7 +255,8 @@ int main(int argc, char** argv) {
   app.add_option(
       "-f,--file", compose_flag,
       "a Compose file (docker-compose.test.yml): its services, instead of attest.json's");
-  app.add_option("--profile", profiles, "a Compose profile to activate (repeatable)");
+  app.add_option("--profile", profiles, "a Compose profile to activate (repeatable)")
+      ->allow_extra_args(false);  // one profile an occurrence: "--profile p -- CMD" stays CMD
   app.fallthrough();  // -f and --profile after the subcommand too, as docker compose takes them
   auto* up_cmd = app.add_subcommand(
       "up", "start the environment (or attach to the running one), print its URLs");

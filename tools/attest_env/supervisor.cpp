@@ -212,7 +212,6 @@ attest::Readiness container_readiness(const ServiceSpec& s, bool completes) {
   const auto& r = s.ready;
   if (r.kind == "healthcheck") return attest::container_ready::healthy();
   if (r.kind == "exited") return attest::container_ready::exited(r.exit_code);
-  if (r.kind == "default") return healthy_if_checked(attest::Readiness::started());
   if (r.kind.empty())
     return healthy_if_checked(s.container_ports.empty() ? attest::Readiness::started()
                                                         : attest::Readiness::tcp());

@@ -41,8 +41,8 @@ const std::map<std::string, std::string>& builtin_markers() {
 bool RequirementPattern::matches(const std::string& id) const {
   auto slash = id.rfind('/');
   if (slash == std::string::npos) return std::regex_match(id, regex);
-  return slash > 0 && std::regex_match(id.begin() + static_cast<std::ptrdiff_t>(slash) + 1,
-                                       id.end(), regex);
+  return slash > 0 &&
+         std::regex_match(id.begin() + static_cast<std::ptrdiff_t>(slash) + 1, id.end(), regex);
 }
 
 std::string RequirementPattern::describe() const {
@@ -122,7 +122,8 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
       }
     } else if (key == "reqif") {
       if (!value.is_object())
-        fail_at(text, origin, key, "\"reqif\" must be an object: {\"id\": [...], \"title\": [...]}");
+        fail_at(text, origin, key,
+                "\"reqif\" must be an object: {\"id\": [...], \"title\": [...]}");
       for (const auto& [field, names] : value.as_object()) {
         if (field != "id" && field != "title")
           fail_at(text, origin, field,
@@ -141,14 +142,16 @@ Config parse_config(std::string_view text, const std::filesystem::path& origin) 
       if (!value.is_string() || (value.as_string() != "xunit1" && value.as_string() != "xunit2"))
         fail_at(text, origin, key, "\"junit_family\" must be \"xunit1\" or \"xunit2\"");
       config.junit_family = std::string(value.as_string());
-    } else if (key == "services") {
+    } else if (key == "services" || key == "compose") {
       // The test environment's declaration: attest::read_environment_spec() validates it.
+      if (key == "compose") continue;
       if (!value.is_object())
         fail_at(text, origin, key, "\"services\" must be an object of name: declaration");
     } else {
       fail_at(text, origin, key,
               "unknown key \"" + std::string(key) +
-                  "\" (expected markers, requirement_pattern, requirements, reqif, junit_family, services)");
+                  "\" (expected markers, requirement_pattern, requirements, reqif, junit_family, "
+                  "services, compose)");
     }
   }
 
