@@ -14,8 +14,9 @@ mkdir -p "$out/obj"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$root/framework/src" -I"$root/common/include" -I"$root/traceability/include"
        -I"$root/traceability/src" -I"$root/fixtures/mock_http/include"
-       -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src")
-common=(common/src/{input_error,json_input}.cpp)
+       -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src"
+       -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src")
+common=(common/src/{input_error,json_input,yaml_input}.cpp)
 trace=("${common[@]}"
   traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
 catalog=("${trace[@]}" traceability/src/{zip_archive,catalogs,catalog_reqif,catalog_yaml}.cpp)
@@ -29,9 +30,15 @@ for t in markdown trace_json junit; do sources[$t]="suites/fuzz/${t}_fuzz.cpp ${
 sources[mock_definitions]="suites/fuzz/mock_definitions_fuzz.cpp $(echo fixtures/mock_http/src/mock_http_{load,match,response}.cpp) ${common[*]}"
 sources[reqif]="suites/fuzz/catalog_fuzz.cpp@reqif ${catalog[*]}"
 sources[yaml]="suites/fuzz/catalog_fuzz.cpp@yaml ${catalog[*]}"
-for t in config markdown trace_json junit mock_definitions reqif yaml; do libs[$t]="-lboost_json"; done
+environment=(fixtures/environment/src/{environment_spec,service_parts,compose_file}.cpp "${common[@]}")
+sources[compose]="suites/fuzz/compose_fuzz.cpp ${environment[*]}"
+sources[environment_spec]="suites/fuzz/environment_spec_fuzz.cpp ${environment[*]}"
+for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec; do
+  libs[$t]="-lboost_json"
+done
 libs[reqif]+=" -lboost_iostreams -lyaml-cpp"; libs[yaml]+=" -lboost_iostreams -lyaml-cpp"
-targets=(expression config markdown trace_json junit mock_definitions reqif yaml)
+libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"
+targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec)
 
 object() { local s=${1%@*} v=; [[ $1 == *@* ]] && v=-${1#*@}; echo "$out/obj/${s//\//_}$v.o"; }
 compile() {  # one source (path@variant), skipped when its object is newer than it

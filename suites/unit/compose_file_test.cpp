@@ -204,6 +204,12 @@ BOOST_AUTO_TEST_CASE(a_typo_or_an_unsupported_key_is_named_at_its_line_and_colum
       "services:\n  db:\n    image: x\n    healthcheck:\n      test: true\n      interval: soon\n");
   BOOST_TEST(contains(duration, ":6:17"), duration);
   BOOST_TEST(contains(duration, "not a duration"), duration);
+  // Found by the fuzzer: a duration too long for a clock is an error, not undefined behaviour.
+  auto forever = error(
+      "services:\n  db:\n    image: x\n    healthcheck:\n      test: true\n      interval: "
+      "58888888888h\n");
+  BOOST_TEST(contains(forever, ":6:17"), forever);
+  BOOST_TEST(contains(forever, "longer than a test waits"), forever);
   auto required = error("services:\n  db:\n    image: ${IMAGE:?pick an image}\n");
   BOOST_TEST(contains(required, ":3:12"), required);
   BOOST_TEST(contains(required, "${IMAGE} is required: pick an image"), required);
