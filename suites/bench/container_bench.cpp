@@ -7,6 +7,11 @@
 //   attest_container_bench sigkill RUNS          a runner SIGKILLed → its last container gone
 //   attest_container_bench context RUNS [FILES]  an unchanged FILES-file context: no build needed
 //   attest_container_bench parallel N [IMAGE]    N Redis containers started at once vs in turn
+//   attest_container_bench acquire N [IMAGE]     a per-test database (from the migrated template)
+//                                                 on a PostgreSQL container vs the local provider,
+//                                                 interleaved
+//   attest_container_bench envup RUNS            attest-env up (warm) of attest.json with PostgreSQL
+//                                                 and Redis from images vs as local servers
 //
 // Prints each run and the medians. Exit 2 for bad arguments, 1 when a step fails.
 #include <attest/container.hpp>
@@ -178,10 +183,94 @@ int parallel(int n, const std::string& image) {
   return 0;
 }
 
+int acquire(int n, const std::string& image) {
+  // The migrations attest's own integration suite uses: a template made once per server.
+  auto migrations = fs::path(__FILE__).parent_path().parent_path() / "integration" / "migrations";
+  auto local = attest::PostgresServer::start_local();
+  auto container = attest::PostgresServer::start_container(image);
+  for (auto* server : {local.get(), container.get()})
+    attest::PostgresDatabase warm(*server, "warm", migrations);  // the template, made once
+  // One database acquired (and released) on `server`, held `hold` as a test would hold it.
+  auto one = [&](attest::PostgresServer& server, std::chrono::milliseconds hold) {
+    auto t0 = Clock::now();
+    attest::PostgresDatabase db(server, "bench", migrations);
+    double ms = ms_since(t0);
+    std::this_thread::sleep_for(hold);  // attest: allow-sleep (the test's own work)
+    return ms;
+  };
+  // Tests of 20 ms, interleaved: the pool's spares are what a test gets.
+  std::vector<double> local_ms, container_ms;
+  for (int i = 0; i < n; ++i) {
+    local_ms.push_back(one(*local, std::chrono::milliseconds(20)));
+    container_ms.push_back(one(*container, std::chrono::milliseconds(20)));
+  }
+  double l = median(local_ms), c = median(container_ms);
+  std::printf(
+      "per-test database acquire, tests of 20 ms, %d each interleaved: local p50 %.2f ms, "
+      "container (%s) p50 %.2f ms, ratio %.2fx\n",
+      n, l, image.c_str(), c, c / l);
+  // A burst (no work between tests, one server at a time): the spares run out, each test
+  // waits for a clone — the servers' own copy speed.
+  std::vector<double> local_burst, container_burst;
+  for (int i = 0; i < n; ++i) local_burst.push_back(one(*local, std::chrono::milliseconds(0)));
+  for (int i = 0; i < n; ++i)
+    container_burst.push_back(one(*container, std::chrono::milliseconds(0)));
+  l = median(local_burst), c = median(container_burst);
+  std::printf(
+      "per-test database acquire, a burst of %d on each server: local p50 %.2f ms, container "
+      "p50 %.2f ms, ratio %.2fx\n",
+      n, l, c, c / l);
+  container->shutdown();
+  local->shutdown();
+  return 0;
+}
+
+// attest-env up, warm (images present, nothing to build), then down: `runs` times each of an
+// attest.json with PostgreSQL and Redis as containers and one with them as local servers.
+int envup(int runs) {
+  fs::path dir = fs::temp_directory_path() / ("attest-bench-envup-" + std::to_string(::getpid()));
+  struct Remove {
+    fs::path d;
+    ~Remove() { fs::remove_all(d); }
+  } remove{dir};
+  auto project = [&](const std::string& name, const std::string& services) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "attest.json") << R"({"services": )" << services << "}\n";
+    return dir / name;
+  };
+  auto containers = project("containers", R"({
+    "postgres": {"image": "attest-test/postgres15:latest-local"},
+    "redis": {"image": "attest-test/redis:latest-local"}})");
+  auto local = project("local", R"({"postgres": {}, "redis": {}})");
+  auto up_down = [&](const fs::path& p) {
+    auto t0 = Clock::now();
+    auto up = attest::run_command({ATTEST_ENV_BIN, "--dir", (p / "env").string(), "up"},
+                                  {p, {}, std::chrono::minutes(2)});
+    double ms = ms_since(t0);
+    if (up.exit_code != 0) throw std::runtime_error("attest-env up failed: " + up.out + up.err);
+    attest::run_command({ATTEST_ENV_BIN, "--dir", (p / "env").string(), "down"},
+                        {p, {}, std::chrono::minutes(2)});
+    return ms;
+  };
+  up_down(containers);  // warm: the images' layers in the page cache
+  std::vector<double> container_ms, local_ms;
+  for (int i = 0; i < runs; ++i) {
+    container_ms.push_back(up_down(containers));
+    local_ms.push_back(up_down(local));
+    std::printf("run %d: containers %.1f ms, local %.1f ms\n", i + 1, container_ms.back(),
+                local_ms.back());
+  }
+  std::printf(
+      "attest-env up (PostgreSQL + Redis), %d runs interleaved: containers p50 %.1f ms, local "
+      "servers p50 %.1f ms\n",
+      runs, median(container_ms), median(local_ms));
+  return 0;
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: attest_container_bench ready RUNS [IMAGE] | sigkill RUNS | context RUNS "
-               "[FILES] | parallel N [IMAGE]\n");
+               "[FILES] | parallel N [IMAGE] | acquire N [IMAGE] | envup RUNS\n");
   return 2;
 }
 
@@ -198,6 +287,9 @@ int main(int argc, char** argv) try {
   if (mode == "sigkill") return sigkill(n);
   if (mode == "context") return context(n, argc > 3 ? std::atoi(argv[3]) : 1000);
   if (mode == "parallel") return parallel(n, argc > 3 ? argv[3] : "attest-test/redis:latest-local");
+  if (mode == "acquire")
+    return acquire(n, argc > 3 ? argv[3] : "attest-test/postgres15:latest-local");
+  if (mode == "envup") return envup(n);
   return usage();
 } catch (const std::exception& e) {
   std::fprintf(stderr, "attest_container_bench: %s\n", e.what());
