@@ -199,12 +199,15 @@ BOOST_AUTO_TEST_CASE(a_compose_file_runs_as_it_is, *attest::requirement("FR-160"
   BOOST_TEST(get(orders, "/health") == "ok: db:5432\n");
   BOOST_TEST(get(orders, "/shared") == "hello from seed\n");  // service_completed_successfully
   BOOST_TEST(get(orders, "/env") == "hello\n");               // ${GREETING:-hello}
+  // A service of the official postgres image's conventions (5432, POSTGRES_PASSWORD) is the
+  // session PostgreSQL of every test process: ATTEST_POSTGRES_URL, its password percent-encoded;
+  // a redis image's, ATTEST_REDIS_URL.
   auto psql = attest_env(
       project.path, {"exec", "-f", file, "--profile", "integration", "--", "sh", "-c",
-                     "PGPASSWORD=compose-secret-1234 psql -h 127.0.0.1 -p "
-                     "\"$ATTEST_SERVICE_DB_PORT_5432\" -U postgres -d orders -Atc 'SELECT 6 * 7'"});
+                     "psql \"$ATTEST_POSTGRES_URL\" -Atc 'SELECT current_database(), 6 * 7' && "
+                     "redis-cli -u \"$ATTEST_REDIS_URL\" PING"});
   BOOST_TEST(psql.exit_code == 0, psql.out + psql.err);
-  BOOST_TEST(contains(psql.out, "42"), psql.out);
+  BOOST_TEST(contains(psql.out, "orders|42\nPONG"), psql.out);
   auto down = attest_env(project.path, {"down", "-f", file});
   BOOST_TEST(down.exit_code == 0, down.out + down.err);
   auto left = engine_objects_of_runs_in(engine, project.path);

@@ -222,6 +222,49 @@ attest::ImageBuild image_build(const attest::BuildSpec& b) {
   return {.context = b.context, .dockerfile = b.dockerfile, .args = b.args, .target = b.target};
 }
 
+// A server's URL as a container on the network uses it: its alias and container port.
+std::string inside_url(const std::string& url, const std::string& alias, unsigned short port) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u) return {};
+  boost::urls::url v(*u);
+  v.set_host(alias);
+  v.set_port_number(port);
+  return std::string(v.buffer());
+}
+// A container that follows the official postgres or redis image's conventions has a URL tests use
+// as they use a server's (PostgresServer::session() through ATTEST_POSTGRES_URL): PostgreSQL when
+// it publishes 5432 and has POSTGRES_PASSWORD, Redis when it publishes 6379 from a redis image.
+std::string conventional_url(const ServiceSpec& s, const std::map<std::string, std::string>& env,
+                             attest::Container& c) {
+  auto has = [&](unsigned short p) {
+    return std::find(s.container_ports.begin(), s.container_ports.end(), p) !=
+           s.container_ports.end();
+  };
+  boost::urls::url u;
+  u.set_host("127.0.0.1");
+  if (has(5432) && env.count("POSTGRES_PASSWORD")) {
+    auto get = [&](const char* k, const std::string& otherwise) {
+      auto it = env.find(k);
+      return it == env.end() || it->second.empty() ? otherwise : it->second;
+    };
+    std::string user = get("POSTGRES_USER", "postgres");
+    u.set_scheme("postgresql");
+    u.set_user(user);
+    u.set_password(env.at("POSTGRES_PASSWORD"));
+    u.set_port_number(c.port(5432));
+    u.set_path("/" + get("POSTGRES_DB", user));
+    return std::string(u.buffer());
+  }
+  auto image = s.image.substr(s.image.rfind('/') == std::string::npos ? 0 : s.image.rfind('/') + 1);
+  if (has(6379) && image.rfind("redis", 0) == 0) {
+    u.set_scheme("redis");
+    u.set_port_number(c.port(6379));
+    u.set_path("/0");
+    return std::string(u.buffer());
+  }
+  return {};
+}
+
 // A "container" service (attest.json, or a Compose file's): its ContainerSpec, started.
 void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
                      const std::map<std::string, RunningService>& running, const InsideMap& inside,
@@ -265,6 +308,8 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     completes |= it != other.conditions.end() && it->second == "completed";
   }
   c.ready = container_readiness(s, completes);
+  if (auto pw = c.env.find("POSTGRES_PASSWORD"); pw != c.env.end() && !pw->second.empty())
+    c.secrets.push_back(pw->second);  // masked in every log excerpt and message
   // Fast at first (a health check passes within a second of the start), then every 100 ms:
   // each attempt of a health check is an exec in the container.
   c.ready_polling = {.timeout = s.start_timeout,
@@ -272,6 +317,7 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
                      .backoff = 1.5,
                      .max_interval = std::chrono::milliseconds(100)};
   c.stop_timeout = std::chrono::seconds(3);
+  auto env = c.env;
   h.container = std::make_unique<attest::Container>(std::move(c));
   auto& r = out.fields;
   r.log = h.container->log_path();
@@ -282,21 +328,15 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
   }
   r.listens = !s.container_ports.empty() && !completes && s.ready.kind != "exited";
   out.healthcheck = !h.container->health().empty();
-  Inside in{.host = s.name, .ports = {}, .url = {}};
+  r.url = conventional_url(s, env, *h.container);
+  Inside in{.host = s.name,
+            .ports = {},
+            .url = r.url.empty() ? "" : inside_url(r.url, s.name, r.url[0] == 'p' ? 5432 : 6379)};
   for (auto p : s.container_ports) in.ports[std::to_string(p)] = p;
   if (!s.container_ports.empty()) in.ports[""] = s.container_ports.front();
   out.inside = in;
 }
 
-// A server's URL as a container on the network uses it: its alias and container port.
-std::string inside_url(const std::string& url, const std::string& alias, unsigned short port) {
-  auto u = boost::urls::parse_uri(url);
-  if (!u) return {};
-  boost::urls::url v(*u);
-  v.set_host(alias);
-  v.set_port_number(port);
-  return std::string(v.buffer());
-}
 #endif
 
 Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
@@ -457,8 +497,12 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
         try {
           Start one = starting[i]->get();
           const auto& r = one.fields;
-          if (r.type == "postgres") variables.emplace("ATTEST_POSTGRES_URL", r.url);  // the first
-          if (r.type == "redis") variables.emplace("ATTEST_REDIS_URL", r.url);
+          // The first PostgreSQL and Redis (a server, or a container of the official images'
+          // conventions) are the session servers of every test process.
+          if (r.type == "postgres" || r.url.rfind("postgresql://", 0) == 0)
+            variables.emplace("ATTEST_POSTGRES_URL", r.url);
+          if (r.type == "redis" || r.url.rfind("redis://", 0) == 0)
+            variables.emplace("ATTEST_REDIS_URL", r.url);
           std::string prefix = "ATTEST_SERVICE_" + upper(r.name) + "_";
           if (!r.url.empty()) variables[prefix + "URL"] = r.url;  // where the type knows a scheme
           variables[prefix + "HOST"] = r.host;
