@@ -173,7 +173,11 @@ BOOST_AUTO_TEST_CASE(a_typo_or_an_unsupported_key_is_named_at_its_line_and_colum
   BOOST_TEST(contains(typo, "did you mean \"environment\"?"), typo);
   auto top = error("services:\n  db: {image: x}\nsecrets:\n  token: {file: t}\n");
   BOOST_TEST(contains(top, ":3:1"), top);
-  BOOST_TEST(contains(top, "unknown key \"secrets\" in the file"), top);
+  BOOST_TEST(contains(top, "\"secrets\" in the file is a Compose key attest does not support"),
+             top);
+  auto privileged = error("services:\n  db:\n    image: x\n    privileged: true\n");
+  BOOST_TEST(contains(privileged, ":4:5: \"privileged\" in service \"db\" is a Compose key attest"),
+             privileged);
   auto health =
       error("services:\n  db:\n    image: x\n    healthcheck:\n      tset: [CMD, true]\n");
   BOOST_TEST(contains(health, ":5:7"), health);
