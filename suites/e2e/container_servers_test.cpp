@@ -261,7 +261,7 @@ BOOST_AUTO_TEST_CASE(declared_servers_with_an_image_are_containers,
   // An image for a service that has none, and an empty one, are errors at their line.
   attest_test::write_file(project.path / "attest.json", R"({
   "services": {
-    "auth": {"type": "mock", "image": "mockserver"}
+    "auth": {"type": "process", "command": ["x"], "image": "mockserver"}
   }
 })");
   auto bad = attest_test::run_command(
@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(declared_servers_with_an_image_are_containers,
       project.path, env);
   BOOST_TEST(bad.exit_code == 2, bad.out + bad.err);
   BOOST_TEST(contains(bad.err, "attest.json:3:"), bad.err);
-  BOOST_TEST(contains(bad.err, "unknown key \"image\" for a mock service"), bad.err);
+  BOOST_TEST(contains(bad.err, "unknown key \"image\" for a process service"), bad.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -179,6 +179,50 @@ BOOST_AUTO_TEST_CASE(declared_containers_come_up_are_shared_and_leave_nothing,
   BOOST_TEST(left.empty(), "left on the engine: " + joined(left));
 }
 
+BOOST_AUTO_TEST_CASE(a_mock_from_an_image_is_loaded_through_the_rest_api,
+                     *attest::requirement("FR-159", "FR-162")) {
+  auto& engine = attest_test::need_images({debian});
+  TempDir project;
+  write_mocks(project.path);
+  // The image's context: its Dockerfile, attest-mock and the library it links.
+  auto context = project.path / "mockserver";
+  fs::create_directories(context);
+  fs::copy_file(data / "mockserver" / "Dockerfile", context / "Dockerfile");
+  fs::copy_file(ATTEST_MOCK_BIN, context / "attest-mock");
+  auto ldd = attest_test::run_command({"ldd", ATTEST_MOCK_BIN}, project.path);
+  auto at = ldd.out.find("libboost_json.so.1.81.0 => ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, ldd.out);
+  auto lib = ldd.out.substr(at + 27, ldd.out.find(' ', at + 27) - at - 27);
+  fs::copy_file(lib, context / "libboost_json.so.1.81.0");
+  attest_test::write_file(project.path / "attest.json", R"({"services": {
+    "auth": {"type": "mock", "build": "mockserver", "files": ["mocks/auth.json"]},
+    "probe": {"type": "container", "image": ")" + debian + R"(",
+              "command": ["sh", "-c", "echo auth is $AUTH_URL"],
+              "env": {"AUTH_URL": "${auth.url}"}, "ready": {"exited": 0}}
+  }})");
+  DownAtEnd down_at_end{project.path};
+  auto up = attest_env(project.path, {"up"});
+  BOOST_TEST_REQUIRE(up.exit_code == 0, up.out + up.err);
+  auto env = attest::Environment::load(project.path / "env");
+  const auto& auth = env.service("auth");
+  BOOST_TEST(auth.url() == "http://127.0.0.1:" + std::to_string(auth.port("1080")));
+  BOOST_TEST(env.variable("ATTEST_SERVICE_AUTH_URL").value() == auth.url());
+  // The file's expectation answers; the journal verifies over the REST API.
+  attest::HttpClient client(auth.url());
+  auto token = client.post("/token", "{}");
+  BOOST_TEST(token.status == 200u);
+  BOOST_TEST(token.body == R"({"token":"t-1"})");
+  auto verified = client.request("PUT", "/mockserver/verify",
+                                 R"({"httpRequest": {"path": "/token"}, "times": {"atLeast": 1}})");
+  BOOST_TEST(verified.status == 202u, verified.body);
+  // A container reaches it by name.
+  BOOST_TEST(
+      contains(attest_test::read_file(env.service("probe").log()), "auth is http://auth:1080"));
+  BOOST_TEST(attest_env(project.path, {"down"}).exit_code == 0);
+  auto left = engine_objects_of_runs_in(engine, project.path);
+  BOOST_TEST(left.empty(), "left on the engine: " + joined(left));
+}
+
 BOOST_AUTO_TEST_CASE(a_compose_file_runs_as_it_is, *attest::requirement("FR-160", "FR-162")) {
   auto& engine = attest_test::need_images({pg15, "attest-test/redis:7", debian});
   TempDir project;

@@ -4,6 +4,7 @@
 #include <attest/container.hpp>
 #include <attest/image.hpp>
 #endif
+#include <attest/http_client.hpp>
 #include <attest/local_service.hpp>
 #include <attest/postgres.hpp>
 #include <attest/redis.hpp>
@@ -339,6 +340,48 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
 
 #endif
 
+#if ATTEST_WITH_CONTAINER
+// A mock from an image of MockServer's conventions (mockserver/mockserver, or any image speaking
+// its REST API on port 1080): its files loaded through that API, as attest-mock loads them.
+void start_mock_container(const ServiceSpec& s, const std::string& image, const Shared& shared,
+                          Started& h, Start& out) {
+  constexpr unsigned short kMockServerPort = 1080;
+  h.container = std::make_unique<attest::Container>(attest::ContainerSpec{
+      .name = s.name,
+      .image = image,
+      .ports = {kMockServerPort},
+      .network = shared.network,
+      .aliases = {s.name},
+      .ready = attest::Readiness::tcp(),
+      .ready_polling = {.timeout = s.start_timeout,
+                        .interval = std::chrono::milliseconds(5),
+                        .backoff = 1.5,
+                        .max_interval = std::chrono::milliseconds(100)},
+      .stop_timeout = std::chrono::seconds(3),
+  });
+  auto& r = out.fields;
+  out.port = h.container->port(kMockServerPort);
+  r.url = "http://127.0.0.1:" + std::to_string(out.port);
+  r.log = h.container->log_path();
+  r.ports[std::to_string(kMockServerPort)] = out.port;
+  attest::HttpClient api(r.url);
+  for (const auto& f : s.files) {
+    std::ifstream in(f);
+    if (!in) throw std::runtime_error(s.name + ": cannot read " + f.string());
+    std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto answer =
+        api.request("PUT", "/mockserver/expectation", body, {{"Content-Type", "application/json"}});
+    if (answer.status != 201)
+      throw std::runtime_error(s.name + ": " + f.string() + " was not accepted (HTTP " +
+                               std::to_string(answer.status) + "): " + answer.body);
+  }
+  out.inside =
+      Inside{.host = s.name,
+             .ports = {{"", kMockServerPort}, {std::to_string(kMockServerPort), kMockServerPort}},
+             .url = "http://" + s.name + ":" + std::to_string(kMockServerPort)};
+}
+#endif
+
 Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
             const std::map<std::string, RunningService>& running, const InsideMap& inside,
             const Shared& shared, Started& h) {
@@ -378,6 +421,10 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
   } else if (s.type == "container") {
     start_container(spec, s, running, inside, shared, h, out);
 #endif
+#if ATTEST_WITH_CONTAINER
+  } else if (s.type == "mock" && in_container) {
+    start_mock_container(s, image, shared, h, out);
+#endif
   } else if (s.type == "mock") {
     h.process = std::make_unique<attest::LocalService>(mock_service(s));
     port = s.port ? s.port : h.process->port();
@@ -405,7 +452,7 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
   }
   if (r.ports.empty() && port) r.ports[""] = port;
 #if ATTEST_WITH_CONTAINER
-  if (in_container && s.type != "container") {  // a server: the image's own port
+  if (in_container && (s.type == "postgres" || s.type == "redis")) {  // the image's own port
     unsigned short own = s.type == "postgres" ? 5432 : 6379;
     out.inside = Inside{.host = s.name,
                         .ports = {{"", own}, {std::to_string(own), own}},
