@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -30,14 +31,30 @@ std::vector<ShardUnit> generated_suite(std::size_t n, std::mt19937& rng) {
   return units;
 }
 
+// Sets or unsets variables for a scope, then puts back what was there: these tests also run
+// inside a sharded Job, whose own JOB_COMPLETION_INDEX/ATTEST_TOTAL_SHARDS must neither leak in
+// nor be lost.
 struct ScopedEnv {
-  std::vector<std::string> names;
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+  void remember(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    saved.emplace_back(name, v ? std::optional<std::string>(v) : std::nullopt);
+  }
   void set(const std::string& name, const std::string& value) {
+    remember(name);
     ::setenv(name.c_str(), value.c_str(), 1);
-    names.push_back(name);
+  }
+  void unset(const std::string& name) {
+    remember(name);
+    ::unsetenv(name.c_str());
   }
   ~ScopedEnv() {
-    for (const auto& n : names) ::unsetenv(n.c_str());
+    for (auto it = saved.rbegin(); it != saved.rend(); ++it) {
+      if (it->second)
+        ::setenv(it->first.c_str(), it->second->c_str(), 1);
+      else
+        ::unsetenv(it->first.c_str());
+    }
   }
 };
 
@@ -118,6 +135,11 @@ BOOST_AUTO_TEST_CASE(every_protocol_and_its_errors, *attest::requirement("FR-096
     }
     return "no error";
   };
+  ScopedEnv none;  // whatever shards this very run (a Job, a CI matrix) stays out of the checks
+  for (const char* v : {"GTEST_TOTAL_SHARDS", "GTEST_SHARD_INDEX", "GTEST_SHARD_STATUS_FILE",
+                        "TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX", "TEST_SHARD_STATUS_FILE",
+                        "ATTEST_TOTAL_SHARDS", "JOB_COMPLETION_INDEX", "ATTEST_SHARD_INDEX"})
+    none.unset(v);
   BOOST_TEST(!shard_spec(std::nullopt, std::nullopt, std::nullopt));
   auto flag = shard_spec(std::string("2/5"), std::nullopt, std::nullopt);
   BOOST_TEST((flag->index == 2u && flag->total == 5u && flag->source == "--shard"));
