@@ -252,6 +252,17 @@ BOOST_AUTO_TEST_CASE(a_compose_file_runs_as_it_is, *attest::requirement("FR-160"
                      "redis-cli -u \"$ATTEST_REDIS_URL\" PING"});
   BOOST_TEST(psql.exit_code == 0, psql.out + psql.err);
   BOOST_TEST(contains(psql.out, "orders|42\nPONG"), psql.out);
+  // status asks the engine (its port proxy accepts whatever runs inside): a one-shot job that
+  // exited 0 is fine, a service whose container died is DOWN.
+  auto status = attest_env(project.path, {"status"});
+  BOOST_TEST(status.exit_code == 0, status.out);
+  BOOST_TEST(!env.service("orders").container().empty());
+  engine.call("POST", "/containers/" + env.service("orders").container() + "/kill");
+  auto dead = attest_env(project.path, {"status"});
+  BOOST_TEST(dead.exit_code == 1, dead.out);
+  BOOST_TEST(contains(dead.out,
+                      "orders (container): 127.0.0.1 8080 -> " + std::to_string(orders) + "  DOWN"),
+             dead.out);
   auto down = attest_env(project.path, {"down", "-f", file});
   BOOST_TEST(down.exit_code == 0, down.out + down.err);
   auto left = engine_objects_of_runs_in(engine, project.path);

@@ -7,6 +7,9 @@
 // Exit codes: 0 done, 1 a service failed to start (or status: not running), 2 usage or
 // input error; exec exits with CMD's code.
 #include <attest/compose_file.hpp>
+#if ATTEST_WITH_CONTAINER
+#include <attest/container_engine.hpp>
+#endif
 #include <attest/config.hpp>
 #include <attest/detail/json_input.hpp>
 #include <attest/environment.hpp>
@@ -80,8 +83,28 @@ void write_env_files(const attest::Environment& env, const std::vector<std::stri
   }
 }
 
-// Its process is alive (a zombie is not) and, if it listens, something answers on its port.
+// Its process is alive (a zombie is not) or its container runs (a one-shot job: exited 0), and,
+// if it listens, something answers on its port.
 bool answers(const attest::RunningService& s) {
+#if ATTEST_WITH_CONTAINER
+  if (!s.container().empty()) {
+    try {
+      auto info =
+          boost::json::parse(attest::ContainerEngine::shared()
+                                 .call("GET", "/containers/" + s.container() + "/json", {}, 404)
+                                 .body);
+      const auto* state = info.is_object() ? info.as_object().if_contains("State") : nullptr;
+      if (!state || !state->is_object()) return false;  // gone
+      const auto& st = state->as_object();
+      if (!st.at("Running").as_bool())
+        return !s.listens() && st.at("ExitCode").to_number<int>() == 0;
+      // The engine's port proxy accepts whatever runs inside: the state is the answer.
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+#endif
   if (s.pid() > 0) {
     std::ifstream stat("/proc/" + std::to_string(s.pid()) + "/stat");
     std::string line;

@@ -330,6 +330,7 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
   r.listens = !s.container_ports.empty() && !completes && s.ready.kind != "exited";
   out.healthcheck = !h.container->health().empty();
   r.url = conventional_url(s, env, *h.container);
+  r.container = h.container->id();
   Inside in{.host = s.name,
             .ports = {},
             .url = r.url.empty() ? "" : inside_url(r.url, s.name, r.url[0] == 'p' ? 5432 : 6379)};
@@ -363,6 +364,7 @@ void start_mock_container(const ServiceSpec& s, const std::string& image, const 
   out.port = h.container->port(kMockServerPort);
   r.url = "http://127.0.0.1:" + std::to_string(out.port);
   r.log = h.container->log_path();
+  r.container = h.container->id();
   r.ports[std::to_string(kMockServerPort)] = out.port;
   attest::HttpClient api(r.url);
   for (const auto& f : s.files) {
@@ -397,6 +399,9 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     port = port_of(r.url);
     r.log = held->log_path();
     if (auto* p = held->process()) r.pid = p->pid();
+#if ATTEST_WITH_CONTAINER
+    if (auto* c = held->container()) r.container = c->id();
+#endif
   };
   bool in_container = !s.image.empty() || s.build || s.type == "container";
 #if ATTEST_WITH_CONTAINER
