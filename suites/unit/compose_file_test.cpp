@@ -214,6 +214,9 @@ BOOST_AUTO_TEST_CASE(a_typo_or_an_unsupported_key_is_named_at_its_line_and_colum
       "58888888888h\n");
   BOOST_TEST(contains(forever, ":6:17"), forever);
   BOOST_TEST(contains(forever, "longer than a test waits"), forever);
+  // Found by the fuzzer: an anchor merged into itself recursed until the stack ran out.
+  auto itself = error("x-d: &d\n  <<: *d\nservices:\n  db:\n    <<: *d\n    image: x\n");
+  BOOST_TEST(contains(itself, "an anchor merged into itself?"), itself);
   auto required = error("services:\n  db:\n    image: ${IMAGE:?pick an image}\n");
   BOOST_TEST(contains(required, ":3:12"), required);
   BOOST_TEST(contains(required, "${IMAGE} is required: pick an image"), required);
