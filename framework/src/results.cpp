@@ -182,6 +182,12 @@ std::string ResultsRecorder::service_log_tails() const {
   std::string out;
   for (const auto& p : attest::process_logs()) {
     if (!p.running && p.sequence <= processes_before_test_) continue;
+    if (p.catch_up) {
+      try {
+        p.catch_up();  // a container's lines of this window may still be on their way
+      } catch (...) {
+      }
+    }
     auto from = log_offsets_.find(p.log);
     auto excerpt =
         attest::log_excerpt(p.log, from == log_offsets_.end() ? 0 : from->second, p.report_filter);
