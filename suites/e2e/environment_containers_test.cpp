@@ -234,7 +234,10 @@ BOOST_AUTO_TEST_CASE(a_compose_file_runs_as_it_is, *attest::requirement("FR-160"
   // The password from .env is in the database's environment, never on the terminal.
   BOOST_TEST(!contains(up.out + up.err, "compose-secret-1234"), up.out + up.err);
   auto env = attest::Environment::load(project.path / "env");
-  BOOST_TEST(env.services().size() == 4u);
+  BOOST_TEST(env.services().size() == 5u);
+  // `condition: service_healthy` on a socket pg_isready held: the one-shot reached the database
+  // over TCP (the init server's moment did not count), and its exit 0 was its readiness.
+  BOOST_TEST(contains(attest_test::read_file(env.service("smoke").log()), "smoke 42"));
   // Ports on free host ports of 127.0.0.1, whatever the file publishes (5432:5432, 18080).
   auto orders = env.service("orders").port("8080");
   BOOST_TEST(orders != 18080);
@@ -305,7 +308,7 @@ BOOST_AUTO_TEST_CASE(a_killed_supervisor_leaves_no_container_network_or_volume,
   DownAtEnd down_at_end{project.path};
   auto up = attest_env(project.path, {"up", "-f", file, "--profile", "integration"});
   BOOST_TEST_REQUIRE(up.exit_code == 0, up.out + up.err);
-  BOOST_TEST(engine_objects_of_runs_in(engine, project.path).size() == 6u);  // 4, network, volume
+  BOOST_TEST(engine_objects_of_runs_in(engine, project.path).size() == 7u);  // 5, network, volume
   pid_t supervisor = 0;
   std::ifstream(project.path / "env" / "supervisor.pid") >> supervisor;
   BOOST_TEST_REQUIRE(supervisor > 1);

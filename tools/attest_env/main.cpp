@@ -338,7 +338,11 @@ int main(int argc, char** argv) {
       return 0;
     }
     attest::EnvironmentSpec spec;
-    if (!compose_flag.empty()) {
+    // A running environment is attached to as it is: `attest-env exec -- CMD` after
+    // `attest-env up -f FILE` needs neither the file again nor an attest.json.
+    if (compose_flag.empty() && is_running(options.dir)) {
+      // (up() attaches; the declarations are not read)
+    } else if (!compose_flag.empty()) {
       spec = attest::read_compose_file(fs::absolute(compose_flag), profiles);
     } else {
       spec = attest::read_environment_spec(find_config(config_flag));
@@ -347,7 +351,7 @@ int main(int argc, char** argv) {
             spec,
             attest::read_compose_file(spec.compose, profiles.empty() ? spec.profiles : profiles));
     }
-    if (spec.services.empty()) {
+    if (spec.services.empty() && !is_running(options.dir)) {
       std::cerr << "attest-env: " << spec.config.string()
                 << " declares no services (for these profiles)\n";
       return 2;

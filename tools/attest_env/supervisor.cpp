@@ -198,12 +198,19 @@ bool wanted(const ServiceSpec& s, const UpOptions& o) {
 }
 
 #if ATTEST_WITH_CONTAINER
-// Healthy when the container has a health check (its image's or declared), else `otherwise`.
+// Healthy when the container has a health check (its image's or declared), else `otherwise`;
+// a one-shot job that already exited 0 is done (one that failed says so).
 attest::Readiness healthy_if_checked(attest::Readiness otherwise) {
   auto healthy = attest::container_ready::healthy();
   return {"its health check to pass, or without one: " + otherwise.description,
           [healthy, otherwise](attest::ReadinessTarget& t, std::string& seen) {
             auto& c = dynamic_cast<attest::Container&>(t);
+            if (auto code = c.exit_code()) {
+              if (*code == 0) return true;
+              throw attest::ContainerExitedError(c.name() + " exited with code " +
+                                                 std::to_string(*code) +
+                                                 "; last lines of its log:\n" + c.log_tail(30));
+            }
             return (c.health().empty() ? otherwise : healthy).check(t, seen);
           }};
 }
