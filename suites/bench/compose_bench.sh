@@ -24,10 +24,10 @@ compose() { docker-compose -p $project -f "$file" --profile "$profile" "$@"; }
 compose build -q >/dev/null 2>&1
 "$attest_env" --dir "$work/env" up -f "$file" --profile "$profile" >/dev/null && "$attest_env" --dir "$work/env" down >/dev/null
 
-healthy() {  # every container of the project that has a health check reports healthy
+healthy() {  # every running container of the project that has a health check reports healthy
   local id status
   for id in $(compose ps -q); do
-    status=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id")
+    status=$(docker inspect -f '{{if .State.Running}}{{if .State.Health}}{{.State.Health.Status}}{{end}}{{end}}' "$id")
     [ -z "$status" ] || [ "$status" = healthy ] || return 1
   done
 }
