@@ -15,6 +15,7 @@
 #include <fstream>
 
 #include "container_support.hpp"
+#include "environment_support.hpp"
 #include "test_support.hpp"
 
 using attest_test::contains;
@@ -71,6 +72,14 @@ struct DownAtEnd {
   fs::path project;
   ~DownAtEnd() { attest_env(project, {"down"}); }
 };
+
+// Our users' Compose file (data/containers), copied into `project`, up with its `integration`
+// profile; returns the file's path in the copy and what attest-env said.
+std::pair<std::string, attest::CommandResult> up_compose_project(const fs::path& project) {
+  fs::copy(data, project / "app", fs::copy_options::recursive);
+  auto file = (project / "app" / "docker-compose.test.yml").string();
+  return {file, attest_env(project, {"up", "-f", file, "--profile", "integration"})};
+}
 
 std::string get(unsigned short port, const std::string& path, unsigned expected = 200) {
   attest::HttpClient client("http://127.0.0.1:" + std::to_string(port));
@@ -156,19 +165,9 @@ BOOST_AUTO_TEST_CASE(declared_containers_come_up_are_shared_and_leave_nothing,
   BOOST_TEST(contains(env.variable("ATTEST_POSTGRES_URL").value(), "@127.0.0.1:"));
 
   // Two test binaries at once, both on the environment's containers, mocks and process.
-  auto runner = [&](const std::string& name) {
-    return std::make_unique<attest::Process>(
-        ATTEST_ENVUSER_BIN,
-        attest::ProcessOptions{.args = {},
-                               .env = {{"ATTEST_ENV", (project.path / "env").string()},
-                                       {"ATTEST_CACHE_DIR", (project.path / name).string()}},
-                               .cwd = ATTEST_SAMPLE_DIR,
-                               .name = name});
-  };
-  auto one = runner("one"), two = runner("two");
-  attest::wait_for_condition([&] { return !one->running() && !two->running(); },
-                             {.timeout = 60s, .description = "both test binaries to finish"});
-  for (auto* r : {one.get(), two.get()})
+  auto runs = attest_test::run_two_at_once(ATTEST_ENVUSER_BIN, project.path / "env", project.path,
+                                           ATTEST_SAMPLE_DIR);
+  for (const auto& r : runs)
     BOOST_TEST(contains(attest_test::read_file(r->log_path()), "4 passed, 0 failed"),
                r->exit_status() + attest_test::read_file(r->log_path()));
 
@@ -226,10 +225,8 @@ BOOST_AUTO_TEST_CASE(a_mock_from_an_image_is_loaded_through_the_rest_api,
 BOOST_AUTO_TEST_CASE(a_compose_file_runs_as_it_is, *attest::requirement("FR-160", "FR-162")) {
   auto& engine = attest_test::need_images({pg15, "attest-test/redis:7", debian});
   TempDir project;
-  fs::copy(data, project.path / "app", fs::copy_options::recursive);
-  auto file = (project.path / "app" / "docker-compose.test.yml").string();
   DownAtEnd down_at_end{project.path};
-  auto up = attest_env(project.path, {"up", "-f", file, "--profile", "integration"});
+  auto [file, up] = up_compose_project(project.path);
   BOOST_TEST_REQUIRE(up.exit_code == 0, up.out + up.err);
   // The password from .env is in the database's environment, never on the terminal.
   BOOST_TEST(!contains(up.out + up.err, "compose-secret-1234"), up.out + up.err);
@@ -303,10 +300,8 @@ BOOST_AUTO_TEST_CASE(a_killed_supervisor_leaves_no_container_network_or_volume,
                      *attest::requirement("FR-162")) {
   auto& engine = attest_test::need_images({pg15, "attest-test/redis:7", debian});
   TempDir project;
-  fs::copy(data, project.path / "app", fs::copy_options::recursive);
-  auto file = (project.path / "app" / "docker-compose.test.yml").string();
   DownAtEnd down_at_end{project.path};
-  auto up = attest_env(project.path, {"up", "-f", file, "--profile", "integration"});
+  auto [file, up] = up_compose_project(project.path);
   BOOST_TEST_REQUIRE(up.exit_code == 0, up.out + up.err);
   BOOST_TEST(engine_objects_of_runs_in(engine, project.path).size() == 7u);  // 5, network, volume
   pid_t supervisor = 0;

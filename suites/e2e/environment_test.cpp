@@ -13,6 +13,7 @@
 #include <fstream>
 #include <regex>
 
+#include "environment_support.hpp"
 #include "test_support.hpp"
 
 using attest_test::CommandResult;
@@ -121,19 +122,11 @@ BOOST_AUTO_TEST_CASE(up_status_use_down, *attest::requirement("FR-089", "FR-090"
   BOOST_TEST(contains(logs.out, "db=postgresql://"), logs.out);
 
   // Two test processes at once, both on the environment's servers and mocks.
-  auto runner = [&](const std::string& name) {
-    return std::make_unique<attest::Process>(
-        ATTEST_ENVUSER_BIN,
-        attest::ProcessOptions{.args = {},
-                               .env = {{"ATTEST_ENV", (project.path / "env").string()},
-                                       {"ATTEST_CACHE_DIR", (project.path / name).string()}},
-                               .cwd = ATTEST_SAMPLE_DIR,
-                               .name = name});
-  };
-  auto one = runner("one"), two = runner("two");
-  attest::wait_for_condition([&] { return !one->running() && !two->running(); },
-                             {.timeout = 60s, .description = "both test binaries to finish"});
-  for (auto* r : {one.get(), two.get()})
+  auto runs = attest_test::run_two_at_once(ATTEST_ENVUSER_BIN, project.path / "env", project.path,
+                                           ATTEST_SAMPLE_DIR);
+  auto* one = runs[0].get();
+  auto* two = runs[1].get();
+  for (auto* r : {one, two})
     BOOST_TEST(contains(r->exit_status(), "exit code 0"),
                r->exit_status() + read_file(r->log_path()));
   BOOST_TEST(contains(read_file(one->log_path()), "connecting to PostgreSQL"));

@@ -9,6 +9,7 @@
 #include <attest/postgres.hpp>
 #include <attest/redis.hpp>
 
+#include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -198,6 +199,17 @@ bool wanted(const ServiceSpec& s, const UpOptions& o) {
 }
 
 #if ATTEST_WITH_CONTAINER
+// How the environment's containers are polled until ready: fast at first (a health check passes
+// within a second of the start), then every 100 ms (each attempt of a health check is an exec).
+attest::PollingConfig container_polling(std::chrono::milliseconds timeout) {
+  return {.timeout = timeout,
+          .interval = std::chrono::milliseconds(5),
+          .backoff = 1.5,
+          .max_interval = std::chrono::milliseconds(100)};
+}
+// A test's service is stopped at once, not waited for long.
+constexpr std::chrono::seconds kStopTimeout{3};
+
 // Healthy when the container has a health check (its image's or declared), else `otherwise`;
 // a one-shot job that already exited 0 is done (one that failed says so).
 attest::Readiness healthy_if_checked(attest::Readiness otherwise) {
@@ -205,13 +217,18 @@ attest::Readiness healthy_if_checked(attest::Readiness otherwise) {
   return {"its health check to pass, or without one: " + otherwise.description,
           [healthy, otherwise](attest::ReadinessTarget& t, std::string& seen) {
             auto& c = dynamic_cast<attest::Container&>(t);
-            if (auto code = c.exit_code()) {
-              if (*code == 0) return true;
+            // One inspect: whether it exited, and whether it has a health check.
+            auto info =
+                boost::json::parse(c.engine().call("GET", "/containers/" + c.id() + "/json").body);
+            const auto& state = info.at("State").as_object();
+            if (state.at("Status").as_string() == "exited") {
+              auto code = state.at("ExitCode").to_number<int>();
+              if (code == 0) return true;
               throw attest::ContainerExitedError(c.name() + " exited with code " +
-                                                 std::to_string(*code) +
+                                                 std::to_string(code) +
                                                  "; last lines of its log:\n" + c.log_tail(30));
             }
-            return (c.health().empty() ? otherwise : healthy).check(t, seen);
+            return (state.contains("Health") ? healthy : otherwise).check(t, seen);
           }};
 }
 
@@ -316,15 +333,10 @@ void start_container(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     completes |= it != other.conditions.end() && it->second == "completed";
   }
   c.ready = container_readiness(s, completes);
+  c.ready_polling = container_polling(s.start_timeout);
+  c.stop_timeout = kStopTimeout;
   if (auto pw = c.env.find("POSTGRES_PASSWORD"); pw != c.env.end() && !pw->second.empty())
     c.secrets.push_back(pw->second);  // masked in every log excerpt and message
-  // Fast at first (a health check passes within a second of the start), then every 100 ms:
-  // each attempt of a health check is an exec in the container.
-  c.ready_polling = {.timeout = s.start_timeout,
-                     .interval = std::chrono::milliseconds(5),
-                     .backoff = 1.5,
-                     .max_interval = std::chrono::milliseconds(100)};
-  c.stop_timeout = std::chrono::seconds(3);
   auto env = c.env;
   h.container = std::make_unique<attest::Container>(std::move(c));
   auto& r = out.fields;
@@ -361,11 +373,8 @@ void start_mock_container(const ServiceSpec& s, const std::string& image, const 
       .network = shared.network,
       .aliases = {s.name},
       .ready = attest::Readiness::tcp(),
-      .ready_polling = {.timeout = s.start_timeout,
-                        .interval = std::chrono::milliseconds(5),
-                        .backoff = 1.5,
-                        .max_interval = std::chrono::milliseconds(100)},
-      .stop_timeout = std::chrono::seconds(3),
+      .ready_polling = container_polling(s.start_timeout),
+      .stop_timeout = kStopTimeout,
   });
   auto& r = out.fields;
   out.port = h.container->port(kMockServerPort);
