@@ -56,30 +56,6 @@ ContextSpec spec_for(ut::test_unit_id id) {
   return {};
 }
 
-// Where the running test waits, for the message of a timeout.
-struct WaitEntry {
-  SourceLocation where;
-  std::string what;
-};
-std::mutex g_waits_mutex;
-std::map<std::uint64_t, WaitEntry> g_waits;
-std::uint64_t g_next_wait = 1;
-
-std::string describe_waits(SourceLocation& primary) {
-  std::lock_guard lock(g_waits_mutex);
-  std::ostringstream out;
-  std::size_t shown = 0;
-  // Newest first: the innermost wait is the most telling.
-  for (auto it = g_waits.rbegin(); it != g_waits.rend() && shown < 5; ++it, ++shown) {
-    if (shown == 0) primary = it->second.where;
-    out << (shown ? ", " : "") << it->second.where.file_name() << ':'
-        << it->second.where.line_number();
-    if (!it->second.what.empty()) out << " (" << it->second.what << ')';
-  }
-  if (g_waits.size() > shown) out << " and " << g_waits.size() - shown << " more";
-  return out.str();
-}
-
 // An io_context shared by the tests of a suite or of the run (attest's fixture scopes
 // destroy it when that scope ends).
 struct SharedContext {
@@ -137,20 +113,6 @@ ut::decorator::base_ptr async_context::clone() const {
 }
 
 namespace detail {
-
-WaitMark::WaitMark(SourceLocation where, std::string what) {
-  std::lock_guard lock(g_waits_mutex);
-  id_ = g_next_wait++;
-  g_waits.emplace(id_, WaitEntry{where, std::move(what)});
-}
-
-WaitMark::WaitMark(WaitMark&& other) noexcept : id_(std::exchange(other.id_, 0)) {}
-
-WaitMark::~WaitMark() {
-  if (id_ == 0) return;
-  std::lock_guard lock(g_waits_mutex);
-  g_waits.erase(id_);
-}
 
 std::shared_ptr<void> hold_test_context() {
   return g_run ? std::shared_ptr<void>(g_run->context) : nullptr;

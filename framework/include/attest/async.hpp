@@ -42,6 +42,7 @@
 
 #include <attest/failure.hpp>
 #include <attest/polling.hpp>
+#include <attest/wait_mark.hpp>
 
 // GCC 12 destroys an aggregate temporary with a destructor (PollingConfig holds a
 // std::string) twice when it is built in a co_await full-expression, as in
@@ -86,19 +87,8 @@ class async_context final : public boost::unit_test::decorator::base {
 
 namespace detail {
 
-/// While alive, the running async test is "waiting at `where`": a timeout names it.
-class WaitMark {
- public:
-  explicit WaitMark(SourceLocation where, std::string what = {});
-  ~WaitMark();
-  WaitMark(WaitMark&& other) noexcept;
-  WaitMark(const WaitMark&) = delete;
-  WaitMark& operator=(const WaitMark&) = delete;
-  WaitMark& operator=(WaitMark&&) = delete;
-
- private:
-  std::uint64_t id_ = 0;
-};
+// Where the running test waits (<attest/wait_mark.hpp>): a timeout names it.
+using WaitMark = attest::WaitMark;
 
 /// Runs a coroutine test: `body` builds the awaitable (set-up, body, tear-down).
 /// Throws what the test should fail with (Boost.Test reports it).
