@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/core/demangle.hpp>
 #include <boost/test/execution_monitor.hpp>
 #include <boost/test/framework.hpp>
 #include <boost/test/tree/test_unit.hpp>
@@ -89,6 +90,9 @@ struct TestRun {
 };
 TestRun* g_run = nullptr;
 
+// The context TestContextHold made for the test about to run.
+std::shared_ptr<asio::io_context> g_prepared;
+
 // Boost keeps the message as a non-owning string while it logs it: it lives here.
 thread_local std::string t_message;
 
@@ -140,6 +144,17 @@ void spawn_tracked(asio::any_io_executor ex, asio::awaitable<void> task, SourceL
                                               [run](std::exception_ptr e) { run->finished(e); }));
 }
 
+TestContextHold::TestContextHold() {
+  ContextSpec spec = spec_for(ut::framework::current_test_case().p_id);
+  if (spec.scope == io_scope::test)
+    g_prepared = std::make_shared<asio::io_context>(static_cast<int>(spec.threads));
+  context_ = g_prepared;
+}
+
+TestContextHold::~TestContextHold() {
+  if (g_prepared == context_) g_prepared.reset();
+}
+
 void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLocation test) {
   using clock = std::chrono::steady_clock;
   const auto& tc = ut::framework::current_test_case();
@@ -147,7 +162,8 @@ void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLo
 
   TestRun run;
   if (spec.scope == io_scope::test) {
-    run.context = std::make_shared<asio::io_context>(static_cast<int>(spec.threads));
+    run.context = g_prepared ? g_prepared
+                             : std::make_shared<asio::io_context>(static_cast<int>(spec.threads));
   } else {
     auto& shared = spec.scope == io_scope::suite ? suite_scoped<SharedContext>()
                                                  : session_scoped<SharedContext>();
@@ -193,16 +209,10 @@ void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLo
     }
   };
 
-  // Runs until the test's work is done (true) or `until` passes (false).
+  // Runs until the test's work — the body and what it spawned with attest::spawn — is done
+  // (true) or `until` passes (false). Other work on the context (a server's connections,
+  // a client's idle socket) does not keep the test running: it is destroyed with the context.
   auto drive = [&](std::optional<clock::time_point> until) {
-    if (spec.scope == io_scope::test) {
-      // A context of its own: done when it runs out of work (the body and what it spawned).
-      if (until)
-        context.run_until(*until);
-      else
-        context.run();
-      return context.stopped();
-    }
     while (run.outstanding.load() > 0) {
       std::size_t ran = until ? context.run_one_until(*until) : context.run_one();
       if (ran == 0) {
@@ -242,7 +252,25 @@ void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLo
       msg << "waiting at " << waits;
     fail_timeout(msg.str(), at);
   }
-  if (run.failure) std::rethrow_exception(run.failure);
+  if (run.failure) {
+    // An exception that came out of an attest awaitable fails the test at that line (Boost
+    // would say "unknown location"): offload's pool thread, a server's error reply.
+    if (auto site = escape_site(run.failure)) {
+      try {
+        std::rethrow_exception(run.failure);
+      } catch (const Failure&) {
+        throw;
+      } catch (const std::exception& e) {
+        t_message = boost::core::demangle(typeid(e).name()) + ": " + e.what();
+      } catch (...) {
+        t_message = "unknown exception";
+      }
+      throw boost::execution_exception(
+          boost::execution_exception::cpp_exception_error, t_message,
+          boost::execution_exception::location(site->file_name(), site->line_number(), nullptr));
+    }
+    std::rethrow_exception(run.failure);
+  }
 }
 
 }  // namespace detail

@@ -270,8 +270,11 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     return;
   }
   bool passed = r.passed();
-  if (r.p_timed_out) {
-    // Boost says "SIGALRM" or nothing at all: say what happened, in every output.
+  bool says_timeout =
+      message.substr(0, message.find('\n')).find(": timeout: ") != std::string::npos;
+  if (r.p_timed_out && !says_timeout) {
+    // Boost says "SIGALRM" or nothing at all: say what happened, in every output. (A
+    // coroutine test's own message says it already, at the line it was waiting at.)
     message = "timeout after " + std::to_string(tu.p_timeout.get()) + " s" +
               (message.empty() ? std::string() : "\n" + message);
   } else if (!passed && message.empty()) {

@@ -58,7 +58,8 @@ ATTEST_ASYNC_TEST_CASE(commands_sent_together_are_pipelined_and_answered_in_orde
   auto last = co_await redis.command("GET", keys.key("counter"));
   BOOST_TEST(last.str() == "200");
   BOOST_REQUIRE(seen.size() == 200u);
-  for (std::size_t i = 0; i < seen.size(); ++i) BOOST_TEST(seen[i] == static_cast<long long>(i + 1));
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    BOOST_TEST(seen[i] == static_cast<long long>(i + 1));
 }
 
 ATTEST_ASYNC_TEST_CASE(an_error_reply_throws_redis_error_naming_the_command) {
@@ -112,7 +113,8 @@ ATTEST_ASYNC_TEST_CASE(a_connection_that_fails_is_a_failure_at_the_callers_line)
     BOOST_TEST(contains(what, "cannot use the server"), what);
     BOOST_TEST(!contains(what, "not-the-password-4711"), what);
   }
-  BOOST_CHECK_THROW(attest::AsyncRedisClient(ex, "http://127.0.0.1:6379"), attest::RedisUnavailable);
+  BOOST_CHECK_THROW(attest::AsyncRedisClient(ex, "http://127.0.0.1:6379"),
+                    attest::RedisUnavailable);
 }
 
 ATTEST_ASYNC_TEST_CASE(a_cancelled_wait_drops_its_reply_and_keeps_the_connection) {
@@ -123,7 +125,8 @@ ATTEST_ASYNC_TEST_CASE(a_cancelled_wait_drops_its_reply_and_keeps_the_connection
   // BLPOP on an empty list blocks on the server for 1 s; cancel the wait after 50 ms.
   asio::cancellation_signal signal;
   asio::steady_timer timer(ex, 50ms);
-  timer.async_wait([&signal](boost::system::error_code) { signal.emit(asio::cancellation_type::terminal); });
+  timer.async_wait(
+      [&signal](boost::system::error_code) { signal.emit(asio::cancellation_type::terminal); });
   auto start = std::chrono::steady_clock::now();
   boost::system::error_code code;
   try {

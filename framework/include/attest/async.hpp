@@ -20,6 +20,7 @@
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -54,11 +55,28 @@
 #else
 #define ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT 0
 #endif
-#define ATTEST_NAME_THE_POLLING_CONFIG                                                   \
+#define ATTEST_NAME_THE_POLLING_CONFIG                                                 \
   "GCC 12 miscompiles a PollingConfig temporary inside co_await (it is freed twice): " \
   "name it first, `const attest::PollingConfig slow{.timeout = 5s};`, and pass `slow`"
+// The same bug frees a closure that owns values (captures a std::string or a shared_ptr by
+// copy) twice when it is a temporary inside co_await: the awaitables taking a callable
+// accept such a closure only named (an lvalue) on GCC 12; a temporary one fails to compile,
+// saying what to write. Closures capturing by reference, or nothing, are fine as they are.
+#define ATTEST_NAME_THE_CLOSURE                                                               \
+  "GCC 12 frees a closure that owns values (captures a std::string or a shared_ptr by copy) " \
+  "twice when it is a temporary inside co_await: name it first, "                             \
+  "`const auto ready = [url] { ... };`, and pass `ready`"
 
 namespace attest {
+
+namespace detail {
+/// Whether a callable argument of type F (as a forwarding reference deduces it) is safe
+/// inside co_await: see ATTEST_NAME_THE_CLOSURE.
+template <typename F>
+inline constexpr bool closure_argument_is_safe =
+    !ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT || std::is_lvalue_reference_v<F> ||
+    std::is_trivially_destructible_v<std::remove_reference_t<F>>;
+}  // namespace detail
 
 /// Which io_context a coroutine test runs on.
 enum class io_scope {
@@ -89,6 +107,20 @@ namespace detail {
 
 // Where the running test waits (<attest/wait_mark.hpp>): a timeout names it.
 using WaitMark = attest::WaitMark;
+
+/// The running test's io_context, made before its fixture and released after it: the
+/// fixture's members (clients, servers, timers made on the test's executor) are destroyed
+/// while their context still exists.
+class TestContextHold {
+ public:
+  TestContextHold();
+  ~TestContextHold();
+  TestContextHold(const TestContextHold&) = delete;
+  TestContextHold& operator=(const TestContextHold&) = delete;
+
+ private:
+  std::shared_ptr<void> context_;
+};
 
 /// Runs a coroutine test: `body` builds the awaitable (set-up, body, tear-down).
 /// Throws what the test should fail with (Boost.Test reports it).
@@ -137,6 +169,7 @@ boost::asio::awaitable<void> fixture_lifecycle(Test& test) {
 
 template <typename Test>
 void invoke_async_test(SourceLocation where) {
+  TestContextHold context;
   Test test;
   boost::unit_test::setup_conditional(test);
   run_async_test([&test] { return fixture_lifecycle(test); }, where);
@@ -237,22 +270,26 @@ boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wai
 }  // namespace detail
 
 template <typename Fn>
-boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
-    Fn fn, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_impl(std::move(fn), new PollingConfig(), where);
+boost::asio::awaitable<typename detail::poll_result_t<std::decay_t<Fn>>::value_type> async_wait_for(
+    Fn&& fn, SourceLocation where = SourceLocation::current()) {
+  static_assert(detail::closure_argument_is_safe<Fn>, ATTEST_NAME_THE_CLOSURE);
+  return detail::async_wait_for_impl(std::decay_t<Fn>(std::forward<Fn>(fn)), new PollingConfig(),
+                                     where);
 }
 
 /// With a named configuration: `const attest::PollingConfig slow{.timeout = 5s};`.
 template <typename Fn>
-boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
-    Fn fn, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_impl(std::move(fn), new PollingConfig(config), where);
+boost::asio::awaitable<typename detail::poll_result_t<std::decay_t<Fn>>::value_type> async_wait_for(
+    Fn&& fn, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
+  static_assert(detail::closure_argument_is_safe<Fn>, ATTEST_NAME_THE_CLOSURE);
+  return detail::async_wait_for_impl(std::decay_t<Fn>(std::forward<Fn>(fn)),
+                                     new PollingConfig(config), where);
 }
 
 #if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
 template <typename Fn, bool Dependent = false>
-boost::asio::awaitable<typename detail::poll_result_t<Fn>::value_type> async_wait_for(
-    Fn, PollingConfig&&, SourceLocation = SourceLocation::current()) {
+boost::asio::awaitable<typename detail::poll_result_t<std::decay_t<Fn>>::value_type> async_wait_for(
+    Fn&&, PollingConfig&&, SourceLocation = SourceLocation::current()) {
   static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
   co_return {};
 }
@@ -281,19 +318,23 @@ boost::asio::awaitable<void> async_wait_for_condition_impl(Pred pred, PollingCon
 
 template <typename Pred>
 boost::asio::awaitable<void> async_wait_for_condition(
-    Pred pred, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_condition_impl(std::move(pred), new PollingConfig(), where);
+    Pred&& pred, SourceLocation where = SourceLocation::current()) {
+  static_assert(detail::closure_argument_is_safe<Pred>, ATTEST_NAME_THE_CLOSURE);
+  return detail::async_wait_for_condition_impl(std::decay_t<Pred>(std::forward<Pred>(pred)),
+                                               new PollingConfig(), where);
 }
 
 template <typename Pred>
 boost::asio::awaitable<void> async_wait_for_condition(
-    Pred pred, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_for_condition_impl(std::move(pred), new PollingConfig(config), where);
+    Pred&& pred, const PollingConfig& config, SourceLocation where = SourceLocation::current()) {
+  static_assert(detail::closure_argument_is_safe<Pred>, ATTEST_NAME_THE_CLOSURE);
+  return detail::async_wait_for_condition_impl(std::decay_t<Pred>(std::forward<Pred>(pred)),
+                                               new PollingConfig(config), where);
 }
 
 #if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
 template <typename Pred, bool Dependent = false>
-boost::asio::awaitable<void> async_wait_for_condition(Pred, PollingConfig&&,
+boost::asio::awaitable<void> async_wait_for_condition(Pred&&, PollingConfig&&,
                                                       SourceLocation = SourceLocation::current()) {
   static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
   co_return;
@@ -303,40 +344,62 @@ boost::asio::awaitable<void> async_wait_for_condition(Pred, PollingConfig&&,
 /// Runs a blocking call (libpqxx, a file system walk) on attest's small thread pool and
 /// resumes the coroutine on its own executor with the result; an exception from `fn` is
 /// rethrown at the caller's line. The call itself cannot be interrupted: a timed-out
-/// test's context lives until it returns.
+/// test's context lives until it returns. On GCC 12 a closure that owns values (captures
+/// a std::string by copy) must be named first and passed as it is — GCC 12 destroys such a
+/// temporary twice inside a co_await — a compile error says so.
+namespace detail {
 template <typename Fn>
-boost::asio::awaitable<std::invoke_result_t<Fn&>> offload(
-    Fn fn, SourceLocation where = SourceLocation::current()) {
+boost::asio::awaitable<std::invoke_result_t<Fn&>> offload_impl(Fn& fn, SourceLocation where) {
   using R = std::invoke_result_t<Fn&>;
   using Stored = std::conditional_t<std::is_void_v<R>, bool, std::optional<R>>;
   detail::WaitMark mark(where, "offload");
   auto keep = detail::hold_test_context();
+  // The pool calls `fn` where it lives (the caller's frame, which awaits the result).
   auto initiation = [&fn, keep](auto handler) mutable {
     auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
-    boost::asio::post(
-        detail::offload_executor(),
-        [fn = std::move(fn), keep, handler = std::move(handler), work = std::move(work)]() mutable {
-          std::exception_ptr error;
-          Stored result{};
-          try {
-            if constexpr (std::is_void_v<R>)
-              fn();
-            else
-              result.emplace(fn());
-          } catch (...) {
-            error = std::current_exception();
-          }
-          auto ex = work.get_executor();
-          boost::asio::post(ex, [handler = std::move(handler), error, result = std::move(result),
-                                 keep = std::move(keep)]() mutable {
-            std::move(handler)(error, std::move(result));
-          });
-        });
+    boost::asio::post(detail::offload_executor(), [&fn, keep, handler = std::move(handler),
+                                                   work = std::move(work)]() mutable {
+      std::exception_ptr error;
+      Stored result{};
+      try {
+        if constexpr (std::is_void_v<R>)
+          fn();
+        else
+          result.emplace(fn());
+      } catch (...) {
+        error = std::current_exception();
+      }
+      auto ex = work.get_executor();
+      boost::asio::post(
+          ex, [handler = std::move(handler), error, result = std::move(result),
+               keep = std::move(keep)]() mutable { std::move(handler)(error, std::move(result)); });
+    });
   };
-  Stored result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                                       void(std::exception_ptr, Stored)>(
-      std::move(initiation), boost::asio::use_awaitable);
+  auto token = boost::asio::as_tuple(boost::asio::use_awaitable);
+  auto [error, result] =
+      co_await boost::asio::async_initiate<decltype(token), void(std::exception_ptr, Stored)>(
+          std::move(initiation), token);
+  if (error) {
+    note_escape(error, where);  // an uncaught one fails the test at this line
+    std::rethrow_exception(error);
+  }
   if constexpr (!std::is_void_v<R>) co_return std::move(*result);
+}
+}  // namespace detail
+
+template <typename Fn>
+boost::asio::awaitable<std::invoke_result_t<std::remove_reference_t<Fn>&>> offload(
+    Fn&& fn, SourceLocation where = SourceLocation::current()) {
+  static_assert(detail::closure_argument_is_safe<Fn>, ATTEST_NAME_THE_CLOSURE);
+  if constexpr (std::is_lvalue_reference_v<Fn>) {
+    return detail::offload_impl(fn, where);
+  } else {
+    // A temporary that owns nothing: a copy in the coroutine's frame outlives the call.
+    return [](std::remove_reference_t<Fn> own, SourceLocation at)
+               -> boost::asio::awaitable<std::invoke_result_t<std::remove_reference_t<Fn>&>> {
+      co_return co_await detail::offload_impl(own, at);
+    }(std::move(fn), where);
+  }
 }
 
 }  // namespace attest

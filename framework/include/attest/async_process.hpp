@@ -39,17 +39,19 @@ inline boost::asio::awaitable<std::string> async_wait_exit(
 /// Polls `ready` (bool, or an awaitable of bool) until it holds; fails at once with
 /// ProcessExitedError (its exit status and log tail) when the process exits first.
 template <typename Ready>
-boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
+boost::asio::awaitable<void> async_wait_ready(Process& process, Ready&& ready,
                                               const PollingConfig& config,
                                               SourceLocation where = SourceLocation::current()) {
-  return detail::async_wait_ready_impl(process, std::move(ready), new PollingConfig(config), where);
+  static_assert(detail::closure_argument_is_safe<Ready>, ATTEST_NAME_THE_CLOSURE);
+  return detail::async_wait_ready_impl(process, std::decay_t<Ready>(std::forward<Ready>(ready)),
+                                       new PollingConfig(config), where);
 }
 
 template <typename Ready>
-boost::asio::awaitable<void> async_wait_ready(Process& process, Ready ready,
+boost::asio::awaitable<void> async_wait_ready(Process& process, Ready&& ready,
                                               SourceLocation where = SourceLocation::current()) {
   const PollingConfig config{.description = "process ready"};
-  return async_wait_ready(process, std::move(ready), config, where);
+  return async_wait_ready(process, std::forward<Ready>(ready), config, where);
 }
 
 #if ATTEST_GCC_BREAKS_AGGREGATE_TEMPORARIES_IN_CO_AWAIT
@@ -60,7 +62,7 @@ boost::asio::awaitable<std::string> async_wait_exit(Process&, PollingConfig&&,
   co_return std::string();
 }
 template <typename Ready, bool Dependent = false>
-boost::asio::awaitable<void> async_wait_ready(Process&, Ready, PollingConfig&&,
+boost::asio::awaitable<void> async_wait_ready(Process&, Ready&&, PollingConfig&&,
                                               SourceLocation = SourceLocation::current()) {
   static_assert(Dependent, ATTEST_NAME_THE_POLLING_CONFIG);
   co_return;

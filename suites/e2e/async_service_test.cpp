@@ -1,0 +1,144 @@
+// The coroutine suite of async_service/ as its user runs it: green twenty times in a row,
+// its planted failures reported at their lines in the terminal, JUnit and the results
+// JSON, clean under valgrind, and nothing left behind.
+#include <attest/attest.hpp>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "test_support.hpp"
+
+using attest_test::contains;
+using attest_test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kSource = std::string(ATTEST_ORDERS_DIR) + "/orders_tests.cpp";
+
+struct Run {
+  attest::CommandResult result;
+  boost::json::object report;
+  std::string junit;
+};
+
+Run run_orders(const TempDir& tmp, std::vector<std::string> args,
+               std::vector<std::string> prefix = {}) {
+  fs::permissions(tmp.path, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+  auto report = tmp.path / "results.json";
+  auto junit = tmp.path / "junit.xml";
+  fs::remove(report);
+  fs::remove(junit);
+  std::vector<std::string> argv = std::move(prefix);
+  argv.insert(argv.end(),
+              {ATTEST_ORDERS_BIN, "--report-json", report.string(), "--junitxml", junit.string()});
+  argv.insert(argv.end(), args.begin(), args.end());
+  Run run{attest_test::run_command(argv, ATTEST_ORDERS_DIR,
+                                   {{"ATTEST_RUN_DIR", (tmp.path / "run").string()}}),
+          {},
+          {}};
+  if (fs::exists(report))
+    run.report = boost::json::parse(attest_test::read_file(report)).as_object();
+  if (fs::exists(junit)) run.junit = attest_test::read_file(junit);
+  return run;
+}
+
+// The line of orders_tests.cpp marked "// PLANTED: <what>".
+unsigned planted_line(const std::string& what) {
+  std::ifstream in(kSource);
+  std::string line;
+  for (unsigned n = 1; std::getline(in, line); ++n)
+    if (contains(line, "// PLANTED: " + what)) return n;
+  BOOST_FAIL("no PLANTED: " << what << " in " << kSource);
+  return 0;
+}
+
+const boost::json::object& test_in(const boost::json::object& report, const std::string& id) {
+  for (const auto& t : report.at("tests").as_array())
+    if (t.as_object().at("id").as_string() == id) return t.as_object();
+  throw std::runtime_error("no test " + id + " in the results");
+}
+
+// The <failure message="..."> of one testcase of the JUnit document.
+std::string junit_failure(const std::string& junit, const std::string& name) {
+  auto at = junit.find("name=\"" + name + "\"");
+  if (at == std::string::npos) return "";
+  auto failure = junit.find("<failure message=\"", at);
+  if (failure == std::string::npos) return "";
+  failure += 18;
+  return junit.substr(failure, junit.find('"', failure) - failure);
+}
+
+void expect_nothing_left(const TempDir& tmp) {
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(tmp.path / "run")) left.push_back(e.path().string());
+  BOOST_TEST(left.empty(), "left behind: " << (left.empty() ? "" : left.front()));
+  auto ps = attest_test::run_command({"pgrep", "-f", (tmp.path / "run").string()});
+  BOOST_TEST(ps.out.empty(), "processes left: " << ps.out);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(async_service, *attest::mark("e2e") * attest::requirement("FR-149"))
+
+BOOST_AUTO_TEST_CASE(the_coroutine_suite_is_green_twenty_times_in_a_row, *attest::mark("slow")) {
+  TempDir tmp;
+  for (int i = 1; i <= 20; ++i) {
+    auto r = run_orders(tmp, {"-m", "not planted"});
+    BOOST_TEST_REQUIRE(r.result.exit_code == 0, "run " << i << ": " << r.result.out + r.result.err);
+    const auto& summary = r.report.at("summary").as_object();
+    BOOST_TEST_REQUIRE(summary.at("passed").as_int64() == 5, "run " << i);
+    BOOST_TEST_REQUIRE(summary.at("failed").as_int64() == 0, "run " << i);
+  }
+  expect_nothing_left(tmp);
+}
+
+BOOST_AUTO_TEST_CASE(planted_failures_are_reported_at_their_lines_everywhere) {
+  TempDir tmp;
+  auto r = run_orders(tmp, {"-m", "planted"});
+  BOOST_TEST(r.result.exit_code == 1, r.result.out + r.result.err);
+  std::map<std::string, std::string> where{
+      {"a_failing_assertion_after_awaits",
+       "orders_tests.cpp:" + std::to_string(planted_line("assertion"))},
+      {"a_timeout_while_waiting_on_redis",
+       "orders_tests.cpp:" + std::to_string(planted_line("timeout"))},
+      {"an_exception_from_the_code_under_test",
+       "orders_tests.cpp:" + std::to_string(planted_line("exception"))}};
+  for (const auto& [name, line] : where) {
+    BOOST_TEST_CONTEXT(name) {
+      // The result's message (and so JUnit's failure message and the terminal's summary
+      // line) begins at the planted line.
+      std::string message(test_in(r.report, "planted/" + name).at("message").as_string());
+      BOOST_TEST(message.substr(0, message.find(": ")).ends_with(line), message);
+      BOOST_TEST(test_in(r.report, "planted/" + name).at("outcome").as_string() == "failed");
+      std::string junit = junit_failure(r.junit, name);
+      BOOST_TEST(junit.substr(0, junit.find(": ")).ends_with(line), junit);
+      std::regex summary("FAILED planted/" + name + " - [^\\n]*" + line + ":");
+      BOOST_TEST(std::regex_search(r.result.out, summary), r.result.out);
+    }
+  }
+  // What each says: the values compared, where the timeout was waiting, the exception.
+  BOOST_TEST(contains(r.result.out, "[21 != 22]"), r.result.out);
+  BOOST_TEST(
+      contains(r.result.out, ":" + std::to_string(planted_line("timeout")) + " (Redis BLPOP)"),
+      r.result.out);
+  BOOST_TEST(contains(r.result.out, "std::runtime_error: planted: the ledger is closed"),
+             r.result.out);
+  expect_nothing_left(tmp);
+}
+
+BOOST_AUTO_TEST_CASE(the_coroutine_suite_is_clean_under_valgrind, *attest::mark("slow")) {
+  TempDir tmp;
+  auto r =
+      run_orders(tmp, {"-m", "not planted"},
+                 {"valgrind", "--error-exitcode=99", "--errors-for-leak-kinds=none", "--quiet"});
+  BOOST_TEST(r.result.exit_code == 0, r.result.out + r.result.err);
+  BOOST_TEST(!contains(r.result.err, "Invalid read"), r.result.err);
+  BOOST_TEST(!contains(r.result.err, "Invalid free"), r.result.err);
+  expect_nothing_left(tmp);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
