@@ -6,6 +6,8 @@
 #include <attest/detail/stable_hash.hpp>
 #include <attest/property.hpp>
 
+#include <rapidcheck/detail/Configuration.h>
+
 #include <boost/json.hpp>
 #include <boost/test/framework.hpp>
 #include <boost/test/test_tools.hpp>
@@ -13,6 +15,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -109,6 +112,42 @@ std::string rapidcheck_message(const rc::detail::TestResult& result) {
   return text;
 }
 
+// RapidCheck's configuration ($RC_PARAMS), read once. RapidCheck announces it on stderr
+// ("Using configuration: seed=..."), which lands in the middle of the progress line; attest
+// prints the seed with a failure instead, so the announcement is swallowed.
+const rc::detail::Configuration& quiet_configuration() {
+  // RapidCheck exits the process (status 1) on a bad $RC_PARAMS, its message lost in the
+  // captured output: checked here first, it fails the property with the reason instead.
+  if (const char* params = std::getenv("RC_PARAMS")) {
+    try {
+      rc::detail::configFromString(params);
+    } catch (const rc::detail::ConfigurationException& e) {
+      throw std::runtime_error(std::string("RC_PARAMS is not a RapidCheck configuration: ") +
+                               e.what());
+    }
+  }
+  static const rc::detail::Configuration* config = [] {
+    struct NullBuffer : std::streambuf {
+      int overflow(int c) override { return traits_type::not_eof(c); }
+    } null;
+    struct Restore {
+      std::streambuf* saved;
+      ~Restore() { std::cerr.rdbuf(saved); }
+    } restore{std::cerr.rdbuf(&null)};
+    return &rc::detail::configuration();
+  }();
+  return *config;
+}
+
+// Whether a replayed case holds now. RapidCheck replays only failures: a replayed case that
+// passes comes back as an Error saying so, not as a success.
+bool replay_holds(const rc::detail::TestResult& result) {
+  if (result.template is<rc::detail::SuccessResult>()) return true;
+  return result.template is<rc::detail::Error>() &&
+         result.template get<rc::detail::Error>().description ==
+             "Reproduced result is not a failure";
+}
+
 // The test's name for a regression case: "<property>_case".
 std::string case_name(const std::string& id) {
   auto slash = id.rfind('/');
@@ -122,7 +161,7 @@ void check_property(const rc::detail::Property& property, SourceLocation where) 
   rc::detail::TestMetadata metadata;
   metadata.id = tc.full_name();
   metadata.description = tc.p_name.get();
-  const auto& config = rc::detail::configuration();
+  const auto& config = quiet_configuration();
   rc::detail::TestParams params = config.testParams;
   const auto& settings = run_settings();
   if (settings.prop_seed) params.seed = *settings.prop_seed;
@@ -152,7 +191,7 @@ void check_property(const rc::detail::Property& property, SourceLocation where) 
   if (!replay_note.empty()) {
     note("attest: " + metadata.id + ": " + replay_note + " first");
     auto replayed = rc::detail::checkProperty(property, metadata, params, listener, reproduce);
-    if (!replayed.template is<rc::detail::SuccessResult>()) {
+    if (!replay_holds(replayed)) {
       report(false,
              "property failed again on the replayed case (" + replay_note + ")\n" +
                  rapidcheck_message(replayed) +
@@ -208,9 +247,9 @@ void replay_property(const rc::detail::Property& property, const std::string& re
     return;
   }
   QuietListener listener;
-  auto result = rc::detail::checkProperty(property, metadata,
-                                          rc::detail::configuration().testParams, listener, map);
-  bool passed = result.template is<rc::detail::SuccessResult>();
+  auto result = rc::detail::checkProperty(property, metadata, quiet_configuration().testParams,
+                                          listener, map);
+  bool passed = replay_holds(result);
   report(
       passed,
       passed ? "the replayed case holds" : "the replayed case fails: " + rapidcheck_message(result),
