@@ -130,6 +130,48 @@ BOOST_AUTO_TEST_CASE(planted_failures_are_reported_at_their_lines_everywhere) {
   expect_nothing_left(tmp);
 }
 
+BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_and_sharded_as_any_test,
+                     *attest::requirement("FR-141")) {
+  TempDir tmp;
+  // Collection: ids, markers and requirements, as for any test.
+  auto collected =
+      attest_test::run_command({ATTEST_ORDERS_BIN, "--collect-only=json"}, ATTEST_ORDERS_DIR);
+  BOOST_REQUIRE_MESSAGE(collected.exit_code == 0, collected.out + collected.err);
+  auto manifest = boost::json::parse(collected.out).as_object();
+  BOOST_TEST(manifest.at("tests").as_array().size() == 8u);
+  const auto& cached =
+      test_in(manifest, "orders_service/a_read_comes_from_the_cache_when_it_holds_the_order");
+  BOOST_TEST(boost::json::serialize(cached.at("requirements")) == R"(["ORD-003"])");
+  BOOST_TEST(boost::json::serialize(cached.at("markers")) == R"(["service"])");
+  // Selection by requirement.
+  auto by_req = attest_test::run_command({ATTEST_ORDERS_BIN, "--req", "ORD-005", "--collect-only"},
+                                         ATTEST_ORDERS_DIR);
+  BOOST_TEST(contains(by_req.out, "a_failing_pricing_service_gives_bad_gateway"), by_req.out);
+  BOOST_TEST(contains(by_req.out, "1/8 tests collected"), by_req.out);
+  // --lf: the coroutine test that failed is the one selected next time.
+  auto cache = (tmp.path / "cache").string();
+  auto failing = run_orders(tmp, {"--cache-dir", cache, "-m", "planted", "-k", "assertion"});
+  BOOST_TEST(failing.result.exit_code == 1, failing.result.out);
+  auto last_failed = attest_test::run_command(
+      {ATTEST_ORDERS_BIN, "--cache-dir", cache, "--lf", "--collect-only"}, ATTEST_ORDERS_DIR);
+  BOOST_TEST(contains(last_failed.out, "planted/a_failing_assertion_after_awaits"),
+             last_failed.out);
+  BOOST_TEST(contains(last_failed.out, "1/8 tests collected"), last_failed.out);
+  // Shards: two runs split the suite, each test in exactly one, all green.
+  std::map<std::string, int> seen;
+  for (const char* shard : {"0/2", "1/2"}) {
+    auto r = run_orders(tmp, {"-m", "not planted", "--shard", shard});
+    BOOST_TEST(r.result.exit_code == 0, r.result.out + r.result.err);
+    for (const auto& t : r.report.at("tests").as_array()) {
+      BOOST_TEST(t.as_object().at("outcome").as_string() == "passed");
+      ++seen[std::string(t.as_object().at("id").as_string())];
+    }
+  }
+  BOOST_TEST(seen.size() == 5u);
+  for (const auto& [id, times] : seen) BOOST_TEST(times == 1, id);
+  expect_nothing_left(tmp);
+}
+
 BOOST_AUTO_TEST_CASE(the_coroutine_suite_is_clean_under_valgrind, *attest::mark("slow")) {
   TempDir tmp;
   auto r =
