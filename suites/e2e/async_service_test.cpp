@@ -130,7 +130,7 @@ BOOST_AUTO_TEST_CASE(planted_failures_are_reported_at_their_lines_everywhere) {
   expect_nothing_left(tmp);
 }
 
-BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_and_sharded_as_any_test,
+BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_rerun_and_sharded_as_any_test,
                      *attest::requirement("FR-141")) {
   TempDir tmp;
   // Collection: ids, markers and requirements, as for any test.
@@ -157,6 +157,11 @@ BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_and_sharded_as_any_t
   BOOST_TEST(contains(last_failed.out, "planted/a_failing_assertion_after_awaits"),
              last_failed.out);
   BOOST_TEST(contains(last_failed.out, "1/8 tests collected"), last_failed.out);
+  // --reruns: a failing coroutine test runs again, each attempt reported.
+  auto rerun = run_orders(tmp, {"-m", "planted", "-k", "assertion", "--reruns", "1"});
+  BOOST_TEST(rerun.result.exit_code == 1, rerun.result.out);
+  const auto& retried = test_in(rerun.report, "planted/a_failing_assertion_after_awaits");
+  BOOST_TEST(retried.at("failed_attempts").as_array().size() == 1u);
   // Shards: two runs split the suite, each test in exactly one, all green.
   std::map<std::string, int> seen;
   for (const char* shard : {"0/2", "1/2"}) {

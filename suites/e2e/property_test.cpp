@@ -19,7 +19,9 @@ const std::string kFailing = "numbers_properties/sorting_keeps_every_element";
 
 attest::CommandResult run_numbers(const TempDir& tmp, std::vector<std::string> args = {},
                                   std::map<std::string, std::string> env = {}) {
-  std::vector<std::string> argv{ATTEST_NUMBERS_BIN, "--cache-dir", (tmp.path / "cache").string()};
+  // The pasted regression case is checked on its own (the last test below).
+  std::vector<std::string> argv{ATTEST_NUMBERS_BIN, "--cache-dir", (tmp.path / "cache").string(),
+                                "-m", "not regression"};
   argv.insert(argv.end(), args.begin(), args.end());
   return attest_test::run_command(argv, ATTEST_NUMBERS_DIR, env);
 }
@@ -119,6 +121,19 @@ BOOST_AUTO_TEST_CASE(the_same_seed_finds_the_same_failure_after_the_same_tests) 
   // --prop-max-success: a passing property runs as many cases as asked.
   auto many = run_numbers(one, {"--prop-max-success", "1000", "-k", "clamping"});
   BOOST_TEST(many.exit_code == 0, many.out + many.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_failure_pasted_as_a_test_replays_that_case) {
+  TempDir tmp;
+  std::vector<std::string> argv{ATTEST_NUMBERS_BIN, "--cache-dir", (tmp.path / "cache").string(),
+                                "-m", "regression"};
+  auto buggy = attest_test::run_command(argv, ATTEST_NUMBERS_DIR);
+  BOOST_TEST(buggy.exit_code == 1, buggy.out + buggy.err);
+  BOOST_TEST(contains(buggy.out, "the replayed case fails"), buggy.out);
+  BOOST_TEST(contains(buggy.out, "([100])"), buggy.out);
+  auto fixed = attest_test::run_command(argv, ATTEST_NUMBERS_DIR, {{"PLANTED_BUG", "fixed"}});
+  BOOST_TEST(fixed.exit_code == 0, fixed.out + fixed.err);
+  BOOST_TEST(contains(fixed.out, "1 passed"), fixed.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

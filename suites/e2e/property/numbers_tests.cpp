@@ -42,4 +42,11 @@ ATTEST_PROPERTY(clamping_stays_within_the_bounds, (int value, int a, int b),
   if (value >= low && value <= high) RC_ASSERT(clamped == value);
 }
 
+// The line a failure printed (`--prop-seed 4242`), pasted: the shrunk case as an ordinary
+// regression test, failing while the bug is there and passing once it is fixed.
+ATTEST_PROPERTY_REPLAY(sorting_keeps_every_element_case, sorting_keeps_every_element,
+                       "B4ib11mYlJ3cfBncvBXZyRXalN3Lz9mc0lmbn91alVGcz9VZ2Vmc59VZsVWbl5GdSCBAAAAAAAg"
+                       "kQAAAAAAAAIJEAAAAAAAASCBAAAAAAAAgACIEAoRGAAAADIQBHA",
+                       *attest::requirement("NUM-001") * attest::mark("regression"));
+
 BOOST_AUTO_TEST_SUITE_END()
