@@ -1,9 +1,11 @@
 // The downstream shop's tests, shaped to stress per-case discovery: suites, data-driven and
-// template cases, a name with spaces, quotes, angle brackets and a slash, a disabled case, a
+// template cases, a coroutine case, a name with spaces, quotes, angle brackets and a slash, a disabled case, a
 // skipped one, and integration tests on the shared environment's Redis.
+#include <attest/async.hpp>
 #include <attest/attest.hpp>
 #include <attest/redis.hpp>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/mpl/list.hpp>
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
@@ -27,6 +29,14 @@ using quantity_types = boost::mpl::list<unsigned char, std::int64_t>;
 BOOST_TEST_DECORATOR(*attest::requirement("SHOP-004"))
 BOOST_AUTO_TEST_CASE_TEMPLATE(quantity_fits, T, quantity_types) {
   BOOST_TEST(static_cast<T>(3) == 3);
+}
+
+// A coroutine test: discovered, labelled and run by CTest as any case.
+ATTEST_ASYNC_TEST_CASE(totals_asynchronously, *attest::requirement("SHOP-001")) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor,
+                                  std::chrono::milliseconds(1));
+  co_await timer.async_wait(attest::here());
+  BOOST_TEST(2 + 3 == 5);
 }
 
 BOOST_AUTO_TEST_CASE(gift_wrapping, *utf::disabled() * attest::requirement("SHOP-007")) {
