@@ -101,12 +101,27 @@ Affected affected_tests(const Record& record, const std::vector<TestDefinition>&
                             " but the file had " + std::to_string(had) +
                             " lines: record and sources are out of step");
     }
-    for (auto line : lines) {
-      if (auto l = file->second.lines.find(line); l != file->second.lines.end())
+    // A changed line inside a function concerns every test that executed any line of that
+    // function (a line no test reached may still change what the reached ones do: a new
+    // early return, a changed condition); outside any function, the line itself.
+    auto reach = [&](std::uint32_t first, std::uint32_t last) {
+      for (auto l = file->second.lines.lower_bound(first);
+           l != file->second.lines.end() && l->first <= last; ++l)
         for (auto t : l->second.tests) reached[t] = 1;
-      for (auto b = file->second.branches.lower_bound({line, 0});
-           b != file->second.branches.end() && b->first.first == line; ++b)
+      for (auto b = file->second.branches.lower_bound({first, 0});
+           b != file->second.branches.end() && b->first.first <= last; ++b)
         for (auto t : b->second.tests) reached[t] = 1;
+    };
+    const auto& functions = file->second.functions;
+    for (auto line : lines) {
+      bool inside = false;
+      // Spans may nest (a lambda inside a function): every span holding the line counts.
+      for (auto span = functions.begin(); span != functions.end() && span->first <= line; ++span)
+        if (span->second >= line) {
+          reach(span->first, span->second);
+          inside = true;
+        }
+      if (!inside) reach(line, line);
     }
   }
 

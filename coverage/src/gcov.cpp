@@ -82,6 +82,7 @@ struct Function {
   std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
   std::string name;
   bool artificial = false;
+  std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
   std::vector<Block> blocks;
   std::vector<Arc> arcs;
   std::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
@@ -151,6 +152,13 @@ Notes read_notes(const std::string& path) {
       f->cfg_checksum = in.u32();
       f->name = in.str();
       f->artificial = in.u32() != 0;
+      // GCC 8 and later: the source file, first line and column, last line and column.
+      if (in.pos() < end) {
+        f->file = file_of(in.str());
+        f->first_line = in.u32();
+        in.u32();  // column
+        f->last_line = in.u32();
+      }
       notes.by_ident.emplace(f->ident, notes.functions.size() - 1);
     } else if (f && tag == tag_blocks) {
       f->blocks.resize(in.u32());
@@ -357,6 +365,9 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       r.function = &fn;
       r.offset = fc.offset;
       if (fn.artificial) continue;  // gcov leaves compiler-made functions out
+      if (fn.first_line && fn.last_line >= fn.first_line && fn.file < files.size() &&
+          files[fn.file])
+        files[fn.file]->functions.emplace(fn.first_line, fn.last_line);
       r.block_lines.resize(fn.blocks.size());
       for (std::size_t b = 0; b < fn.blocks.size(); ++b)
         for (const auto& w : fn.blocks[b].lines)

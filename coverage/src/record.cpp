@@ -102,6 +102,7 @@ void merge(Record& into, const Record& from) {
       to.taken += b.taken;
       unite(to.tests, identity ? b.tests : remapped(b.tests, map));
     }
+    target.functions.insert(file.functions.begin(), file.functions.end());
   }
 }
 
@@ -122,7 +123,11 @@ std::string to_json(const Record& record) {
     for (const auto& [key, b] : file.branches)
       branches.push_back(
           json::array{key.first, key.second, b.taken, json::array(b.tests.begin(), b.tests.end())});
-    files[path] = json::object{{"lines", std::move(lines)}, {"branches", std::move(branches)}};
+    json::array functions;
+    for (const auto& [first, last] : file.functions) functions.push_back(json::array{first, last});
+    files[path] = json::object{{"lines", std::move(lines)},
+                               {"branches", std::move(branches)},
+                               {"functions", std::move(functions)}};
   }
   json::object doc{{record_version_key, record_version},
                    {"tests", std::move(tests)},
@@ -199,6 +204,16 @@ Record from_json(std::string_view text, const std::string& origin) {
         auto& line = file.lines[static_cast<std::uint32_t>(whole(a[0], origin, path + ".lines[]"))];
         line.hits += whole(a[1], origin, path + ".lines[]");
         line.tests = test_set(a[2], record.tests.size(), origin, path + ".lines[]");
+      }
+    }
+    if (auto functions = f.find("functions"); functions != f.end()) {
+      if (!functions->value().is_array())
+        throw InputError({origin}, path + ".functions: expected an array");
+      for (const auto& fn : functions->value().get_array()) {
+        const auto& a = tuple(fn, 2, origin, path + ".functions[]");
+        file.functions.emplace(
+            static_cast<std::uint32_t>(whole(a[0], origin, path + ".functions[]")),
+            static_cast<std::uint32_t>(whole(a[1], origin, path + ".functions[]")));
       }
     }
     if (auto branches = f.find("branches"); branches != f.end()) {

@@ -157,7 +157,7 @@ std::string select_affected(const CoverageOptions& options, const std::string& b
   }
   return note + std::to_string(kept) + " of " + std::to_string(before) +
          " selected tests affected (" + std::to_string(affected.by_coverage) +
-         " reach a changed line, " + std::to_string(affected.by_definition) +
+         " reach changed code, " + std::to_string(affected.by_definition) +
          " changed themselves, " + std::to_string(affected.without_record) + " without a record)";
 }
 

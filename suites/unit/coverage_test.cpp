@@ -191,4 +191,32 @@ BOOST_AUTO_TEST_CASE(affected_tests_reach_a_changed_line, *attest::requirement("
   BOOST_TEST(contains(a.reasons.at(0), "out of step"));
 }
 
+BOOST_AUTO_TEST_CASE(a_change_in_a_function_selects_every_test_that_ran_any_of_it,
+                     *attest::requirement("FR-158")) {
+  // f.cpp holds one function, lines 1-3: "adds" ran lines 1-2, no one ran line 3.
+  auto record = sample();
+  record.files["/p/src/f.cpp"].functions = {{1, 3}};
+  std::vector<TestDefinition> tests{{"calc", "adds", "/p/t.cpp", 3},
+                                    {"calc", "signs", "/p/t.cpp", 8},
+                                    {"calc", "nothing", "/p/t.cpp", 12}};
+  Change unreached;
+  unreached.files["/p/src/f.cpp"] = {3};  // a line no test executed, inside the function
+  auto a = affected_tests(record, tests, unreached, {});
+  BOOST_TEST((a.selected == std::vector<bool>{true, false, false}));
+  // Without the function's extent (an older record), only the line itself counts.
+  a = affected_tests(sample(), tests, unreached, {});
+  BOOST_TEST((a.selected == std::vector<bool>{false, false, false}));
+  // Outside every function (line 9 of f.cpp): the line only.
+  Change outside;
+  outside.files["/p/src/f.cpp"] = {9};
+  a = affected_tests(record, tests, outside, {});
+  BOOST_TEST((a.selected == std::vector<bool>{false, false, false}));
+  // The extents travel in the record's JSON and merge.
+  auto back = from_json(to_json(record), "record.json");
+  BOOST_TEST((back.files.at("/p/src/f.cpp").functions == std::set<LineSpan>{{1, 3}}));
+  Record merged;
+  merge(merged, back);
+  BOOST_TEST(merged.files.at("/p/src/f.cpp").functions.size() == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,9 +42,14 @@ struct BranchCoverage {
 /// (line, index of the branch among the line's branches), as gcov numbers them.
 using BranchKey = std::pair<std::uint32_t, std::uint32_t>;
 
+/// A function's first and last line in its file (from the compiler's notes).
+using LineSpan = std::pair<std::uint32_t, std::uint32_t>;
+
 struct FileCoverage {
   std::map<std::uint32_t, LineCoverage> lines;  // every instrumented line, executed or not
   std::map<BranchKey, BranchCoverage> branches;
+  std::set<LineSpan> functions;  // where the file's functions are: a change inside one
+                                 // concerns every test that executed any of it
   bool operator==(const FileCoverage&) const = default;
 };
 
@@ -77,7 +83,7 @@ inline constexpr int record_version = 1;
 
 /// The JSON form: {"attest_coverage": 1, "tests": [{"binary", "id", "requirements"}],
 /// "files": {"path": {"lines": [[line, hits, [tests]]...], "branches": [[line, index,
-/// taken, [tests]]...]}}}. Compact arrays: a record of 10,000 tests stays small.
+/// taken, [tests]]...], "functions": [[first, last]...]}}} ("functions" optional). Compact arrays: a record of 10,000 tests stays small.
 std::string to_json(const Record& record);
 /// Throws attest::InputError naming `origin` (and the JSON path) on bad input.
 Record from_json(std::string_view text, const std::string& origin);
