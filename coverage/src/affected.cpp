@@ -27,13 +27,13 @@ std::uint32_t number(std::string_view& s) {
 std::size_t Change::lines() const {
   std::size_t n = 0;
   for (const auto& [path, lines] : files) n += lines.size();
-  return n;
+  return n + inserted;
 }
 
 Change parse_unified_diff(std::string_view diff, const std::string& repository_root) {
   Change change;
   std::set<std::uint32_t>* current = nullptr;
-  std::string old_path;
+  std::string old_path, current_path;
   auto absolute = [&](std::string_view relative) {
     return (std::filesystem::path(repository_root) / std::string(relative))
         .lexically_normal()
@@ -49,7 +49,8 @@ Change parse_unified_diff(std::string_view diff, const std::string& repository_r
     } else if (line.rfind("+++ ", 0) == 0) {
       // The old name is the record's (a renamed file's lines were recorded under it).
       std::string path = old_path.empty() ? std::string(line.substr(6)) : old_path;
-      current = &change.files[absolute(path)];
+      current_path = absolute(path);
+      current = &change.files[current_path];
     } else if (line.rfind("@@ -", 0) == 0 && current) {
       std::string_view rest = line.substr(4);
       std::uint32_t start = number(rest), count = 1;
@@ -58,9 +59,18 @@ Change parse_unified_diff(std::string_view diff, const std::string& repository_r
         count = number(rest);
       }
       if (count == 0) {
-        // An insertion after line `start`: the lines around it.
-        if (start > 0) current->insert(start);
-        current->insert(start + 1);
+        change.insertions[current_path].insert(start);  // after line `start`
+        // "+N,M": M lines inserted.
+        if (auto plus = rest.find(" +"); plus != std::string_view::npos) {
+          std::string_view added = rest.substr(plus + 2);
+          number(added);
+          std::uint32_t inserted = 1;
+          if (!added.empty() && added.front() == ',') {
+            added.remove_prefix(1);
+            inserted = number(added);
+          }
+          change.inserted += inserted;
+        }
       } else {
         for (std::uint32_t l = start; l < start + count; ++l) current->insert(l);
       }
@@ -83,7 +93,14 @@ Affected affected_tests(const Record& record, const std::vector<TestDefinition>&
   std::vector<char> reached(record.tests.size(), 0);
   std::set<std::string> defining;  // files where tests are defined
   for (const auto& t : tests) defining.insert(t.file);
-  for (const auto& [path, lines] : change.files) {
+  for (const auto& [path, changed_lines] : change.files) {
+    // An insertion after line N touches, for coverage, the lines on both sides of it.
+    std::set<std::uint32_t> lines = changed_lines;
+    if (auto ins = change.insertions.find(path); ins != change.insertions.end())
+      for (auto after_line : ins->second) {
+        if (after_line > 0) lines.insert(after_line);
+        lines.insert(after_line + 1);
+      }
     auto file = record.files.find(path);
     if (file == record.files.end()) {
       if (defining.count(path)) continue;  // a test file: its tests, by their definitions
@@ -135,7 +152,16 @@ Affected affected_tests(const Record& record, const std::vector<TestDefinition>&
     if (changed == change.files.end()) continue;
     std::sort(list.begin(), list.end(),
               [&](auto a, auto b) { return tests[a].line < tests[b].line; });
-    for (auto line : changed->second) {
+    // The lines that changed, and for an insertion the line after it (the inserted text sits
+    // before that line: between two tests it is the next one's; appended at the end of the
+    // file, no one's).
+    std::set<std::uint32_t> lines = changed->second;
+    if (auto ins = change.insertions.find(file); ins != change.insertions.end()) {
+      std::uint32_t had = lines_at_ref ? lines_at_ref(file) : 0;
+      for (auto after_line : ins->second)
+        if (!had || after_line < had) lines.insert(after_line + 1);
+    }
+    for (auto line : lines) {
       auto after =
           std::upper_bound(list.begin(), list.end(), line,
                            [&](std::uint32_t l, std::size_t t) { return l < tests[t].line; });

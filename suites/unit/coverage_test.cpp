@@ -163,7 +163,9 @@ BOOST_AUTO_TEST_CASE(affected_tests_reach_a_changed_line, *attest::requirement("
       "diff --git a/t.cpp b/t.cpp\n--- a/t.cpp\n+++ b/t.cpp\n@@ -20,0 +21,2 @@\n+x\n+y\n",
       "/p");
   BOOST_TEST((change.files.at("/p/src/g.cpp") == std::set<std::uint32_t>{5}));
-  BOOST_TEST((change.files.at("/p/t.cpp") == std::set<std::uint32_t>{20, 21}));
+  BOOST_TEST(change.files.at("/p/t.cpp").empty());  // only inserted into: after line 20
+  BOOST_TEST((change.insertions.at("/p/t.cpp") == std::set<std::uint32_t>{20}));
+  BOOST_TEST(change.lines() == 3u);  // one changed, two inserted
   std::vector<TestDefinition> tests{{"calc", "adds", "/p/t.cpp", 3},
                                     {"calc", "signs", "/p/t.cpp", 8},
                                     {"calc", "nothing", "/p/t.cpp", 12},
@@ -174,9 +176,13 @@ BOOST_AUTO_TEST_CASE(affected_tests_reach_a_changed_line, *attest::requirement("
   BOOST_TEST((a.selected == std::vector<bool>{false, true, false, true}));  // + the new test
   BOOST_TEST(a.by_coverage == 1u);
   BOOST_TEST(a.without_record == 1u);
-  // Lines 20-21 of the test file lie in "nothing"'s body (declared at line 12).
+  // Lines inserted after line 20 of the test file lie in "nothing"'s body (declared at 12).
   a = affected_tests(sample(), tests, change, {});
   BOOST_TEST((a.selected == std::vector<bool>{false, true, true, true}));
+  // Appended at the end of the test file (it had 20 lines), they are no test's.
+  a = affected_tests(sample(), tests, change,
+                     [](const std::string& f) { return f == "/p/t.cpp" ? 20u : 0u; });
+  BOOST_TEST((a.selected == std::vector<bool>{false, true, false, true}));
   // A changed header the record has no lines of: everything runs, and why is said.
   auto header = only_g;
   header.files["/p/src/calc.hpp"] = {3};

@@ -18,10 +18,16 @@
 
 namespace attest::coverage {
 
-/// Per file (absolute path): the lines of the old version (the record's) that changed,
-/// deleted, or that an insertion touches (the lines on both sides of it).
+/// Per file (absolute path): the lines of the old version (the record's) that changed or
+/// were deleted; every changed file has an entry.
 struct Change {
   std::map<std::string, std::set<std::uint32_t>> files;
+  /// Where lines were only inserted: after line N of the old version (0: at the top). A test
+  /// definition owns an insertion only when the line after it is its own (appended at the
+  /// end of a file, after the last test, it is no test's).
+  std::map<std::string, std::set<std::uint32_t>> insertions;
+  std::size_t inserted = 0;  // lines inserted, over all files
+  /// Lines changed, deleted or inserted.
   std::size_t lines() const;
 };
 

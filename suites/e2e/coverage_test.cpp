@@ -1,0 +1,200 @@
+// Per-test coverage on a downstream project (coverage/: a library instrumented with
+// attest_enable_coverage(), its tests run with --cov), built by a real compiler against this
+// build tree: who executes which line, the reports other tools read (genhtml, gcovr,
+// xmllint), the gate, and the tests a change affects.
+#include <attest/attest.hpp>
+
+#include <boost/json.hpp>
+
+#include <set>
+
+#include "test_support.hpp"
+
+using attest_test::contains;
+using attest_test::line_of;
+using attest_test::run_command;
+using attest_test::TempDir;
+namespace fs = std::filesystem;
+using strings = std::vector<std::string>;
+
+namespace {
+
+// A copy of the project (the affected-tests test edits it), configured and built.
+struct Project {
+  fs::path source, build;
+};
+
+Project build_copy(const fs::path& root) {
+  Project p{root / "calc", root / "build"};
+  fs::copy(ATTEST_CALC_DIR, p.source, fs::copy_options::recursive);
+  auto c = run_command({ATTEST_CMAKE, "-S", p.source.string(), "-B", p.build.string(), "-G",
+                        ATTEST_CMAKE_GENERATOR, std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
+  BOOST_TEST_REQUIRE(c.exit_code == 0, c.out + c.err);
+  auto b = run_command({ATTEST_CMAKE, "--build", p.build.string()});
+  BOOST_TEST_REQUIRE(b.exit_code == 0, b.out + b.err);
+  return p;
+}
+
+attest::CommandResult run_tests(const Project& p, strings args) {
+  args.insert(args.begin(),
+              {(p.build / "calc_tests").string(), "--config", (p.source / "attest.json").string()});
+  return run_command(args, p.build);
+}
+
+// One build for the tests that only read it.
+const Project& measured() {
+  static TempDir dir;
+  static Project project = build_copy(dir.path);
+  return project;
+}
+
+// The ids of the record's tests that executed `line` of `file`.
+std::set<std::string> tests_reaching(const boost::json::object& record, const fs::path& file,
+                                     std::size_t line) {
+  std::set<std::string> out;
+  const auto& tests = record.at("tests").as_array();
+  for (const auto& l : record.at("files").at(file.string()).at("lines").as_array())
+    if (l.as_array()[0].to_number<std::size_t>() == line)
+      for (const auto& t : l.as_array()[2].as_array())
+        out.insert(std::string(tests[t.to_number<std::size_t>()].at("id").as_string()));
+  return out;
+}
+
+// The lcov section of test `name` (from its TN: line to the next).
+std::string lcov_section(const std::string& lcov, const std::string& name) {
+  auto at = lcov.find("TN:" + name + "\n");
+  if (at == std::string::npos) return "";
+  return lcov.substr(at, lcov.find("TN:", at + 3) - at);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(coverage_e2e, *attest::mark("e2e"))
+
+BOOST_AUTO_TEST_CASE(each_test_covers_the_lines_it_runs_and_other_tools_agree,
+                     *attest::requirement("FR-151", "FR-152", "FR-153", "FR-154", "FR-157")) {
+  const auto& p = measured();
+  auto r = run_tests(p, {"--cov=" + (p.source / "src").string(), "--cov-report=term-missing",
+                         "--cov-report=json:cov.json", "--cov-report=lcov:cov.info",
+                         "--cov-report=html:cov.html", "--cov-report=cobertura:cov.xml"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  auto file = p.source / "src" / "calc.cpp";
+  auto add_line = line_of(file, "int sum = a + b;");
+  auto sign_line = line_of(file, "if (x < 0) return -1;");
+
+  // The record: "adds" calls clamp_add and covers its lines; "signs" does not, and the other
+  // way round; a test calling neither reaches nothing.
+  auto record = boost::json::parse(attest_test::read_file(p.build / "cov.json")).as_object();
+  BOOST_TEST((tests_reaching(record, file, add_line) == std::set<std::string>{"adds"}));
+  BOOST_TEST((tests_reaching(record, file, sign_line) == std::set<std::string>{"signs"}));
+
+  // lcov: one TN: section per test, which genhtml reads with --show-details.
+  auto lcov = attest_test::read_file(p.build / "cov.info");
+  auto da_add = "DA:" + std::to_string(add_line) + ",1\n";
+  BOOST_TEST(contains(lcov_section(lcov, "adds"), da_add), lcov);
+  BOOST_TEST(!contains(lcov_section(lcov, "signs"), da_add), lcov);
+  BOOST_TEST(contains(lcov_section(lcov, "signs"), "DA:" + std::to_string(sign_line) + ",1\n"));
+  auto genhtml = run_command({"genhtml", "--show-details", "--branch-coverage", "-o",
+                              (p.build / "genhtml").string(), (p.build / "cov.info").string()});
+  BOOST_TEST(genhtml.exit_code == 0, genhtml.out + genhtml.err);
+  BOOST_TEST(contains(genhtml.out, "lines......: 75.0% (6 of 8 lines)"), genhtml.out);
+  auto details = attest_test::read_file(p.build / "genhtml" / "src" / "index-detail.html");
+  BOOST_TEST(contains(details, "adds"));
+  BOOST_TEST(contains(details, "signs"));
+
+  // gcovr over the same run's .gcda files: the same line and branch totals.
+  auto gcovr =
+      run_command({"gcovr", "-r", p.source.string(), "--json-summary", "-", p.build.string()});
+  BOOST_TEST_REQUIRE(gcovr.exit_code == 0, gcovr.out + gcovr.err);
+  auto summary = boost::json::parse(gcovr.out).as_object();
+  std::size_t lines = 0, lines_hit = 0, branches = 0, taken = 0;
+  for (const auto& [path, f] : record.at("files").as_object()) {
+    for (const auto& l : f.at("lines").as_array()) {
+      ++lines;
+      lines_hit += l.as_array()[1].to_number<std::uint64_t>() > 0;
+    }
+    for (const auto& b : f.at("branches").as_array()) {
+      ++branches;
+      taken += b.as_array()[2].to_number<std::uint64_t>() > 0;
+    }
+  }
+  BOOST_TEST(summary.at("line_total").to_number<std::size_t>() == lines);
+  BOOST_TEST(summary.at("line_covered").to_number<std::size_t>() == lines_hit);
+  BOOST_TEST(summary.at("branch_total").to_number<std::size_t>() == branches);
+  BOOST_TEST(summary.at("branch_covered").to_number<std::size_t>() == taken);
+  BOOST_TEST(contains(r.out, "src/calc.cpp       8      2      6      4    75%"), r.out);
+
+  // The HTML: the line shows who executed it and what they verify; cobertura is XML.
+  auto html = attest_test::read_file(p.build / "cov.html");
+  BOOST_TEST(contains(html, "adds"));
+  BOOST_TEST(contains(html, "CALC-001"));
+  BOOST_TEST(contains(html, "CALC-002"));
+  auto xmllint = run_command({"xmllint", "--noout", (p.build / "cov.xml").string()});
+  BOOST_TEST(xmllint.exit_code == 0, xmllint.err);
+  auto cobertura = attest_test::read_file(p.build / "cov.xml");
+  BOOST_TEST(contains(cobertura.substr(0, 400), "lines-covered=\"6\" lines-valid=\"8\""),
+             cobertura.substr(0, 400));
+}
+
+BOOST_AUTO_TEST_CASE(the_gate_names_the_file_and_the_requirement_below,
+                     *attest::requirement("FR-156")) {
+  const auto& p = measured();
+  auto src = "--cov=" + (p.source / "src").string();
+  auto below = run_tests(p, {src, "--cov-fail-under-file=line=90", "--cov-fail-under-req=line=50"});
+  BOOST_TEST(below.exit_code == 1, below.out + below.err);
+  BOOST_TEST(contains(below.out, "src/calc.cpp: line 75.0% < 90%"), below.out);
+  BOOST_TEST(contains(below.out, "CALC-003: its tests reach no measured code"), below.out);
+  auto met = run_tests(p, {src, "--cov-fail-under=line=70"});
+  BOOST_TEST(met.exit_code == 0, met.out + met.err);
+  auto bad = run_tests(p, {src, "--cov-fail-under=line=ninety"});
+  BOOST_TEST(bad.exit_code == 2, bad.out + bad.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_function_selects_exactly_the_tests_reaching_it_and_new_ones,
+                     *attest::requirement("FR-158")) {
+  TempDir tmp;
+  auto p = build_copy(tmp.path);
+  auto git = [&](strings args) {
+    args.insert(args.begin(), {"git", "-C", p.source.string(), "-c", "user.name=attest", "-c",
+                               "user.email=attest@localhost"});
+    auto r = run_command(args);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  };
+  git({"init", "-q"});
+  git({"add", "-A"});
+  git({"commit", "-qm", "calc"});
+  auto measured_run =
+      run_tests(p, {"--cov=" + (p.source / "src").string(), "--cov-report=json:cov.json"});
+  BOOST_TEST_REQUIRE(measured_run.exit_code == 0, measured_run.out + measured_run.err);
+
+  // sign()'s body changes on a line no test executed; a new test is added.
+  auto calc = p.source / "src" / "calc.cpp";
+  auto text = attest_test::read_file(calc);
+  auto at = text.find("if (x == 0) return 0;");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  text.replace(at, 21, "if (x == 0) return 0;  // zero has no sign");
+  attest_test::write_file(calc, text);
+  auto tests_file = p.source / "calc_tests.cpp";
+  attest_test::write_file(
+      tests_file, attest_test::read_file(tests_file) +
+                      "\nBOOST_AUTO_TEST_CASE(signs_zero, *attest::requirement(\"CALC-002\")) {\n"
+                      "  BOOST_TEST(sign(0) == 0);\n}\n");
+  auto rebuilt = run_command({ATTEST_CMAKE, "--build", p.build.string()});
+  BOOST_TEST_REQUIRE(rebuilt.exit_code == 0, rebuilt.out + rebuilt.err);
+
+  auto affected = run_tests(
+      p, {"--affected-since", "HEAD", "--affected-record", "cov.json", "--collect-only=json"});
+  BOOST_TEST_REQUIRE(affected.exit_code == 0, affected.out + affected.err);
+  std::set<std::string> ids;
+  auto manifest = boost::json::parse(affected.out);
+  for (const auto& t : manifest.at("tests").as_array())
+    ids.insert(std::string(t.at("id").as_string()));
+  BOOST_TEST((ids == std::set<std::string>{"signs", "signs_zero"}));
+  // Run for real: those two, the rest not.
+  auto run = run_tests(p, {"--affected-since", "HEAD", "--affected-record", "cov.json"});
+  BOOST_TEST(run.exit_code == 0, run.out + run.err);
+  BOOST_TEST(contains(run.out, "2 of 4 selected tests affected"), run.out);
+  BOOST_TEST(contains(run.out, "2 passed"), run.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
