@@ -15,7 +15,8 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/framework/src" -I"$root/common/include" -I"$root/traceability/include"
        -I"$root/traceability/src" -I"$root/fixtures/mock_http/include"
        -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src"
-       -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src")
+       -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src"
+       -I"$root/coverage/include")
 common=(common/src/{input_error,json_input,yaml_input}.cpp)
 trace=("${common[@]}"
   traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
@@ -33,12 +34,13 @@ sources[yaml]="suites/fuzz/catalog_fuzz.cpp@yaml ${catalog[*]}"
 environment=(fixtures/environment/src/{environment_spec,service_parts,compose_file}.cpp "${common[@]}")
 sources[compose]="suites/fuzz/compose_fuzz.cpp ${environment[*]}"
 sources[environment_spec]="suites/fuzz/environment_spec_fuzz.cpp ${environment[*]}"
-for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec; do
+sources[coverage]="suites/fuzz/coverage_fuzz.cpp coverage/src/record.cpp coverage/src/affected.cpp ${common[*]}"
+for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage; do
   libs[$t]="-lboost_json"
 done
 libs[reqif]+=" -lboost_iostreams -lyaml-cpp"; libs[yaml]+=" -lboost_iostreams -lyaml-cpp"
 libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"
-targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec)
+targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage)
 
 object() { local s=${1%@*} v=; [[ $1 == *@* ]] && v=-${1#*@}; echo "$out/obj/${s//\//_}$v.o"; }
 compile() {  # one source (path@variant), skipped when its object is newer than it

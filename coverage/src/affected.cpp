@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <filesystem>
 #include <unordered_map>
 
@@ -14,6 +15,15 @@ bool is_cxx_source(const std::string& path) {
                                                 ".ipp", ".inl", ".tpp", ".ixx", ".cppm"};
   return extensions.count(std::filesystem::path(path).extension().string()) != 0;
 }
+
+// "a/src/f.cpp" → "src/f.cpp": git's a/ and b/ prefixes off, when there.
+std::string diff_path(std::string_view name) {
+  if (name.size() > 2 && (name.substr(0, 2) == "a/" || name.substr(0, 2) == "b/"))
+    name.remove_prefix(2);
+  return std::string(name);
+}
+
+constexpr std::uint32_t kLargestHunk = 1'000'000;
 
 std::uint32_t number(std::string_view& s) {
   std::uint32_t n = 0;
@@ -44,11 +54,11 @@ Change parse_unified_diff(std::string_view diff, const std::string& repository_r
     std::string_view line = diff.substr(0, eol);
     diff.remove_prefix(eol == std::string_view::npos ? diff.size() : eol + 1);
     if (line.rfind("--- ", 0) == 0) {
-      old_path = line.substr(4) == "/dev/null" ? std::string() : std::string(line.substr(6));
+      old_path = line.substr(4) == "/dev/null" ? std::string() : diff_path(line.substr(4));
       current = nullptr;
     } else if (line.rfind("+++ ", 0) == 0) {
       // The old name is the record's (a renamed file's lines were recorded under it).
-      std::string path = old_path.empty() ? std::string(line.substr(6)) : old_path;
+      std::string path = old_path.empty() ? diff_path(line.substr(4)) : old_path;
       current_path = absolute(path);
       current = &change.files[current_path];
     } else if (line.rfind("@@ -", 0) == 0 && current) {
@@ -71,6 +81,11 @@ Change parse_unified_diff(std::string_view diff, const std::string& repository_r
           }
           change.inserted += inserted;
         }
+      } else if (count > kLargestHunk || start > UINT32_MAX - count) {
+        // No source file has that many lines: the diff is not one this can read line by
+        // line, so every test runs (more, never fewer).
+        change.unreadable.push_back(current_path + ": a hunk of " + std::to_string(count) +
+                                    " lines at line " + std::to_string(start));
       } else {
         for (std::uint32_t l = start; l < start + count; ++l) current->insert(l);
       }
@@ -188,6 +203,10 @@ Affected affected_tests(const Record& record, const std::vector<TestDefinition>&
       out.selected[i] = true;
       ++out.by_definition;
     }
+  }
+  for (const auto& why : change.unreadable) {
+    out.all = true;
+    out.reasons.push_back(why);
   }
   if (out.all) std::fill(out.selected.begin(), out.selected.end(), true);
   return out;

@@ -191,6 +191,12 @@ BOOST_AUTO_TEST_CASE(affected_tests_reach_a_changed_line, *attest::requirement("
   BOOST_TEST((a.selected == std::vector<bool>(4, true)));
   BOOST_TEST_REQUIRE(a.reasons.size() == 1u);
   BOOST_TEST(contains(a.reasons[0], "/p/src/calc.hpp changed and the record has no lines of it"));
+  // A hunk no source file could have: every test runs, and why is said.
+  auto corrupt =
+      parse_unified_diff("--- a/src/g.cpp\n+++ b/src/g.cpp\n@@ -172258667,415205668 +1 @@\n", "/p");
+  a = affected_tests(sample(), tests, corrupt, {});
+  BOOST_TEST(a.all);
+  BOOST_TEST(contains(a.reasons.at(0), "a hunk of 415205668 lines"));
   // A record that knows line 5 of a file that had 4 lines at REF is out of step.
   a = affected_tests(sample(), tests, only_g, [](const std::string&) { return 4u; });
   BOOST_TEST(a.all);

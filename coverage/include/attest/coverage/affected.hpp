@@ -27,6 +27,8 @@ struct Change {
   /// end of a file, after the last test, it is no test's).
   std::map<std::string, std::set<std::uint32_t>> insertions;
   std::size_t inserted = 0;  // lines inserted, over all files
+  /// Hunks too large to be a source file's (a corrupt diff): every test is affected.
+  std::vector<std::string> unreadable;
   /// Lines changed, deleted or inserted.
   std::size_t lines() const;
 };
