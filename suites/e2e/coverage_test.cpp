@@ -150,6 +150,44 @@ BOOST_AUTO_TEST_CASE(the_gate_names_the_file_and_the_requirement_below,
   BOOST_TEST(bad.exit_code == 2, bad.out + bad.err);
 }
 
+BOOST_AUTO_TEST_CASE(trace_check_shows_the_code_each_requirement_reaches,
+                     *attest::requirement("FR-163")) {
+  const auto& p = measured();
+  auto r = run_tests(p, {"--cov=" + (p.source / "src").string(), "--cov-report=json:req.json",
+                         "--report-json", "results.json"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  strings gate{ATTEST_TRACE_CHECK,
+               "--config",
+               (p.source / "attest.json").string(),
+               "--collect",
+               (p.build / "calc_tests").string(),
+               "--results",
+               "results.json",
+               "--cov-record",
+               "req.json"};
+  auto text = run_command(gate, p.build);
+  BOOST_TEST(text.exit_code == 0, text.out + text.err);
+  // CALC-001's test reaches clamp_add: 4 of calc.cpp's 8 lines; CALC-003's reaches nothing.
+  BOOST_TEST(contains(text.out, "CALC-001: 50.0% (4/8 lines, 1 file)"), text.out);
+  BOOST_TEST(contains(text.out, "CALC-002: 25.0% (2/8 lines, 1 file)"), text.out);
+  BOOST_TEST(
+      contains(text.out, "CALC-003: its tests ran under coverage and reached no measured code"),
+      text.out);
+  gate.insert(gate.end(),
+              {"-f", "json", "-f", "markdown", "-o", "trace.md", "-f", "html", "-o", "trace.html"});
+  auto json = run_command(gate, p.build);
+  BOOST_TEST_REQUIRE(json.exit_code == 0, json.out + json.err);
+  auto doc = boost::json::parse(json.out);
+  const auto& first = doc.at("requirements").as_array().at(0);
+  BOOST_TEST(first.at("id").as_string() == "CALC-001");
+  BOOST_TEST(first.at("code").at("lines_hit").to_number<int>() == 4);
+  BOOST_TEST(doc.at("no_code").as_array().size() == 1u);
+  BOOST_TEST(contains(attest_test::read_file(p.build / "trace.md"), "| Code reached |"));
+  auto html = attest_test::read_file(p.build / "trace.html");
+  BOOST_TEST(contains(html, "<th>Code reached</th>"));
+  BOOST_TEST(contains(html, "50.0% (4/8 lines, 1 file)"));
+}
+
 BOOST_AUTO_TEST_CASE(a_changed_function_selects_exactly_the_tests_reaching_it_and_new_ones,
                      *attest::requirement("FR-158")) {
   TempDir tmp;

@@ -115,6 +115,34 @@ BOOST_AUTO_TEST_CASE(feature_ids_qualified_and_bare, *attest::requirement("FR-01
       "test 'c' (b) references FR-001, which is ambiguous: 001-login/FR-001, 002-sync/FR-001");
 }
 
+BOOST_AUTO_TEST_CASE(the_matrix_shows_the_code_each_requirement_reaches,
+                     *attest::requirement("FR-163")) {
+  std::vector<Requirement> reqs{req("FR-001", "001-login"), req("FR-002", "002-sync"),
+                                req("FR-003", "002-sync"), req("FR-004", "002-sync")};
+  auto r = evaluate(reqs,
+                    {test("a", {"001-login/FR-001"}), test("b", {"FR-002"}), test("c", {"FR-003"}),
+                     test("d", {"FR-004"})},
+                    {}, false, {});
+  // Keyed as the tests mark them: qualified, or bare when unambiguous. FR-004's tests were
+  // not measured.
+  attach_code(r, {{"001-login/FR-001", {1, 8, 4, 6, 2}},
+                  {"FR-002", {2, 10, 10, 0, 0}},
+                  {"FR-003", {0, 0, 0, 0, 0}}});
+  BOOST_TEST(r.have_code);
+  BOOST_TEST(code_cell(row(r, "001-login/FR-001").code) == "50.0% (4/8 lines, 1 file)");
+  BOOST_TEST(code_cell(row(r, "002-sync/FR-002").code) == "100.0% (10/10 lines, 2 files)");
+  BOOST_TEST(code_cell(row(r, "002-sync/FR-003").code) == "no measured code");
+  BOOST_TEST(!row(r, "002-sync/FR-004").code.has_value());
+  BOOST_TEST_REQUIRE(r.warnings.size() == 1u);
+  BOOST_TEST((r.warnings[0].kind == DefectKind::no_code));
+  BOOST_TEST(r.passed);  // a warning, not a defect
+  BOOST_TEST(rendered("text", r).find("002-sync/FR-004: not measured") != std::string::npos);
+  BOOST_TEST(rendered("markdown", r).find("| Code reached |") != std::string::npos);
+  BOOST_TEST(rendered("json", r).find("\"no_code\":[{") != std::string::npos);
+  BOOST_TEST(rendered("html", r).find("<th>Code reached</th>") != std::string::npos);
+  BOOST_TEST(rendered("github", r).find("requirement reaching no code") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(unclear_is_a_warning_or_a_strict_defect, *attest::requirement("FR-020")) {
   auto unclear = req("FR-001");
   unclear.unclear = true;
@@ -210,16 +238,18 @@ BOOST_AUTO_TEST_CASE(verdict_counts_take_the_plural, *attest::requirement("FR-02
 
 BOOST_AUTO_TEST_CASE(not_run_is_not_skipped, *attest::requirement("FR-056")) {
   // Results came for binary b, but none for s/b: it never ran.
-  auto r = evaluate({req("FR-001"), req("FR-002")},
-                    {test("s/a", {"FR-001"}), test("s/b", {"FR-002"}), test("o/c", {"FR-002"}, "other")},
-                    {outcome("s/a", Outcome::passed)}, true, {});
+  auto r =
+      evaluate({req("FR-001"), req("FR-002")},
+               {test("s/a", {"FR-001"}), test("s/b", {"FR-002"}), test("o/c", {"FR-002"}, "other")},
+               {outcome("s/a", Outcome::passed)}, true, {});
   BOOST_TEST(r.tests[1].not_run);
   BOOST_TEST(test_status(r.tests[1]) == "not run");
   BOOST_TEST(!r.tests[2].not_run);  // no results at all for its binary: simply no result
   BOOST_TEST(test_status(r.tests[2]) == "no result");
   BOOST_TEST((row(r, "FR-002").status == Status::untested));
-  BOOST_TEST(rendered("text", r).find("tests not run (1):\n  t.cpp:7: s/b (b)") != std::string::npos,
-             rendered("text", r));
+  BOOST_TEST(
+      rendered("text", r).find("tests not run (1):\n  t.cpp:7: s/b (b)") != std::string::npos,
+      rendered("text", r));
 }
 
 BOOST_AUTO_TEST_CASE(flaky_passes_are_their_own_status, *attest::requirement("FR-057")) {
@@ -232,8 +262,8 @@ BOOST_AUTO_TEST_CASE(flaky_passes_are_their_own_status, *attest::requirement("FR
   BOOST_TEST(label(Status::flaky) == "verified (flaky)");
   BOOST_TEST(r.passed);  // covered: it has a test
   // --require-passing does not count a flaky pass, unless --allow-flaky.
-  auto strict = evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true,
-                         {.require_passing = true});
+  auto strict =
+      evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true, {.require_passing = true});
   BOOST_TEST(!strict.passed);
   BOOST_TEST(strict.covered == 1u);
   auto allowed = evaluate({req("FR-001"), req("FR-002")}, tests, outcomes, true,
@@ -256,9 +286,9 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
                     {outcome("s/ok", Outcome::passed)}, true, {});
   std::string text = rendered("text", r);
   // The headline says why it failed: the defect first, then the coverage.
-  BOOST_TEST(text.rfind("FAILED: 1 defect (unmarked test); coverage 50% (1/2) < threshold 100%\n",
-                        0) == 0,
-             text);
+  BOOST_TEST(
+      text.rfind("FAILED: 1 defect (unmarked test); coverage 50% (1/2) < threshold 100%\n", 0) == 0,
+      text);
   BOOST_TEST(
       text.find(
           "unmarked tests (1):\n  t.cpp:7: test 's/<unmarked>' (b) verifies no requirement") !=
@@ -292,8 +322,7 @@ BOOST_AUTO_TEST_CASE(renderers, *attest::requirement("FR-024")) {
           std::string::npos,
       gh);
   BOOST_TEST(gh.find("::error title=trace-check::FAILED: 1 defect (unmarked test); coverage 50%25 "
-                     "(1/2) < threshold 100%25") !=
-                 std::string::npos,
+                     "(1/2) < threshold 100%25") != std::string::npos,
              gh);
 
   std::string html = rendered("html", r);

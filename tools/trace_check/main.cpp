@@ -2,6 +2,8 @@
 // collected tests and their results, renders reports, and exits
 // 0 (gate passed), 1 (gate failed) or 2 (usage or input error).
 #include <attest/config.hpp>
+#include <attest/coverage/gate.hpp>
+#include <attest/coverage/record.hpp>
 #include <attest/trace/catalogs.hpp>
 #include <attest/trace/gate.hpp>
 #include <attest/trace/readers.hpp>
@@ -24,7 +26,8 @@ struct Output {
 };
 
 struct Args {
-  std::vector<std::string> requirements, manifests, binaries, results, formats, outputs;
+  std::vector<std::string> requirements, manifests, binaries, results, formats, outputs,
+      cov_records;
   std::vector<Output>
       pairs;  // --format/--output as written: each --output belongs to the --format before it
   std::string build_dir, id_pattern, config, root;
@@ -107,6 +110,18 @@ int run(const Args& a) {
       evaluate(std::move(requirements), std::move(tests), outcomes, !result_files.empty(),
                {a.threshold, a.require_passing, a.strict, a.allow_flaky});
 
+  if (!a.cov_records.empty()) {
+    // Per-test coverage records (--cov-report=json, attest-cov): what each requirement's
+    // tests reach.
+    attest::coverage::Record record;
+    for (const auto& f : a.cov_records)
+      attest::coverage::merge(record, attest::coverage::from_json(trace_check::read_text(f), f));
+    std::map<std::string, CodeReach> by_requirement;
+    for (const auto& [id, reach] : attest::coverage::requirement_coverage(record))
+      by_requirement[id] = {reach.files, reach.totals.lines, reach.totals.lines_hit,
+                            reach.totals.branches, reach.totals.branches_taken};
+    attach_code(report, by_requirement);
+  }
   relativize(report,
              a.root.empty() ? std::filesystem::current_path() : std::filesystem::absolute(a.root));
   for (const auto& [format, path] : a.pairs) {
@@ -184,6 +199,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 100.0));
   app.add_flag("--require-passing", a.require_passing,
                "count a requirement as covered only when all its tests passed");
+  app.add_option("--cov-record", a.cov_records,
+                 "per-test coverage records (--cov-report=json, attest-cov): the matrix shows "
+                 "the code each requirement's tests reach (repeatable)");
   app.add_flag("--allow-flaky", a.allow_flaky,
                "with --require-passing, count a requirement whose tests passed only on a rerun "
                "as verified");

@@ -140,8 +140,7 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
   }
   pt::ptree tree = detail::parse_xml(data, where, pt::xml_parser::no_concat_text);
   const pt::ptree* root = child(tree, "REQ-IF");
-  const pt::ptree* content =
-      root ? child(*root, "CORE-CONTENT") : nullptr;
+  const pt::ptree* content = root ? child(*root, "CORE-CONTENT") : nullptr;
   content = content ? child(*content, "REQ-IF-CONTENT") : nullptr;
   if (!content) throw InputError({where}, "not ReqIF (no REQ-IF/CORE-CONTENT/REQ-IF-CONTENT)");
 
@@ -156,8 +155,9 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
   if (const auto* datatypes = child(*content, "DATATYPES"))
     for (const auto& [tag, type] : *datatypes)
       if (const auto* values = child(type, "SPECIFIED-VALUES"))
-        each(*values, "ENUM-VALUE",
-             [&](const pt::ptree& v) { enum_values[attr(v, "IDENTIFIER")] = attr(v, "LONG-NAME"); });
+        each(*values, "ENUM-VALUE", [&](const pt::ptree& v) {
+          enum_values[attr(v, "IDENTIFIER")] = attr(v, "LONG-NAME");
+        });
 
   auto value_of = [&](std::string_view kind, const pt::ptree& v) {
     if (kind == "ATTRIBUTE-VALUE-XHTML") {
@@ -217,28 +217,28 @@ std::vector<Requirement> read_reqif_catalog(std::string_view data, const std::st
     r.title = shorten_title(o.title);
     r.section = section;
     r.where = {where, lines.count(o.identifier) ? lines[o.identifier] : 0};
-    r.unclear = first_of(o, {"ReqIF.Text", "Text"}).find("[NEEDS CLARIFICATION") !=
-                std::string::npos;
+    r.unclear =
+        first_of(o, {"ReqIF.Text", "Text"}).find("[NEEDS CLARIFICATION") != std::string::npos;
     out.push_back(std::move(r));
   };
   // The specifications' hierarchy: each object's section is the path of headings above it.
-  std::function<void(const pt::ptree&, const std::string&)> walk =
-      [&](const pt::ptree& children, const std::string& section) {
-        each(children, "SPEC-HIERARCHY", [&](const pt::ptree& h) {
-          std::string ref;
-          if (const auto* object = child(h, "OBJECT"))
-            if (const auto* r = child(*object, "SPEC-OBJECT-REF")) ref = text_of(*r);
-          auto it = objects.find(ref);
-          std::string inner = section;
-          if (it != objects.end()) {
-            const auto& o = it->second;
-            add(o, section);
-            if (!o.title.empty() && !o.requirement)
-              inner = section.empty() ? o.title : section + " / " + o.title;
-          }
-          if (const auto* below = child(h, "CHILDREN")) walk(*below, inner);
-        });
-      };
+  std::function<void(const pt::ptree&, const std::string&)> walk = [&](const pt::ptree& children,
+                                                                       const std::string& section) {
+    each(children, "SPEC-HIERARCHY", [&](const pt::ptree& h) {
+      std::string ref;
+      if (const auto* object = child(h, "OBJECT"))
+        if (const auto* r = child(*object, "SPEC-OBJECT-REF")) ref = text_of(*r);
+      auto it = objects.find(ref);
+      std::string inner = section;
+      if (it != objects.end()) {
+        const auto& o = it->second;
+        add(o, section);
+        if (!o.title.empty() && !o.requirement)
+          inner = section.empty() ? o.title : section + " / " + o.title;
+      }
+      if (const auto* below = child(h, "CHILDREN")) walk(*below, inner);
+    });
+  };
   if (const auto* specs = child(*content, "SPECIFICATIONS"))
     each(*specs, "SPECIFICATION", [&](const pt::ptree& spec) {
       std::string name = attr(spec, "LONG-NAME");

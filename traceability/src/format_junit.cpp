@@ -86,9 +86,9 @@ void write_junit(std::ostream& out, const Results& results, JunitFamily family) 
   std::string skipped = " skipped=\"" + std::to_string(s.skipped) + "\"";
   std::string duration = " time=\"" + time(s.duration_ms) + "\">\n";
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      << "<testsuites name=\"" << escape_markup(results.binary) << counts
-      << (xunit2 ? "" : skipped) << duration << "  <testsuite name=\""
-      << escape_markup(results.binary) << counts << skipped << duration;
+      << "<testsuites name=\"" << escape_markup(results.binary) << counts << (xunit2 ? "" : skipped)
+      << duration << "  <testsuite name=\"" << escape_markup(results.binary) << counts << skipped
+      << duration;
   if (xunit2 && !results.tests.empty()) {
     out << "    <properties>\n";
     for (const auto& r : results.tests) {
@@ -281,10 +281,10 @@ Results read_junit(std::string_view text, const std::string& origin) {
       results.binary = suites->get<std::string>("<xmlattr>.name", "");
       for (const auto& [tag, suite] : *suites)
         if (tag == "testsuite")
-          read_testsuite(
-              suite,
-              results.binary.empty() ? suite.get<std::string>("<xmlattr>.name", "") : results.binary,
-              origin, results.tests);
+          read_testsuite(suite,
+                         results.binary.empty() ? suite.get<std::string>("<xmlattr>.name", "")
+                                                : results.binary,
+                         origin, results.tests);
     } else if (auto suite = tree.get_child_optional("testsuite")) {
       totals = &*suite;
       results.binary = suite->get<std::string>("<xmlattr>.name", "");

@@ -84,8 +84,38 @@ const char* to_string(DefectKind k) {
       return "duplicate requirement ID";
     case DefectKind::unclear:
       return "unclear requirement";
+    case DefectKind::no_code:
+      return "requirement reaching no code";
   }
   return "?";
+}
+
+void attach_code(Report& report, const std::map<std::string, CodeReach>& by_requirement) {
+  report.have_code = true;
+  // Tests may name a feature's requirement by its bare ID when no other feature has it.
+  std::map<std::string, std::size_t> bare_count;
+  for (const auto& row : report.requirements) ++bare_count[row.requirement.bare_id];
+  for (auto& row : report.requirements) {
+    auto it = by_requirement.find(row.requirement.id);
+    if (it == by_requirement.end() && bare_count[row.requirement.bare_id] == 1)
+      it = by_requirement.find(row.requirement.bare_id);
+    if (it == by_requirement.end()) continue;
+    row.code = it->second;
+    if (it->second.files == 0)
+      report.warnings.push_back(
+          {DefectKind::no_code, row.requirement.where,
+           row.requirement.id + ": its tests ran under coverage and reached no measured code"});
+  }
+}
+
+std::string code_cell(const std::optional<CodeReach>& code) {
+  if (!code) return "";
+  if (code->files == 0) return "no measured code";
+  char percent[32];
+  std::snprintf(percent, sizeof percent, "%.1f%%", code->line_percent());
+  return std::string(percent) + " (" + std::to_string(code->lines_hit) + "/" +
+         std::to_string(code->lines) + " lines, " + std::to_string(code->files) +
+         (code->files == 1 ? " file)" : " files)");
 }
 
 std::string label(Status s) {
@@ -227,10 +257,10 @@ std::string verdict_line(const Report& r) {
     line += std::to_string(r.defects.size()) + (r.defects.size() == 1 ? " defect (" : " defects (");
     bool first = true;
     for (const auto& [kind, n] : kinds) {
-      line += (first ? "" : ", ") +
-              (kinds.size() == 1 && r.defects.size() == 1 ? std::string()
-                                                          : std::to_string(n) + " ") +
-              (n == 1 ? std::string(to_string(kind)) : plural(kind));
+      line +=
+          (first ? "" : ", ") +
+          (kinds.size() == 1 && r.defects.size() == 1 ? std::string() : std::to_string(n) + " ") +
+          (n == 1 ? std::string(to_string(kind)) : plural(kind));
       first = false;
     }
     line += "); ";

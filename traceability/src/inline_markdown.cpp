@@ -22,9 +22,7 @@ std::size_t closing(std::string_view text, std::size_t from, std::string_view ma
 std::string render(std::string_view text, int depth) {
   std::string out;
   std::size_t plain = 0;  // start of the text not yet written
-  auto flush = [&](std::size_t end) {
-    out += escape_markup(text.substr(plain, end - plain));
-  };
+  auto flush = [&](std::size_t end) { out += escape_markup(text.substr(plain, end - plain)); };
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
     if (c == '`') {

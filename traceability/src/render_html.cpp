@@ -101,7 +101,8 @@ void render_html(std::ostream& out, const Report& r) {
       out << "<li><b>" << esc(to_string(d.kind)) << "</b> <code>" << esc(d.where.str())
           << "</code>: " << esc(d.message) << "</li>\n";
     for (const auto* row : missing)
-      out << "<li><b>" << (r.options.require_passing ? "requirement not verified" : "uncovered requirement")
+      out << "<li><b>"
+          << (r.options.require_passing ? "requirement not verified" : "uncovered requirement")
           << "</b> <code>" << esc(row->requirement.where.str()) << "</code>: <a href=\"#r-"
           << esc(row->requirement.id) << "\">" << esc(row->requirement.id) << "</a> ["
           << esc(label(row->status)) << "] " << detail::inline_markdown_html(row->requirement.title)
@@ -114,8 +115,8 @@ void render_html(std::ostream& out, const Report& r) {
       const auto& t = r.tests[i];
       out << "<div class=\"failure" << (t.flaky() ? " flaky" : "") << "\" id=\"t-" << i << "\"><h3>"
           << esc(t.test.id) << " <span class=\"badge " << (t.flaky() ? "flaky" : "failed") << "\">"
-          << esc(test_status(t)) << "</span></h3><div class=\"loc\">" << esc(t.test.binary)
-          << " · " << esc(t.test.where.str()) << "</div>";
+          << esc(test_status(t)) << "</span></h3><div class=\"loc\">" << esc(t.test.binary) << " · "
+          << esc(t.test.where.str()) << "</div>";
       if (!t.message.empty() && t.outcome == Outcome::failed)
         out << "<pre>" << esc(t.message) << "</pre>";
       for (std::size_t k = 0; k < t.failed_attempts.size(); ++k)
@@ -135,8 +136,8 @@ void render_html(std::ostream& out, const Report& r) {
       << "placeholder=\"Filter by requirement, status or test\" aria-label=\"Filter\">"
       << "<div class=\"loc\"><span id=\"shown\">" << r.requirements.size()
       << "</span> shown</div>\n"
-      << "<table id=\"matrix\"><thead><tr><th>Requirement</th><th>Status</th><th>Tests</th></tr>"
-         "</thead><tbody>\n";
+      << "<table id=\"matrix\"><thead><tr><th>Requirement</th><th>Status</th>"
+      << (r.have_code ? "<th>Code reached</th>" : "") << "<th>Tests</th></tr></thead><tbody>\n";
   std::string search;
   for (const auto& row : r.requirements) {
     search = row.requirement.id + ' ' + row.requirement.title + ' ' + to_string(row.status);
@@ -149,12 +150,17 @@ void render_html(std::ostream& out, const Report& r) {
         << (row.requirement.section.empty() ? "" : " · " + esc(row.requirement.section))
         << "</div></td><td><span class=\"badge " << to_string(row.status) << "\">"
         << esc(label(row.status)) << "</span></td><td>";
+    if (r.have_code) {
+      auto code = code_cell(row.code);
+      out << (row.code && row.code->files == 0 ? "<span class=\"badge uncovered\">" : "<span>")
+          << esc(code.empty() ? "not measured" : code) << "</span></td><td>";
+    }
     for (auto i : row.tests) {
       const auto& t = r.tests[i];
-      const char* cls = t.flaky()      ? "flaky"
-                        : t.outcome  ? to_string(*t.outcome)
+      const char* cls = t.flaky()   ? "flaky"
+                        : t.outcome ? to_string(*t.outcome)
                         : t.not_run ? "notrun"
-                                     : "none";
+                                    : "none";
       bool linked = t.outcome == Outcome::failed || t.flaky();
       out << (linked ? "<a href=\"#t-" + std::to_string(i) + "\" " : std::string("<span "))
           << "class=\"chip " << cls << "\" title=\""

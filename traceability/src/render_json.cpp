@@ -44,6 +44,11 @@ void render_json(std::ostream& out, const Report& r) {
     o["status"] = to_string(row.status);
     if (!row.requirement.section.empty()) o["section"] = row.requirement.section;
     o["covered"] = row.counts_as_covered;
+    if (row.code)
+      o["code"] = boost::json::object{
+          {"files", row.code->files},         {"lines", row.code->lines},
+          {"lines_hit", row.code->lines_hit}, {"line_percent", row.code->line_percent()},
+          {"branches", row.code->branches},   {"branches_taken", row.code->branches_taken}};
     o["tests"] = std::move(tests);
     requirements.push_back(std::move(o));
   }
@@ -62,7 +67,8 @@ void render_json(std::ostream& out, const Report& r) {
   }
   boost::json::array not_run, flaky;
   for (const auto& t : r.tests) {
-    if (t.not_run) not_run.push_back(boost::json::object{{"binary", t.test.binary}, {"id", t.test.id}});
+    if (t.not_run)
+      not_run.push_back(boost::json::object{{"binary", t.test.binary}, {"id", t.test.id}});
     if (t.flaky())
       flaky.push_back(boost::json::object{
           {"binary", t.test.binary},
@@ -83,6 +89,7 @@ void render_json(std::ostream& out, const Report& r) {
       {"total", r.requirements.size()},
       {"require_passing", r.options.require_passing},
       {"has_results", r.have_results},
+      {"has_code", r.have_code},
       {"tests", r.tests.size()},
       {"requirements", std::move(requirements)},
       {"unmarked", std::move(unmarked)},
@@ -90,6 +97,7 @@ void render_json(std::ostream& out, const Report& r) {
       {"ambiguous", defects(r.defects, DefectKind::ambiguous_id)},
       {"duplicates", defects(r.defects, DefectKind::duplicate_id)},
       {"unclear", defects(r.options.strict ? r.defects : r.warnings, DefectKind::unclear)},
+      {"no_code", defects(r.warnings, DefectKind::no_code)},
   };
   out << boost::json::serialize(doc) << '\n';
 }

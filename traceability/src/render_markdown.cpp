@@ -54,10 +54,12 @@ void render_markdown(std::ostream& out, const Report& r) {
           << "`: " << cell(d.message) << '\n';
     out << '\n';
   }
-  out << "### Requirements\n\n| Requirement | Status | Tests |\n|---|---|---|\n";
+  out << "### Requirements\n\n| Requirement | Status |" << (r.have_code ? " Code reached |" : "")
+      << " Tests |\n|---|---|" << (r.have_code ? "---|" : "") << "---|\n";
   for (const auto& row : r.requirements) {
     out << "| **" << cell(row.requirement.id) << "** " << cell(row.requirement.title) << " | "
         << icon(row.status) << ' ' << label(row.status) << " | ";
+    if (r.have_code) out << cell(code_cell(row.code)) << " | ";
     for (std::size_t k = 0; k < row.tests.size(); ++k) {
       const auto& t = r.tests[row.tests[k]];
       out << (k ? ", " : "") << '`' << cell(t.test.id) << '`';

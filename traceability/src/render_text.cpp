@@ -59,6 +59,14 @@ void render_text(std::ostream& out, const Report& r) {
       out << '\n';
     }
   };
+  if (r.have_code) {
+    // The code each requirement's tests reach (from the coverage records given).
+    out << "\ncode reached by each requirement's tests:\n";
+    for (const auto& row : r.requirements) {
+      auto code = code_cell(row.code);
+      out << "  " << row.requirement.id << ": " << (code.empty() ? "not measured" : code) << '\n';
+    }
+  }
   list_tests("flaky tests", [](const TestRow& t) { return t.flaky(); });
   list_tests("tests not run", [](const TestRow& t) { return t.not_run; });
   if (!r.warnings.empty()) {

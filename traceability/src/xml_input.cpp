@@ -33,8 +33,7 @@ void check_nesting(std::string_view text, const std::string& origin) {
 
 }  // namespace
 
-boost::property_tree::ptree parse_xml(std::string_view text, const std::string& origin,
-                                      int flags) {
+boost::property_tree::ptree parse_xml(std::string_view text, const std::string& origin, int flags) {
   check_nesting(text, origin);
   boost::property_tree::ptree tree;
   std::istringstream in{std::string(text)};

@@ -72,7 +72,8 @@ std::optional<ZipMember> zip_read_first(std::string_view d, std::string_view suf
     if (!m.name.ends_with(suffix)) continue;
     const std::string& name = m.name;
     std::size_t at = m.local_offset;
-    if (at + 30 > d.size() || le(d, at, 4) != kLocalHeader) damaged(origin, "bad header of " + name);
+    if (at + 30 > d.size() || le(d, at, 4) != kLocalHeader)
+      damaged(origin, "bad header of " + name);
     std::size_t start = at + 30 + le(d, at + 26, 2) + le(d, at + 28, 2);
     if (start > d.size() || m.compressed > d.size() - start)
       damaged(origin, name + " runs past the end of the archive");
