@@ -43,6 +43,7 @@ a.chip:hover{text-decoration:underline}
 :target{outline:3px solid #0969da;outline-offset:2px}
 #matrix,#matrix thead,#matrix tbody{display:block}#matrix th,#matrix td{display:block}
 #matrix tr{display:grid;grid-template-columns:minmax(0,2fr) 150px minmax(0,3fr)}#matrix tr[hidden]{display:none}
+#matrix.code tr{grid-template-columns:minmax(0,2fr) 150px 190px minmax(0,3fr)}
 #matrix tbody tr{content-visibility:auto;contain-intrinsic-size:auto 64px}
 @media (max-width:640px){#matrix thead{display:none}#matrix tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}#matrix td{border:0;padding:2px 0}}
 )CSS";
@@ -136,7 +137,8 @@ void render_html(std::ostream& out, const Report& r) {
       << "placeholder=\"Filter by requirement, status or test\" aria-label=\"Filter\">"
       << "<div class=\"loc\"><span id=\"shown\">" << r.requirements.size()
       << "</span> shown</div>\n"
-      << "<table id=\"matrix\"><thead><tr><th>Requirement</th><th>Status</th>"
+      << "<table id=\"matrix\"" << (r.have_code ? " class=\"code\"" : "")
+      << "><thead><tr><th>Requirement</th><th>Status</th>"
       << (r.have_code ? "<th>Code reached</th>" : "") << "<th>Tests</th></tr></thead><tbody>\n";
   std::string search;
   for (const auto& row : r.requirements) {
