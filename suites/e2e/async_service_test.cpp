@@ -5,7 +5,6 @@
 
 #include <boost/json.hpp>
 
-#include <fstream>
 #include <map>
 #include <regex>
 
@@ -48,12 +47,7 @@ Run run_orders(const TempDir& tmp, std::vector<std::string> args,
 
 // The line of orders_tests.cpp marked "// PLANTED: <what>".
 unsigned planted_line(const std::string& what) {
-  std::ifstream in(kSource);
-  std::string line;
-  for (unsigned n = 1; std::getline(in, line); ++n)
-    if (contains(line, "// PLANTED: " + what)) return n;
-  BOOST_FAIL("no PLANTED: " << what << " in " << kSource);
-  return 0;
+  return static_cast<unsigned>(attest_test::line_of(kSource, "// PLANTED: " + what));
 }
 
 const boost::json::object& test_in(const boost::json::object& report, const std::string& id) {
@@ -73,11 +67,8 @@ std::string junit_failure(const std::string& junit, const std::string& name) {
 }
 
 void expect_nothing_left(const TempDir& tmp) {
-  std::vector<std::string> left;
-  for (const auto& e : fs::directory_iterator(tmp.path / "run")) left.push_back(e.path().string());
-  BOOST_TEST(left.empty(), "left behind: " << (left.empty() ? "" : left.front()));
-  auto ps = attest_test::run_command({"pgrep", "-f", (tmp.path / "run").string()});
-  BOOST_TEST(ps.out.empty(), "processes left: " << ps.out);
+  auto left = attest_test::leftovers(tmp.path / "run");
+  BOOST_TEST(left.empty(), left);
 }
 
 }  // namespace

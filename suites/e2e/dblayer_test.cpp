@@ -33,11 +33,8 @@ Run run_dblayer(const TempDir& tmp, std::vector<std::string> prefix = {}) {
 }
 
 void expect_nothing_left(const TempDir& tmp) {
-  std::vector<std::string> left;
-  for (const auto& e : fs::directory_iterator(tmp.path / "run")) left.push_back(e.path().string());
-  BOOST_TEST(left.empty(), "left behind: " << (left.empty() ? "" : left.front()));
-  auto ps = attest_test::run_command({"pgrep", "-f", (tmp.path / "run").string()});
-  BOOST_TEST(ps.out.empty(), "processes left: " << ps.out);
+  auto left = attest_test::leftovers(tmp.path / "run");
+  BOOST_TEST(left.empty(), left);
 }
 
 }  // namespace

@@ -70,4 +70,14 @@ std::size_t line_of(const std::filesystem::path& path, const std::string& needle
   throw std::runtime_error(needle + " not in " + path.string());
 }
 
+std::string leftovers(const std::filesystem::path& run_dir) {
+  std::string left;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(run_dir, ec))
+    left += "left behind: " + e.path().string() + "\n";
+  auto ps = run_command({"pgrep", "-af", run_dir.string()});
+  if (!ps.out.empty()) left += "processes left: " + ps.out;
+  return left;
+}
+
 }  // namespace attest_test

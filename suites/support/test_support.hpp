@@ -50,6 +50,10 @@ inline bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+/// What a run left in its run directory `run_dir` (its entries) or running (processes whose
+/// command line names it); "" when nothing.
+std::string leftovers(const std::filesystem::path& run_dir);
+
 /// Running, not merely a zombie waiting for its (possibly absent) reaper.
 bool alive(pid_t pid);
 

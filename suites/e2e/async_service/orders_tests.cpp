@@ -175,8 +175,8 @@ ATTEST_ASYNC_FIXTURE_TEST_CASE(a_timeout_while_waiting_on_redis, OrdersService,
 ATTEST_ASYNC_FIXTURE_TEST_CASE(an_exception_from_the_code_under_test, OrdersService) {
   price("G7", 5);
   co_await order("G7", 1);
-  co_await attest::offload(
-      [] { throw std::runtime_error("planted: the ledger is closed"); });  // PLANTED: exception
+  const auto post_to_ledger = [] { throw std::runtime_error("planted: the ledger is closed"); };
+  co_await attest::offload(post_to_ledger);  // PLANTED: exception
 }
 
 BOOST_AUTO_TEST_SUITE_END()
