@@ -131,12 +131,18 @@ Notes read_notes(const std::string& path) {
   std::filesystem::path cwd = in.str();
   in.u32();  // has unexecuted blocks
   std::unordered_map<std::string, std::uint32_t> file_index;
+  // Every block's line record names its file again: the name as written is looked up first,
+  // so that paths are built and normalised once per file, not once per block.
+  std::unordered_map<std::string, std::uint32_t> by_written_name;
   auto file_of = [&](const std::string& name) {
+    if (auto known = by_written_name.find(name); known != by_written_name.end())
+      return known->second;
     std::filesystem::path p(name);
     if (p.is_relative()) p = cwd / p;
     auto key = p.lexically_normal().string();
     auto [it, inserted] = file_index.emplace(key, static_cast<std::uint32_t>(notes.files.size()));
     if (inserted) notes.files.push_back(key);
+    by_written_name.emplace(name, it->second);
     return it->second;
   };
   Function* f = nullptr;
@@ -273,7 +279,7 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
   Reader in(bytes, gcda_path);
   if (in.u32() != gcda_magic) in.fail("not .gcda data");
   ObjectCounters object;
-  object.gcda = gcda_path;
+  if (layout) object.gcda = gcda_path;
   object.version = in.u32();
   object.stamp = in.u32();
   in.u32();  // checksum
@@ -285,7 +291,8 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
     std::size_t body = in.pos();
     if (tag == tag_function) {
       current = nullptr;
-      if (length >= 12) {
+      // The layout is read once; later snapshots want the counters only.
+      if (layout && length >= 12) {
         object.functions.push_back({in.u32(), in.u32(), in.u32(), values.size(), 0});
         current = &object.functions.back();
       }

@@ -1,6 +1,8 @@
 #include <attest/coverage/runtime.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <memory>
 
@@ -29,14 +31,23 @@ namespace attest::coverage {
 namespace {
 
 struct Stream {
-  std::string* bytes;
+  std::string* bytes;  // grows, never shrinks: after the first test no snapshot allocates
+  std::size_t used = 0;
   std::string filename;
   std::vector<std::unique_ptr<char[]>> allocations;
 };
 
 void on_filename(const char* name, void* arg) { static_cast<Stream*>(arg)->filename = name; }
+// Called for every 4-byte word of the stream (millions per snapshot of a large binary):
+// a store into room made ahead, not a std::string append per word.
 void on_data(const void* data, unsigned size, void* arg) {
-  static_cast<Stream*>(arg)->bytes->append(static_cast<const char*>(data), size);
+  auto& s = *static_cast<Stream*>(arg);
+  if (s.used + size > s.bytes->size()) s.bytes->resize(std::max<std::size_t>(2 * (s.used + size), 1 << 16));
+  if (size == 4)
+    std::memcpy(s.bytes->data() + s.used, data, 4);  // the common case: one store
+  else
+    std::memcpy(s.bytes->data() + s.used, data, size);
+  s.used += size;
 }
 void* on_allocate(unsigned size, void* arg) {
   auto& list = static_cast<Stream*>(arg)->allocations;
@@ -73,10 +84,10 @@ void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout
   values.clear();
   if (!layout) values.reserve(layout_.size);
   for (auto* info = __gcov_root.list; info; info = info->next) {
-    buffer_.clear();
-    Stream stream{&buffer_, {}, {}};
+    Stream stream{&buffer_, 0, {}, {}};
     __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
-    gcov::read_gcda(buffer_, stream.filename, layout, values);
+    gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, layout,
+                    values);
   }
   snapshot_ms_ +=
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
