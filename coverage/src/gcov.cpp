@@ -29,7 +29,10 @@ class Reader {
   Reader(std::string_view data, const std::string& origin) : data_(data), origin_(origin) {}
   bool done() const { return pos_ >= data_.size(); }
   std::size_t pos() const { return pos_; }
-  void seek(std::size_t pos) { pos_ = pos; }
+  void seek(std::size_t pos) {
+    if (pos > data_.size()) fail("truncated coverage data (a record runs past the end)");
+    pos_ = pos;
+  }
   std::uint32_t u32() {
     need(4);
     std::uint32_t v;
