@@ -95,22 +95,22 @@ bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BU
 
 # attest measured by itself: the unit suites built with -DATTEST_COVERAGE=ON in $(COV_DIR), run
 # with per-test coverage of attest's sources, the records merged by attest-cov, the HTML (every
-# line with the tests and requirements reaching it) in $(COV_DIR)/coverage/index.html, and the
+# line with the tests and requirements reaching it) in $(COV_DIR)/self-coverage/index.html, and the
 # gate at COV_LINES percent of lines (set from the measured value: docs/benchmarks.md).
 COV_DIR ?= build-cov
-COV_LINES ?= 70
+COV_LINES ?= 65
 COV_SUITES = attest_unit_tests attest_unit_coverage_tests attest_unit_async_tests
 COV_SOURCES = $(foreach d,common traceability coverage fixtures framework,--cov=$(CURDIR)/$(d))
-coverage: deps ## attest's unit suites with per-test coverage: HTML in $(COV_DIR)/coverage, gate at COV_LINES %
+coverage: deps ## attest's unit suites with per-test coverage: HTML in $(COV_DIR)/self-coverage, gate at COV_LINES %
 	cmake -S . -B $(COV_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTEST_COVERAGE=ON >/dev/null
 	cmake --build $(COV_DIR) -j $(JOBS) --target $(COV_SUITES) attest-cov
-	rm -rf $(COV_DIR)/coverage && mkdir -p $(COV_DIR)/coverage
+	rm -rf $(COV_DIR)/self-coverage && mkdir -p $(COV_DIR)/self-coverage
 	find $(COV_DIR) -name '*.gcda' -delete
 	cd suites/unit && for t in $(COV_SUITES); do \
 	  $(CURDIR)/$(COV_DIR)/suites/unit/$$t --config $(CURDIR)/attest.json -q $(COV_SOURCES) \
-	    --cov-report=json:$(CURDIR)/$(COV_DIR)/coverage/$$t.json || exit 1; done
-	$(COV_DIR)/tools/attest-cov $(COV_DIR)/coverage --root $(CURDIR) --cov-report term-missing \
-	  --cov-report html:$(COV_DIR)/coverage/index.html --cov-fail-under=line=$(COV_LINES)
+	    --cov-report=json:$(CURDIR)/$(COV_DIR)/self-coverage/$$t.json || exit 1; done
+	$(COV_DIR)/tools/attest-cov $(COV_DIR)/self-coverage --root $(CURDIR) --cov-report term-missing \
+	  --cov-report html:$(COV_DIR)/self-coverage/index.html --cov-fail-under=line=$(COV_LINES)
 
 install: build ## install into PREFIX (default /usr/local)
 	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
