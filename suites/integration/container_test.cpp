@@ -401,4 +401,59 @@ BOOST_AUTO_TEST_CASE(a_sigkilled_runs_containers_and_networks_are_removed,
                              {.timeout = 10s, .description = "the dead run's directory to go"});
 }
 
+BOOST_AUTO_TEST_CASE(leftovers_nobody_recorded_are_reaped_by_label_and_age,
+                     *attest::requirement("FR-164")) {
+  auto& engine = need();
+  std::string boot;
+  std::ifstream("/proc/sys/kernel/random/boot_id") >> boot;
+  attest_test::TempDir live;  // an existing run directory: a live (or kept) run's objects stay
+  const std::string suffix = std::to_string(::getpid());
+  auto labels = [](const std::string& run_dir, const std::string& made_on) {
+    return json::object{
+        {"attest.managed", "true"}, {"attest.run_dir", run_dir}, {"attest.boot", made_on}};
+  };
+  auto create_container = [&](json::object with) {
+    json::object body{{"Image", debian}, {"Cmd", json::array{"true"}}, {"Labels", with}};
+    return std::string(
+        json::parse(engine.call("POST", "/containers/create", {.body = json::serialize(body)}).body)
+            .at("Id")
+            .as_string());
+  };
+  auto exists = [&](const std::string& path) {
+    return engine.call("GET", path, {}, 404).status == 200;
+  };
+  // What a run made on this boot whose run directory is gone (rebooted /dev/shm, or killed
+  // before recording it), what a live run made, and what came from elsewhere (another boot or
+  // machine) just now.
+  auto orphan = create_container(labels("/nonexistent/attest-run-gone-" + suffix, boot));
+  auto alive = create_container(labels(live.path.string(), boot));
+  json::object network{{"Name", "attest-leftover-net-" + suffix},
+                       {"Labels", labels("/nonexistent/attest-run-elsewhere", "another-boot")}};
+  auto network_id = std::string(
+      json::parse(engine.call("POST", "/networks/create", {.body = json::serialize(network)}).body)
+          .at("Id")
+          .as_string());
+  json::object volume{{"Name", "attest-leftover-vol-" + suffix},
+                      {"Labels", labels("/nonexistent/attest-run-elsewhere", "another-boot")}};
+  engine.call("POST", "/volumes/create", {.body = json::serialize(volume)});
+
+  auto removed = attest::reap_engine_leftovers(engine);
+  BOOST_TEST(removed.containers >= 1);
+  BOOST_TEST(!exists("/containers/" + orphan + "/json"));
+  BOOST_TEST(exists("/containers/" + alive + "/json"));
+  BOOST_TEST(exists("/networks/" + network_id));  // from elsewhere and young: kept
+  BOOST_TEST(exists("/volumes/attest-leftover-vol-" + suffix));
+
+  // Past the keep age, what came from elsewhere goes too.
+  ::setenv("ATTEST_KEEP_MAX_AGE", "0", 1);
+  removed = attest::reap_engine_leftovers(engine);
+  ::unsetenv("ATTEST_KEEP_MAX_AGE");
+  BOOST_TEST(removed.networks >= 1);
+  BOOST_TEST(removed.volumes >= 1);
+  BOOST_TEST(!exists("/networks/" + network_id));
+  BOOST_TEST(!exists("/volumes/attest-leftover-vol-" + suffix));
+  BOOST_TEST(exists("/containers/" + alive + "/json"));
+  engine.call("DELETE", "/containers/" + alive + "?force=1", {}, 404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
