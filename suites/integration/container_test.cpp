@@ -456,4 +456,45 @@ BOOST_AUTO_TEST_CASE(leftovers_nobody_recorded_are_reaped_by_label_and_age,
   engine.call("DELETE", "/containers/" + alive + "?force=1", {}, 404);
 }
 
+BOOST_AUTO_TEST_CASE(an_engine_that_stops_mid_test_fails_it_naming_the_engine_and_nothing_hangs,
+                     *attest::requirement("FR-165")) {
+  auto& real = need();
+  auto engine_socket = real.endpoint().substr(std::string("unix://").size());
+  BOOST_REQUIRE_MESSAGE(real.endpoint().rfind("unix://", 0) == 0, real.endpoint());
+  // The test's engine is a proxy in front of dockerd; SIGKILLing the proxy is, to the client,
+  // dockerd stopping — the other suites keep their engine.
+  attest_test::TempDir dir;
+  auto socket = dir.path / "engine.sock";
+  attest::Process proxy("python3", {.args = {ATTEST_ENGINE_PROXY, socket.string(), engine_socket},
+                                    .name = "engine-proxy"});
+  attest::wait_for_unix_socket(socket);
+  attest::ContainerEngine engine("unix://" + socket.string());
+  std::string id;
+  std::chrono::steady_clock::time_point leaving;
+  {
+    auto spec = sleeper("engine-stops");
+    spec.engine = &engine;
+    attest::Container c(spec);
+    id = c.id();
+    BOOST_TEST(c.exec({"true"}).exit_code == 0);
+
+    ::kill(proxy.pid(), SIGKILL);  // the engine is gone mid-test
+    auto start = std::chrono::steady_clock::now();
+    std::string what = error_of([&] { c.exec({"true"}); });
+    auto took = std::chrono::steady_clock::now() - start;
+    BOOST_TEST(contains(what, "unix://" + socket.string()), what);  // names the engine
+    BOOST_TEST((took < 5s),
+               "the failing call took " << std::chrono::duration<double>(took).count() << " s");
+    BOOST_TEST(contains(what, "/exec"), what);  // and the call that could not be made
+    // Leaving the scope removes the container through the dead engine: it must not hang.
+    leaving = std::chrono::steady_clock::now();
+  }
+  auto removal = std::chrono::steady_clock::now() - leaving;
+  BOOST_TEST((removal < 15s), "removing through the dead engine took "
+                                  << std::chrono::duration<double>(removal).count() << " s");
+  // What the dead engine could not remove, the real one does (a restarted dockerd's job).
+  real.call("DELETE", "/containers/" + id + "?force=1", {}, 404);
+  BOOST_TEST(real.call("GET", "/containers/" + id + "/json", {}, 404).status == 404u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
