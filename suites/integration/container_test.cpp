@@ -437,8 +437,8 @@ BOOST_AUTO_TEST_CASE(leftovers_nobody_recorded_are_reaped_by_label_and_age,
                       {"Labels", labels("/nonexistent/attest-run-elsewhere", "another-boot")}};
   engine.call("POST", "/volumes/create", {.body = json::serialize(volume)});
 
+  // (Another test process's own sweep may get to the orphan first: what counts is that it is gone.)
   auto removed = attest::reap_engine_leftovers(engine);
-  BOOST_TEST(removed.containers >= 1);
   BOOST_TEST(!exists("/containers/" + orphan + "/json"));
   BOOST_TEST(exists("/containers/" + alive + "/json"));
   BOOST_TEST(exists("/networks/" + network_id));  // from elsewhere and young: kept
