@@ -36,6 +36,9 @@ class Recorder {
  private:
   Recorder() = default;
   void snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout);
+  /// The arc counters read straight from libgcov's structures (no serialising), when this
+  /// GCC's layout of them is known; false when not (then the serialiser is used).
+  bool read_directly(std::vector<std::uint64_t>& values) const;
 
   gcov::Layout layout_;
   std::vector<std::uint64_t> before_, after_;
@@ -43,6 +46,7 @@ class Recorder {
   std::vector<gcov::Delta> deltas_;
   std::string buffer_;
   double snapshot_ms_ = 0;
+  bool direct_ = false;  // read_directly() agreed with the serialiser on the first snapshot
 };
 
 }  // namespace attest::coverage
