@@ -68,16 +68,23 @@ struct TestRun {
   std::shared_ptr<asio::io_context> context;
   asio::any_io_executor executor;
   std::atomic<std::size_t> outstanding{0};
+  // Tasks the body spawned (not set-up: a server it started runs until the tear-down).
+  std::atomic<std::size_t> body_outstanding{0};
+  std::atomic<bool> in_body{false};
   std::mutex mutex;
   std::exception_ptr failure;
   std::list<asio::cancellation_signal> signals;  // the body's and each tracked task's
 
+  bool own_context = false;  // a per-test context: stopped once the test's work is done
   void finished(std::exception_ptr e) {
     if (e) {
       std::lock_guard lock(mutex);
       if (!failure) failure = e;
     }
-    outstanding.fetch_sub(1);
+    // The last piece may finish on another of the context's threads while the test's thread
+    // waits in run_one() for work that will never come (an idle socket is not work done):
+    // stopping the context wakes it.
+    if (outstanding.fetch_sub(1) == 1 && own_context) context->stop();
   }
   asio::cancellation_signal& new_signal() {
     std::lock_guard lock(mutex);
@@ -138,10 +145,30 @@ void spawn_tracked(asio::any_io_executor ex, asio::awaitable<void> task, SourceL
   }
   TestRun* run = g_run;
   run->outstanding.fetch_add(1);
+  bool from_body = run->in_body.load();
+  if (from_body) run->body_outstanding.fetch_add(1);
   auto& signal = run->new_signal();
-  asio::co_spawn(ex, marked(std::move(task), where),
-                 asio::bind_cancellation_slot(signal.slot(),
-                                              [run](std::exception_ptr e) { run->finished(e); }));
+  asio::co_spawn(
+      ex, marked(std::move(task), where),
+      asio::bind_cancellation_slot(signal.slot(), [run, from_body](std::exception_ptr e) {
+        if (from_body) run->body_outstanding.fetch_sub(1);
+        run->finished(e);
+      }));
+}
+
+void body_phase(bool in_body) {
+  if (g_run) g_run->in_body = in_body;
+}
+
+asio::awaitable<void> body_tasks_done() {
+  if (!g_run || g_run->body_outstanding.load() == 0) co_return;
+  TestRun* run = g_run;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  WaitMark mark(SourceLocation::current(), "the tasks the test body spawned");
+  while (run->body_outstanding.load() > 0) {
+    timer.expires_after(std::chrono::milliseconds(1));
+    co_await timer.async_wait(asio::use_awaitable);
+  }
 }
 
 TestContextHold::TestContextHold() {
@@ -164,6 +191,7 @@ void run_async_test(const std::function<asio::awaitable<void>()>& body, SourceLo
   if (spec.scope == io_scope::test) {
     run.context = g_prepared ? g_prepared
                              : std::make_shared<asio::io_context>(static_cast<int>(spec.threads));
+    run.own_context = true;
   } else {
     auto& shared = spec.scope == io_scope::suite ? suite_scoped<SharedContext>()
                                                  : session_scoped<SharedContext>();

@@ -96,6 +96,8 @@ BOOST_AUTO_TEST_CASE(planted_failures_are_reported_at_their_lines_everywhere) {
        "orders_tests.cpp:" + std::to_string(planted_line("assertion"))},
       {"a_timeout_while_waiting_on_redis",
        "orders_tests.cpp:" + std::to_string(planted_line("timeout"))},
+      {"a_failing_assertion_on_several_threads",
+       "orders_tests.cpp:" + std::to_string(planted_line("threads"))},
       {"an_exception_from_the_code_under_test",
        "orders_tests.cpp:" + std::to_string(planted_line("exception"))}};
   for (const auto& [name, line] : where) {
@@ -113,6 +115,7 @@ BOOST_AUTO_TEST_CASE(planted_failures_are_reported_at_their_lines_everywhere) {
   }
   // What each says: the values compared, where the timeout was waiting, the exception.
   BOOST_TEST(contains(r.result.out, "[21 != 22]"), r.result.out);
+  BOOST_TEST(contains(r.result.out, "[8 != 9]"), r.result.out);
   BOOST_TEST(
       contains(r.result.out, ":" + std::to_string(planted_line("timeout")) + " (Redis BLPOP)"),
       r.result.out);
@@ -129,7 +132,7 @@ BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_rerun_and_sharded_as
       attest_test::run_command({ATTEST_ORDERS_BIN, "--collect-only=json"}, ATTEST_ORDERS_DIR);
   BOOST_REQUIRE_MESSAGE(collected.exit_code == 0, collected.out + collected.err);
   auto manifest = boost::json::parse(collected.out).as_object();
-  BOOST_TEST(manifest.at("tests").as_array().size() == 8u);
+  BOOST_TEST(manifest.at("tests").as_array().size() == 9u);
   const auto& cached =
       test_in(manifest, "orders_service/a_read_comes_from_the_cache_when_it_holds_the_order");
   BOOST_TEST(boost::json::serialize(cached.at("requirements")) == R"(["ORD-003"])");
@@ -138,18 +141,19 @@ BOOST_AUTO_TEST_CASE(coroutine_tests_are_collected_selected_rerun_and_sharded_as
   auto by_req = attest_test::run_command({ATTEST_ORDERS_BIN, "--req", "ORD-005", "--collect-only"},
                                          ATTEST_ORDERS_DIR);
   BOOST_TEST(contains(by_req.out, "a_failing_pricing_service_gives_bad_gateway"), by_req.out);
-  BOOST_TEST(contains(by_req.out, "1/8 tests collected"), by_req.out);
+  BOOST_TEST(contains(by_req.out, "1/9 tests collected"), by_req.out);
   // --lf: the coroutine test that failed is the one selected next time.
   auto cache = (tmp.path / "cache").string();
-  auto failing = run_orders(tmp, {"--cache-dir", cache, "-m", "planted", "-k", "assertion"});
+  auto failing =
+      run_orders(tmp, {"--cache-dir", cache, "-m", "planted", "-k", "assertion_after_awaits"});
   BOOST_TEST(failing.result.exit_code == 1, failing.result.out);
   auto last_failed = attest_test::run_command(
       {ATTEST_ORDERS_BIN, "--cache-dir", cache, "--lf", "--collect-only"}, ATTEST_ORDERS_DIR);
   BOOST_TEST(contains(last_failed.out, "planted/a_failing_assertion_after_awaits"),
              last_failed.out);
-  BOOST_TEST(contains(last_failed.out, "1/8 tests collected"), last_failed.out);
+  BOOST_TEST(contains(last_failed.out, "1/9 tests collected"), last_failed.out);  // that one only
   // --reruns: a failing coroutine test runs again, each attempt reported.
-  auto rerun = run_orders(tmp, {"-m", "planted", "-k", "assertion", "--reruns", "1"});
+  auto rerun = run_orders(tmp, {"-m", "planted", "-k", "assertion_after_awaits", "--reruns", "1"});
   BOOST_TEST(rerun.result.exit_code == 1, rerun.result.out);
   const auto& retried = test_in(rerun.report, "planted/a_failing_assertion_after_awaits");
   BOOST_TEST(retried.at("failed_attempts").as_array().size() == 1u);

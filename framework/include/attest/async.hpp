@@ -138,6 +138,13 @@ boost::asio::any_io_executor offload_executor();
 void spawn_tracked(boost::asio::any_io_executor ex, boost::asio::awaitable<void> task,
                    SourceLocation where);
 
+/// Marks whether the running test's body (not its set-up) is running: what it spawns then is
+/// awaited by body_tasks_done().
+void body_phase(bool in_body);
+/// Completes when every task the body spawned has ended: a fixture's tear-down runs after
+/// them (a server its set-up spawned keeps running until the tear-down stops it).
+boost::asio::awaitable<void> body_tasks_done();
+
 template <typename T>
 concept AsyncSetUp = requires(T& t) {
   { t.async_setup() } -> std::same_as<boost::asio::awaitable<void>>;
@@ -147,15 +154,23 @@ concept AsyncTearDown = requires(T& t) {
   { t.async_teardown() } -> std::same_as<boost::asio::awaitable<void>>;
 };
 
-// Set-up, body and tear-down as one coroutine; tear-down runs also after a failure.
+// Set-up, body and tear-down as one coroutine; tear-down runs also after a failure, and after
+// the tasks the body spawned.
 template <typename Test>
 boost::asio::awaitable<void> fixture_lifecycle(Test& test) {
   if constexpr (AsyncSetUp<Test>) co_await test.async_setup();
   std::exception_ptr failure;
+  body_phase(true);
   try {
     co_await test.test_method();
   } catch (...) {
     failure = std::current_exception();
+  }
+  body_phase(false);
+  try {
+    co_await body_tasks_done();
+  } catch (...) {
+    if (!failure) failure = std::current_exception();
   }
   if constexpr (AsyncTearDown<Test>) {
     try {

@@ -172,6 +172,17 @@ ATTEST_ASYNC_FIXTURE_TEST_CASE(a_timeout_while_waiting_on_redis, OrdersService,
   co_await redis->command("BLPOP", keys.key("never"), 0);  // PLANTED: timeout
 }
 
+// The same service and clients with the test's handlers on three threads: a failing check in a
+// spawned coroutine is still reported at its line.
+ATTEST_ASYNC_FIXTURE_TEST_CASE(a_failing_assertion_on_several_threads, OrdersService,
+                               *attest::async_context(attest::io_scope::test, 3)) {
+  price("H8", 4);
+  co_await attest::spawn([](OrdersService& self) -> asio::awaitable<void> {
+    auto created = co_await self.order("H8", 2);
+    BOOST_TEST(field(created, "total_cents") == 9);  // PLANTED: threads
+  }(*this));
+}
+
 ATTEST_ASYNC_FIXTURE_TEST_CASE(an_exception_from_the_code_under_test, OrdersService) {
   price("G7", 5);
   co_await order("G7", 1);
