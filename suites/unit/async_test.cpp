@@ -86,8 +86,36 @@ BOOST_AUTO_TEST_CASE(async_teardown_ran_after_the_body, *attest::requirement("FR
   BOOST_TEST(AsyncFixture::last == (std::vector<std::string>{"setup", "body", "teardown"}));
 }
 
-ATTEST_ASYNC_TEST_CASE(async_wait_for_returns_the_first_value,
-                       *attest::requirement("FR-144")) {
+// What the body spawns ends before the tear-down; what the set-up spawned (a server) may run
+// until the tear-down stops it.
+struct ServesUntilTornDown {
+  std::shared_ptr<std::vector<std::string>> steps = std::make_shared<std::vector<std::string>>();
+  std::shared_ptr<std::atomic<bool>> serving = std::make_shared<std::atomic<bool>>(true);
+  asio::awaitable<void> async_setup() {
+    co_await attest::spawn([](auto serving) -> asio::awaitable<void> {
+      while (serving->load()) co_await pause(1ms);
+    }(serving));
+  }
+  asio::awaitable<void> async_teardown() {
+    steps->push_back("teardown");
+    *serving = false;  // the set-up's task ends now: it did not hold the tear-down back
+    co_return;
+  }
+  ~ServesUntilTornDown() {
+    BOOST_TEST(*steps == (std::vector<std::string>{"body", "spawned", "teardown"}));
+  }
+};
+
+ATTEST_ASYNC_FIXTURE_TEST_CASE(the_teardown_waits_for_what_the_body_spawned, ServesUntilTornDown,
+                               *attest::requirement("FR-143")) {
+  steps->push_back("body");
+  co_await attest::spawn([](auto steps) -> asio::awaitable<void> {
+    co_await pause(20ms);
+    steps->push_back("spawned");
+  }(steps));
+}
+
+ATTEST_ASYNC_TEST_CASE(async_wait_for_returns_the_first_value, *attest::requirement("FR-144")) {
   int calls = 0;
   int value = co_await attest::async_wait_for(
       [&]() -> std::optional<int> { return ++calls < 3 ? std::nullopt : std::optional<int>(42); });
