@@ -413,11 +413,14 @@ BOOST_AUTO_TEST_CASE(leftovers_nobody_recorded_are_reaped_by_label_and_age,
         {"attest.managed", "true"}, {"attest.run_dir", run_dir}, {"attest.boot", made_on}};
   };
   auto create_container = [&](json::object with) {
-    json::object body{{"Image", debian}, {"Cmd", json::array{"true"}}, {"Labels", with}};
-    return std::string(
+    // Running: a leftover container may be running (removed by force).
+    json::object body{{"Image", debian}, {"Cmd", json::array{"sleep", "300"}}, {"Labels", with}};
+    std::string id(
         json::parse(engine.call("POST", "/containers/create", {.body = json::serialize(body)}).body)
             .at("Id")
             .as_string());
+    engine.call("POST", "/containers/" + id + "/start");
+    return id;
   };
   auto exists = [&](const std::string& path) {
     return engine.call("GET", path, {}, 404).status == 200;
