@@ -1,7 +1,6 @@
 #include <attest/coverage/runtime.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -149,12 +148,7 @@ bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
-  auto start = std::chrono::steady_clock::now();
-  if (direct_ && !layout && read_directly(values)) {
-    snapshot_ms_ +=
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    return;
-  }
+  if (direct_ && !layout && read_directly(values)) return;
   values.clear();
   if (!layout) values.reserve(layout_.size);
   for (auto* info = __gcov_root.list; info; info = info->next) {
@@ -162,8 +156,6 @@ void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout
     __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
     gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, layout, values);
   }
-  snapshot_ms_ +=
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 void Recorder::begin_test() { snapshot(before_, nullptr); }

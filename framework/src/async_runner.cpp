@@ -5,6 +5,8 @@
 #include <attest/async.hpp>
 #include <attest/scope.hpp>
 
+#include "test_events.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/detached.hpp>
@@ -104,6 +106,7 @@ std::shared_ptr<asio::io_context> g_prepared;
 thread_local std::string t_message;
 
 [[noreturn]] void fail_timeout(const std::string& message, SourceLocation at) {
+  detail::TestEvents::instance().timeouts_described.insert(ut::framework::current_test_case().p_id);
   t_message = message;
   throw boost::execution_exception(
       boost::execution_exception::timeout_error, t_message,

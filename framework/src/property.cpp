@@ -118,14 +118,16 @@ std::string rapidcheck_message(const rc::detail::TestResult& result) {
 const rc::detail::Configuration& quiet_configuration() {
   // RapidCheck exits the process (status 1) on a bad $RC_PARAMS, its message lost in the
   // captured output: checked here first, it fails the property with the reason instead.
-  if (const char* params = std::getenv("RC_PARAMS")) {
+  static const std::string invalid = [] {
+    const char* params = std::getenv("RC_PARAMS");
     try {
-      rc::detail::configFromString(params);
+      if (params) rc::detail::configFromString(params);
     } catch (const rc::detail::ConfigurationException& e) {
-      throw std::runtime_error(std::string("RC_PARAMS is not a RapidCheck configuration: ") +
-                               e.what());
+      return std::string("RC_PARAMS is not a RapidCheck configuration: ") + e.what();
     }
-  }
+    return std::string();
+  }();
+  if (!invalid.empty()) throw std::runtime_error(invalid);
   static const rc::detail::Configuration* config = [] {
     struct NullBuffer : std::streambuf {
       int overflow(int c) override { return traits_type::not_eof(c); }

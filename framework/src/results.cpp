@@ -270,8 +270,7 @@ void ResultsRecorder::test_unit_finish(const ut::test_unit& tu, unsigned long el
     return;
   }
   bool passed = r.passed();
-  bool says_timeout =
-      message.substr(0, message.find('\n')).find(": timeout: ") != std::string::npos;
+  bool says_timeout = events.timeouts_described.erase(tu.p_id) > 0;
   if (r.p_timed_out && !says_timeout) {
     // Boost says "SIGALRM" or nothing at all: say what happened, in every output. (A
     // coroutine test's own message says it already, at the line it was waiting at.)

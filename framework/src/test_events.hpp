@@ -6,6 +6,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace attest::detail {
@@ -19,6 +20,8 @@ struct PhaseRecord {
 struct TestEvents {
   std::unordered_map<boost::unit_test::test_unit_id, std::string> skipped;  // id -> reason
   std::unordered_map<boost::unit_test::test_unit_id, std::vector<PhaseRecord>> phases;
+  // Tests whose timeout message already says where they waited (coroutine tests).
+  std::unordered_set<boost::unit_test::test_unit_id> timeouts_described;
 
   static TestEvents& instance();
 };

@@ -30,9 +30,6 @@ class Recorder {
   /// Maps the counters to lines and branches (reads the .gcno files).
   Record finish(const gcov::Filter& filter);
 
-  /// What snapshots have cost so far (for --cov's own overhead figure).
-  double snapshot_ms() const { return snapshot_ms_; }
-
  private:
   Recorder() = default;
   void snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout);
@@ -45,7 +42,6 @@ class Recorder {
   std::vector<TestContext> tests_;
   std::vector<gcov::Delta> deltas_;
   std::string buffer_;
-  double snapshot_ms_ = 0;
   bool direct_ = false;  // read_directly() agreed with the serialiser on the first snapshot
 };
 
