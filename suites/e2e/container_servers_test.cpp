@@ -7,6 +7,7 @@
 #include <attest/container.hpp>
 #include <attest/postgres.hpp>
 #include <attest/redis.hpp>
+#include <attest/run_dir.hpp>
 
 #include <boost/json.hpp>
 
@@ -132,6 +133,54 @@ BOOST_AUTO_TEST_CASE(postgres_in_a_container_keeps_the_whole_api, *attest::requi
   BOOST_TEST(!exists(engine, id), "the container outlived its server");
 }
 
+// The test process reaches a container's server as it reaches a local one, through its socket
+// (a directory of the run mounted into the container): no port proxy, no TCP, no SCRAM per
+// connection. attest-env's server the same way, through ATTEST_POSTGRES_SOCKET.
+BOOST_AUTO_TEST_CASE(a_postgres_container_is_reached_through_its_socket,
+                     *attest::requirement("FR-166")) {
+  attest_test::need_images({pg15});
+  auto server = attest::PostgresServer::start_container(pg15);
+  std::string socket = server->socket_path();
+  BOOST_TEST_REQUIRE(!socket.empty(), "the container's server is reached over TCP only");
+  BOOST_TEST(fs::is_socket(socket), socket);
+  BOOST_TEST(contains(socket, attest::RunDir::current().path().string()), socket);
+  BOOST_TEST(contains(server->connection_string("postgres"), "host="), "not the socket");
+  BOOST_TEST(contains(server->url(), "@127.0.0.1:"), "the URL stays TCP for other processes");
+  {
+    // Databases and roles through it (an image's server may want the role's password there).
+    attest::PostgresDatabase db(*server, "sock", {}, {.roles = {"app"}});
+    auto app = db.connect_as("app");
+    pqxx::work w(*app);
+    // No client address: a unix-socket connection.
+    BOOST_TEST(w.exec1("SELECT inet_client_addr() IS NULL")[0].as<bool>());
+  }
+
+  // What attest-env gives: the URL and the socket, from the same place.
+  auto url = server->url("postgres");
+  struct Unset {
+    ~Unset() {
+      ::unsetenv("ATTEST_POSTGRES_URL");
+      ::unsetenv("ATTEST_POSTGRES_SOCKET");
+    }
+  } unset;
+  ::setenv("ATTEST_POSTGRES_URL", url.c_str(), 1);
+  ::setenv("ATTEST_POSTGRES_SOCKET", socket.c_str(), 1);
+  auto through_env = attest::PostgresServer::connect_external(url);
+  BOOST_TEST(through_env->socket_path() == socket);
+  // Another URL is another server: the socket is not used for it.
+  auto other = url;
+  other.replace(other.rfind('/'), std::string::npos, "/template1");
+  BOOST_TEST(attest::PostgresServer::connect_external(other)->socket_path() == "");
+  // A socket that does not answer: TCP, as before.
+  ::setenv("ATTEST_POSTGRES_SOCKET", "/nonexistent/.s.PGSQL.5432", 1);
+  auto fallback = attest::PostgresServer::connect_external(url);
+  BOOST_TEST(fallback->socket_path() == "");
+  pqxx::connection tcp(fallback->connection_string("postgres"));
+  BOOST_TEST(tcp.is_open());
+  through_env->shutdown();
+  fallback->shutdown();
+}
+
 BOOST_AUTO_TEST_CASE(redis_in_a_container_keeps_the_whole_api, *attest::requirement("FR-128")) {
   auto& engine = attest_test::need_images({redis});
   auto server = attest::RedisServer::start_container(redis);
@@ -236,7 +285,7 @@ BOOST_AUTO_TEST_CASE(redis_sessions_from_an_image, *attest::requirement("FR-128"
 // The same switch in attest.json: attest-env starts the declared servers as containers and the
 // test processes under it get their URLs.
 BOOST_AUTO_TEST_CASE(declared_servers_with_an_image_are_containers,
-                     *attest::requirement("FR-131")) {
+                     *attest::requirement("FR-131") * attest::requirement("FR-166")) {
   auto& engine = attest_test::need_images({pg15, redis});
   TempDir project;
   attest_test::write_file(project.path / "attest.json", R"({
@@ -249,6 +298,7 @@ BOOST_AUTO_TEST_CASE(declared_servers_with_an_image_are_containers,
   auto r = attest_test::run_command(
       {ATTEST_ENV_BIN, "--dir", (project.path / "env").string(), "exec", "--", "sh", "-c",
        "psql \"$ATTEST_POSTGRES_URL\" -Atc 'SELECT 40 + 2' && "
+       "test -S \"$ATTEST_POSTGRES_SOCKET\" && "
        "pw=${ATTEST_REDIS_URL#redis://:} && pw=${pw%%@*} && "
        "redis-cli -h 127.0.0.1 -p \"$ATTEST_SERVICE_CACHE_PORT\" -a \"$pw\" --no-auth-warning "
        "PING && "

@@ -117,6 +117,7 @@ struct Start {
   unsigned short port = 0;
   std::optional<Inside> inside;  // on the environment's network
   bool healthcheck = false;      // a container with a health check (its image's or declared)
+  std::string socket;            // a PostgreSQL server's unix socket, when this machine reaches it
 };
 
 // What every service's start may use: the environment's network and named volumes.
@@ -434,6 +435,7 @@ Start start(const attest::EnvironmentSpec& spec, const ServiceSpec& s,
     server(h.postgres,
            !in_container ? attest::PostgresServer::start_local()
                          : attest::PostgresServer::start_container(image, shared.network, s.name));
+    out.socket = h.postgres->socket_path();
   } else if (s.type == "redis") {
     server(h.redis, !in_container
                         ? attest::RedisServer::start_local()
@@ -567,8 +569,13 @@ int supervise(const attest::EnvironmentSpec& spec, const UpOptions& options, int
           const auto& r = one.fields;
           // The first PostgreSQL and Redis (a server, or a container of the official images'
           // conventions) are the session servers of every test process.
-          if (r.type == "postgres" || r.url.rfind("postgresql://", 0) == 0)
-            variables.emplace("ATTEST_POSTGRES_URL", r.url);
+          if (r.type == "postgres" || r.url.rfind("postgresql://", 0) == 0) {
+            // The socket with its URL: test processes on this machine open connections
+            // through it (PostgresServer::connect_external), skipping TCP and the password
+            // exchange — and an engine's port proxy for a container.
+            if (variables.emplace("ATTEST_POSTGRES_URL", r.url).second && !one.socket.empty())
+              variables.emplace("ATTEST_POSTGRES_SOCKET", one.socket);
+          }
           if (r.type == "redis" || r.url.rfind("redis://", 0) == 0)
             variables.emplace("ATTEST_REDIS_URL", r.url);
           std::string prefix = "ATTEST_SERVICE_" + upper(r.name) + "_";
