@@ -181,6 +181,31 @@ BOOST_AUTO_TEST_CASE(a_postgres_container_is_reached_through_its_socket,
   fallback->shutdown();
 }
 
+// An engine that does not see this process's files (one in a VM, or the host's engine used from
+// a runner in a container) cannot mount the socket's directory: the container starts without it
+// and the test process reaches the server over TCP, leaving nothing on the engine's side. Shown
+// with the run directory on a tmpfs only the test binary's mount namespace has.
+BOOST_AUTO_TEST_CASE(a_postgres_container_is_reached_over_tcp_when_the_engine_cannot_mount,
+                     *attest::requirement("FR-166")) {
+  auto& engine = attest_test::need_images({pg15});
+  if (::geteuid() != 0) throw attest::SkipTest("a mount namespace of its own needs root here");
+  TempDir tmp;
+  fs::path hidden = tmp.path / "hidden";
+  fs::create_directory(hidden);
+  auto r = attest_test::run_command({"unshare", "-m", "--propagation", "private", "sh", "-c",
+                                     "mount -t tmpfs tmpfs \"$0\" && exec \"$@\"", hidden.string(),
+                                     ATTEST_INFRA_BIN, "--run_test=many_databases"},
+                                    tmp.path,
+                                    {{"ATTEST_POSTGRES_IMAGE", pg15},
+                                     {"ATTEST_RUN_DIR", (hidden / "run").string()},
+                                     {"ATTEST_SAMPLE_MIGRATIONS", ATTEST_MIGRATIONS_DIR}});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(contains(r.out, "1 passed"), r.out);
+  // The engine made no directory of its own where the mount's source was.
+  BOOST_TEST(fs::is_empty(hidden), "the engine created " << hidden.string() << "/...");
+  BOOST_TEST(containers_of_runs_in(engine, hidden).empty(), "a container was left");
+}
+
 BOOST_AUTO_TEST_CASE(redis_in_a_container_keeps_the_whole_api, *attest::requirement("FR-128")) {
   auto& engine = attest_test::need_images({redis});
   auto server = attest::RedisServer::start_container(redis);
