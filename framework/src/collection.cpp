@@ -23,20 +23,28 @@ class Collector final : public ut::test_tree_visitor {
       : registry_(registry), out_(out) {}
 
   void visit(const ut::test_case& tc) override {
-    out_.push_back(
-        TestInfo{tc.p_id, tc.full_name(), std::string(tc.p_file_name.begin(), tc.p_file_name.end()),
-                 tc.p_line_num, with_labels(tc, registry_.effective(tc)), tc.p_description.get(),
-                 tc.p_default_status == ut::test_unit::RS_ENABLED});
-    // The name's parts: a name may hold a '/' itself (registered by hand), the id cannot say.
-    auto& path = out_.back().path;
+    out_.push_back(TestInfo{
+        tc.p_id, tc.full_name(), std::string_view(tc.p_file_name.begin(), tc.p_file_name.size()),
+        tc.p_line_num, with_labels(tc, registry_.effective(tc)), tc.p_description.get(),
+        tc.p_default_status == ut::test_unit::RS_ENABLED});
+    // The name's parts, kept only when a part holds a '/' itself (registered by hand): the
+    // full name cannot say where such a part ends.
     for (ut::test_unit_id id = tc.p_id;
          id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
       const auto& unit = ut::framework::get(id, ut::TUT_ANY);
-      path.push_back(unit.p_name.get());
+      if (unit.p_name.get().find('/') != std::string::npos) {
+        auto& path = out_.back().path;
+        for (id = tc.p_id;
+             id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
+          const auto& u = ut::framework::get(id, ut::TUT_ANY);
+          path.push_back(u.p_name.get());
+          id = u.p_parent_id.get();
+        }
+        std::reverse(path.begin(), path.end());
+        break;
+      }
       id = unit.p_parent_id.get();
     }
-    std::reverse(path.begin(), path.end());
-    path.shrink_to_fit();
   }
 
   // Boost labels (`* utf::label("fast")`, on the case or a suite above it) are markers too:
@@ -74,6 +82,18 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 }
 
 }  // namespace
+
+std::vector<std::string> path_of(const TestInfo& test) {
+  if (!test.path.empty()) return test.path;
+  std::vector<std::string> parts;
+  std::string_view name = test.name;
+  for (std::size_t from = 0;;) {
+    auto slash = name.find('/', from);
+    parts.emplace_back(name.substr(from, slash - from));
+    if (slash == std::string_view::npos) return parts;
+    from = slash + 1;
+  }
+}
 
 std::vector<TestInfo> collect_tests(const Registry& registry) {
   // Exactly as many as there are cases: the list lives through the run (10,000 tests).

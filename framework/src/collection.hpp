@@ -7,6 +7,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <attest/config.hpp>
@@ -17,14 +18,21 @@ namespace attest::detail {
 struct TestInfo {
   boost::unit_test::test_unit_id id;
   std::string name;  // Boost full name: suite/case
-  std::string file;
+  // Boost's own view of the registering macro's __FILE__: it outlives the run (10,000 tests
+  // held as strings were ~1 MB of the run's peak).
+  std::string_view file;
   std::size_t line;
   Marks marks;              // effective: inherited from suites
   std::string description;  // Boost's description decorator
   bool enabled;             // Boost's default run status before attest's selection
   bool selected = true;     // attest's -m/-k/--req verdict
-  std::vector<std::string> path;  // the suites' names and the case's, below the master suite
+  /// The suites' names and the case's, below the master suite — only when a name holds a '/'
+  /// itself (registered by hand); else `name` split at '/' says it (path_of).
+  std::vector<std::string> path = {};
 };
+
+/// The suites' names and the case's, below the master suite.
+std::vector<std::string> path_of(const TestInfo& test);
 
 /// Walks the tree (after framework::finalize_setup_phase) collecting every test case.
 std::vector<TestInfo> collect_tests(const Registry& registry);

@@ -13,12 +13,12 @@ trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInf
     if (!t.selected) continue;
     m.tests.push_back({binary,
                        t.name,
-                       {t.file, t.line},
+                       {std::string(t.file), t.line},
                        t.marks.markers,
                        t.marks.requirements,
                        t.enabled,
                        t.description,
-                       t.path});
+                       path_of(t)});
   }
   return m;
 }
@@ -32,7 +32,7 @@ void fill(trace::TestOutcome& o, const TestInfo& t, const TestResult& r) {
   o.has_requirements = true;
   o.requirements = t.marks.requirements;
   o.markers = t.marks.markers;
-  o.where = {t.file, t.line};
+  o.where = {std::string(t.file), t.line};
   o.duration_ms = r.duration_ms;
   o.phases = r.phases;
   o.failed_attempts = r.failed_attempts;

@@ -53,6 +53,20 @@ BOOST_AUTO_TEST_CASE(results_json_contract, *attest::requirement("FR-014")) {
   BOOST_TEST(summary.at("skipped").as_int64() == 1);
 }
 
+// A case's path (its suites' names and its own) comes from its name, split at '/', unless a
+// name holds a '/' itself: then the collected parts are kept and are what the manifest says.
+BOOST_AUTO_TEST_CASE(manifest_paths, *attest::requirement("FR-006")) {
+  auto tests = sample_tests();
+  tests.push_back(TestInfo{
+      4, "io/read a/b", "io_test.cpp", 7, Marks{{}, {}}, "", true, true, {"io", "read a/b"}});
+  auto m = manifest_of("my_tests", tests, std::nullopt);
+  BOOST_REQUIRE_EQUAL(m.tests.size(), 4u);
+  BOOST_TEST((m.tests[0].path == std::vector<std::string>{"db", "insert <rows> & \"quotes\""}));
+  BOOST_TEST((m.tests[1].path == std::vector<std::string>{"top_level"}));
+  BOOST_TEST((m.tests[3].path == std::vector<std::string>{"io", "read a/b"}));
+  BOOST_TEST(m.tests[3].where.file == "io_test.cpp");
+}
+
 BOOST_AUTO_TEST_CASE(junit_properties_and_escaping, *attest::requirement("FR-013")) {
   std::ostringstream out;
   attest::trace::write_junit(
