@@ -9,8 +9,13 @@ CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-deps: ## install missing Debian packages (idempotent; root or sudo)
-	@bash ci/install-deps.sh
+DEPS ?= all
+deps: ## install missing Debian packages (idempotent; root or sudo; DEPS=unit|integration|all)
+	@bash ci/install-deps.sh $(DEPS)
+
+# The test targets install only what they need (ci/install-deps.sh's profiles).
+test-unit: DEPS = unit
+test-integration: DEPS = integration
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
