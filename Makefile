@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 CTEST = ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-.PHONY: help deps configure build test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench coverage install clean k8s-validate kind-up kind-down test-k8s images
+.PHONY: help deps configure build release test test-unit test-integration test-e2e no-sleep demo check docs-check fuzz trace-check gate bench coverage install clean k8s-validate kind-up kind-down test-k8s images
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -95,8 +95,15 @@ test-k8s: ## run the suites as an Indexed Job of SHARDS shards, collect every in
 check: docs-check no-sleep k8s-validate fuzz test ## everything CI runs: docs/k8s checks, fuzzers, all suites, then the gate
 	@$(MAKE) --no-print-directory gate
 
-bench: build ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(BUILD_DIR)/bench
-	suites/bench/run.sh $(BUILD_DIR)
+# What is measured or installed is built Release, in a directory of its own (a checkout's
+# $(BUILD_DIR) is Debug unless CMAKE_FLAGS says otherwise).
+RELEASE_DIR ?= build-release
+release: deps
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+bench: release ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(RELEASE_DIR)/bench
+	suites/bench/run.sh $(RELEASE_DIR)
 
 # attest measured by itself: the unit suites built with -DATTEST_COVERAGE=ON in $(COV_DIR), run
 # with per-test coverage of attest's sources, the records merged by attest-cov, the HTML (every
@@ -117,8 +124,8 @@ coverage: deps ## attest's unit suites with per-test coverage: HTML in $(COV_DIR
 	$(COV_DIR)/tools/attest-cov $(COV_DIR)/self-coverage --root $(CURDIR) --cov-report term-missing \
 	  --cov-report html:$(COV_DIR)/self-coverage/index.html --cov-fail-under=line=$(COV_LINES)
 
-install: build ## install into PREFIX (default /usr/local)
-	cmake --install $(BUILD_DIR) $(if $(PREFIX),--prefix $(PREFIX))
+install: release ## build Release in $(RELEASE_DIR) and install it into PREFIX (default /usr/local)
+	cmake --install $(RELEASE_DIR) $(if $(PREFIX),--prefix $(PREFIX))
 
 clean: ## remove the build directory
 	rm -rf $(BUILD_DIR)
