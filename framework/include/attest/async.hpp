@@ -384,10 +384,15 @@ boost::asio::awaitable<std::invoke_result_t<Fn&>> offload_impl(Fn& fn, SourceLoc
       } catch (...) {
         error = std::current_exception();
       }
+      // Everything that refers to the test's context leaves this thread with the completion:
+      // the test may end, and its context go, as soon as the completion has run there — a
+      // work guard destroyed here afterwards touched a destroyed io_context (a rare SIGSEGV
+      // at the end of a run).
       auto ex = work.get_executor();
-      boost::asio::post(
-          ex, [handler = std::move(handler), error, result = std::move(result),
-               keep = std::move(keep)]() mutable { std::move(handler)(error, std::move(result)); });
+      boost::asio::post(ex, [handler = std::move(handler), error, result = std::move(result),
+                             keep = std::move(keep), work = std::move(work)]() mutable {
+        std::move(handler)(error, std::move(result));
+      });
     });
   };
   auto token = boost::asio::as_tuple(boost::asio::use_awaitable);
