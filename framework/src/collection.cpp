@@ -23,40 +23,42 @@ class Collector final : public ut::test_tree_visitor {
       : registry_(registry), out_(out) {}
 
   void visit(const ut::test_case& tc) override {
+    // The units from the case up to the master suite, walked once for the name, the marks
+    // and the labels (10,000 tests: each walk asks Boost for every unit on the way).
+    chain_.clear();
+    for (ut::test_unit_id id = tc.p_id; id != ut::INV_TEST_UNIT_ID;) {
+      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
+      chain_.push_back(&unit);
+      id = unit.p_parent_id.get();
+    }
+    // Boost's full name: the names below the master suite, joined by '/'.
+    std::string name;
+    bool first = true, slash_in_a_name = false;
+    for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) {
+      if ((*it)->p_id == master_) continue;
+      const std::string& part = (*it)->p_name.get();
+      if (!first) name += '/';
+      first = false;
+      name += part;
+      slash_in_a_name = slash_in_a_name || part.find('/') != std::string::npos;
+    }
     out_.push_back(TestInfo{
-        tc.p_id, tc.full_name(), std::string_view(tc.p_file_name.begin(), tc.p_file_name.size()),
-        tc.p_line_num, with_labels(tc, registry_.effective(tc)), tc.p_description.get(),
+        tc.p_id, std::move(name), std::string_view(tc.p_file_name.begin(), tc.p_file_name.size()),
+        tc.p_line_num, with_labels(chain_, registry_.effective(chain_)), tc.p_description.get(),
         tc.p_default_status == ut::test_unit::RS_ENABLED});
     // The name's parts, kept only when a part holds a '/' itself (registered by hand): the
     // full name cannot say where such a part ends.
-    for (ut::test_unit_id id = tc.p_id;
-         id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
-      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
-      if (unit.p_name.get().find('/') != std::string::npos) {
-        auto& path = out_.back().path;
-        for (id = tc.p_id;
-             id != ut::framework::master_test_suite().p_id && id != ut::INV_TEST_UNIT_ID;) {
-          const auto& u = ut::framework::get(id, ut::TUT_ANY);
-          path.push_back(u.p_name.get());
-          id = u.p_parent_id.get();
-        }
-        std::reverse(path.begin(), path.end());
-        break;
-      }
-      id = unit.p_parent_id.get();
+    if (slash_in_a_name) {
+      auto& path = out_.back().path;
+      for (auto it = chain_.rbegin(); it != chain_.rend(); ++it)
+        if ((*it)->p_id != master_) path.push_back((*it)->p_name.get());
     }
   }
 
   // Boost labels (`* utf::label("fast")`, on the case or a suite above it) are markers too:
   // declared in code, they are registered by being there. attest's own decorators add their
-  // markers and IDs as labels as well; those are already in `marks`.
-  static Marks with_labels(const ut::test_unit& tu, Marks marks) {
-    std::vector<const ut::test_unit*> chain;
-    for (ut::test_unit_id id = tu.p_id; id != ut::INV_TEST_UNIT_ID;) {
-      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
-      chain.push_back(&unit);
-      id = unit.p_parent_id.get();
-    }
+  // markers and IDs as labels as well; those are already in `marks`. `chain`: the case first.
+  static Marks with_labels(const std::vector<const ut::test_unit*>& chain, Marks marks) {
     for (auto it = chain.rbegin(); it != chain.rend(); ++it)
       for (const auto& label : (*it)->p_labels.get()) {
         auto known = [&](const std::vector<std::string>& v) {
@@ -70,6 +72,8 @@ class Collector final : public ut::test_tree_visitor {
  private:
   const Registry& registry_;
   std::vector<TestInfo>& out_;
+  const ut::test_unit_id master_ = ut::framework::master_test_suite().p_id;
+  std::vector<const ut::test_unit*> chain_;  // reused: one walk per case
 };
 
 std::string join(const std::vector<std::string>& items, const char* sep) {

@@ -44,21 +44,24 @@ std::optional<unsigned> Registry::reruns(const boost::unit_test::test_unit& tu) 
 }
 
 Marks Registry::effective(const boost::unit_test::test_unit& tu) const {
-  // Collect the chain innermost-first, then merge outermost-first so suite
-  // markers come before the case's own, as a reader of the source sees them.
-  const Marks* chain[32];
-  std::size_t depth = 0;
-  for (boost::unit_test::test_unit_id id = tu.p_id;
-       id != boost::unit_test::INV_TEST_UNIT_ID && depth < 32;) {
-    if (const Marks* m = own(id)) chain[depth++] = m;
+  std::vector<const boost::unit_test::test_unit*> chain;
+  for (boost::unit_test::test_unit_id id = tu.p_id; id != boost::unit_test::INV_TEST_UNIT_ID;) {
     const auto& unit = boost::unit_test::framework::get(id, boost::unit_test::TUT_ANY);
+    chain.push_back(&unit);
     id = unit.p_parent_id.get();
   }
+  return effective(chain);
+}
+
+Marks Registry::effective(const std::vector<const boost::unit_test::test_unit*>& chain) const {
+  // Merged outermost-first so suite markers come before the case's own, as a reader of the
+  // source sees them.
   Marks result;
-  while (depth > 0) {
-    const Marks* m = chain[--depth];
-    append_unique(result.markers, m->markers);
-    append_unique(result.requirements, m->requirements);
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (const Marks* m = own((*it)->p_id)) {
+      append_unique(result.markers, m->markers);
+      append_unique(result.requirements, m->requirements);
+    }
   }
   return result;
 }

@@ -30,6 +30,8 @@ class Registry {
 
   /// Own marks plus every enclosing suite's, outermost first, without duplicates.
   Marks effective(const boost::unit_test::test_unit& tu) const;
+  /// The same, given the unit and its enclosing suites, the unit first.
+  Marks effective(const std::vector<const boost::unit_test::test_unit*>& chain) const;
 
   const std::unordered_map<boost::unit_test::test_unit_id, Marks>& all() const { return units_; }
 
