@@ -32,6 +32,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "bench_stats.hpp"
@@ -198,13 +199,16 @@ int acquire(int n, const std::string& image) {
     std::this_thread::sleep_for(hold);  // attest: allow-sleep (the test's own work)
     return ms;
   };
-  // Tests of 20 ms, interleaved: the pool's spares are what a test gets.
-  std::vector<double> local_ms, container_ms;
-  for (int i = 0; i < n; ++i) {
-    local_ms.push_back(one(*local, std::chrono::milliseconds(20)));
-    container_ms.push_back(one(*container, std::chrono::milliseconds(20)));
-  }
-  double l = median(local_ms), c = median(container_ms);
+  // Tests of 20 ms, interleaved: the pool's spares are what a test gets. Medians (ms).
+  auto interleaved = [&](attest::PostgresServer& a, attest::PostgresServer& b) {
+    std::vector<double> a_ms, b_ms;
+    for (int i = 0; i < n; ++i) {
+      a_ms.push_back(one(a, std::chrono::milliseconds(20)));
+      b_ms.push_back(one(b, std::chrono::milliseconds(20)));
+    }
+    return std::pair{median(a_ms), median(b_ms)};
+  };
+  auto [l, c] = interleaved(*local, *container);
   std::printf(
       "per-test database acquire, tests of 20 ms, %d each interleaved: local p50 %.2f ms, "
       "container (%s) p50 %.2f ms, ratio %.2fx\n",
@@ -233,12 +237,7 @@ int acquire(int n, const std::string& image) {
     };
     auto local_url = through_env(*local);
     auto container_url = through_env(*container);
-    std::vector<double> l_ms, c_ms;
-    for (int i = 0; i < n; ++i) {
-      l_ms.push_back(one(*local_url, std::chrono::milliseconds(20)));
-      c_ms.push_back(one(*container_url, std::chrono::milliseconds(20)));
-    }
-    l = median(l_ms), c = median(c_ms);
+    std::tie(l, c) = interleaved(*local_url, *container_url);
     std::printf(
         "per-test database acquire through attest-env's variables, tests of 20 ms, %d each "
         "interleaved: local p50 %.2f ms, container p50 %.2f ms, ratio %.2fx\n",
