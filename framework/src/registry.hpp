@@ -38,6 +38,7 @@ class Registry {
   /// attest::flaky(N): how often a failed test runs again (a case's own, else its nearest suite's).
   void set_reruns(boost::unit_test::test_unit_id id, unsigned reruns) { reruns_[id] = reruns; }
   std::optional<unsigned> reruns(const boost::unit_test::test_unit& tu) const;
+  bool any_reruns() const { return !reruns_.empty(); }
 
  private:
   std::unordered_map<boost::unit_test::test_unit_id, Marks> units_;

@@ -38,6 +38,7 @@ void run_attempts(const boost::function<void()>& body, ut::test_unit_id id, unsi
 
 void enable_reruns(const std::vector<TestInfo>& tests, const Registry& registry, unsigned reruns,
                    ResultsRecorder& recorder) {
+  if (reruns == 0 && !registry.any_reruns()) return;  // no test to wrap
   for (const auto& t : tests) {
     if (!t.selected) continue;
     const auto& tc = ut::framework::get<ut::test_case>(t.id);
