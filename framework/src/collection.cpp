@@ -24,24 +24,30 @@ class Collector final : public ut::test_tree_visitor {
 
   void visit(const ut::test_case& tc) override {
     // The units from the case up to the master suite, walked once for the name, the marks
-    // and the labels (10,000 tests: each walk asks Boost for every unit on the way).
-    chain_.clear();
-    for (ut::test_unit_id id = tc.p_id; id != ut::INV_TEST_UNIT_ID;) {
-      const auto& unit = ut::framework::get(id, ut::TUT_ANY);
-      chain_.push_back(&unit);
-      id = unit.p_parent_id.get();
+    // and the labels. Cases follow their siblings: the suites above the last case are asked
+    // of Boost again (a map lookup per unit) only when the parent changes.
+    if (tc.p_parent_id != parent_ || chain_.empty()) {
+      parent_ = tc.p_parent_id;
+      chain_.assign(1, &tc);
+      prefix_.clear();
+      parents_slash_ = false;
+      for (ut::test_unit_id id = parent_; id != ut::INV_TEST_UNIT_ID;) {
+        const auto& unit = ut::framework::get(id, ut::TUT_ANY);
+        chain_.push_back(&unit);
+        id = unit.p_parent_id.get();
+      }
+      // Boost's full name: the names below the master suite, joined by '/'.
+      for (auto it = chain_.rbegin(); it + 1 != chain_.rend(); ++it) {
+        if ((*it)->p_id == master_) continue;
+        const std::string& part = (*it)->p_name.get();
+        prefix_ += part;
+        prefix_ += '/';
+        parents_slash_ = parents_slash_ || part.find('/') != std::string::npos;
+      }
     }
-    // Boost's full name: the names below the master suite, joined by '/'.
-    std::string name;
-    bool first = true, slash_in_a_name = false;
-    for (auto it = chain_.rbegin(); it != chain_.rend(); ++it) {
-      if ((*it)->p_id == master_) continue;
-      const std::string& part = (*it)->p_name.get();
-      if (!first) name += '/';
-      first = false;
-      name += part;
-      slash_in_a_name = slash_in_a_name || part.find('/') != std::string::npos;
-    }
+    chain_.front() = &tc;
+    std::string name = prefix_ + tc.p_name.get();
+    bool slash_in_a_name = parents_slash_ || tc.p_name.get().find('/') != std::string::npos;
     out_.push_back(TestInfo{
         tc.p_id, std::move(name), std::string_view(tc.p_file_name.begin(), tc.p_file_name.size()),
         tc.p_line_num, with_labels(chain_, registry_.effective(chain_)), tc.p_description.get(),
@@ -73,7 +79,10 @@ class Collector final : public ut::test_tree_visitor {
   const Registry& registry_;
   std::vector<TestInfo>& out_;
   const ut::test_unit_id master_ = ut::framework::master_test_suite().p_id;
-  std::vector<const ut::test_unit*> chain_;  // reused: one walk per case
+  std::vector<const ut::test_unit*> chain_;  // the last case, then its suites up to the master
+  ut::test_unit_id parent_ = ut::INV_TEST_UNIT_ID;  // of the last case
+  std::string prefix_;          // the names of the suites above it, each followed by '/'
+  bool parents_slash_ = false;  // one of those names holds a '/' itself
 };
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
@@ -128,19 +137,20 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
     return it->second;
   };
   for (const auto& [id, marks] : registry.all()) {
-    const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-    auto problem = [&](std::string message) {
+    // The unit is asked of Boost (a map lookup) only when there is something to say of it.
+    auto problem = [&](std::string what, const std::string& rest) {
+      const auto& tu = ut::framework::get(id, ut::TUT_ANY);
       problems.push_back({std::string(tu.p_file_name.begin(), tu.p_file_name.end()), tu.p_line_num,
-                          std::move(message)});
+                          what + " on " + tu.p_type_name.begin() + " '" + tu.full_name() + "'" +
+                              rest});
     };
     for (const auto& m : marks.markers)
       if (!config.is_known_marker(m))
-        problem("unknown marker '" + m + "' on " + tu.p_type_name.begin() + " '" + tu.full_name() +
-                "' (declare it in " + declare_in + ")");
+        problem("unknown marker '" + m + "'", " (declare it in " + declare_in + ")");
     for (const auto& r : marks.requirements)
       if (!valid(r))
-        problem("requirement ID '" + r + "' on " + tu.p_type_name.begin() + " '" + tu.full_name() +
-                "' does not match requirement_pattern " + config.requirement_pattern.describe());
+        problem("requirement ID '" + r + "'",
+                " does not match requirement_pattern " + config.requirement_pattern.describe());
   }
   std::sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
     return std::tie(a.file, a.line, a.message) < std::tie(b.file, b.line, b.message);

@@ -32,7 +32,8 @@ void fill(trace::TestOutcome& o, const TestInfo& t, const TestResult& r) {
   o.has_requirements = true;
   o.requirements = t.marks.requirements;
   o.markers = t.marks.markers;
-  o.where = {std::string(t.file), t.line};
+  o.where.file.assign(t.file);  // into the storage the last test's path had
+  o.where.line = t.line;
   o.duration_ms = r.duration_ms;
   o.phases = r.phases;
   o.failed_attempts = r.failed_attempts;

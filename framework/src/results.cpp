@@ -145,7 +145,11 @@ void ResultsRecorder::attempt_failed(ut::test_unit_id id) {
 void ResultsRecorder::test_aborted() {
   // Boost tells every level the abort passes through; the first is the test that caused it.
   // (Boost's current unit is no longer valid here: the last test that started is the one.)
-  if (aborted_in_.empty()) aborted_in_ = running_;
+  if (aborted_in_.empty() && running_ != ut::INV_TEST_UNIT_ID) {
+    auto index = index_of(running_);
+    aborted_in_ = index != kNotCollected ? tests_[index].name
+                                         : ut::framework::get(running_, ut::TUT_ANY).full_name();
+  }
 }
 
 void ResultsRecorder::account_for_abort() {
@@ -164,7 +168,7 @@ void ResultsRecorder::account_for_abort() {
 
 void ResultsRecorder::test_unit_start(const ut::test_unit& tu) {
   if (tu.p_type != ut::TUT_CASE) return;
-  running_ = tu.full_name();
+  running_ = tu.p_id;  // its name only if the module aborts in it
   auto logs = attest::process_logs();
   processes_before_test_ = logs.empty() ? 0 : logs.back().sequence;
   log_offsets_.clear();

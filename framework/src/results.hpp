@@ -94,7 +94,7 @@ class ResultsRecorder final : public boost::unit_test::test_observer {
   bool stopped_ = false;
   std::string stop_reason_;
   std::string aborted_in_;  // the test during which the module aborted
-  std::string running_;     // the test case that started last
+  boost::unit_test::test_unit_id running_ = boost::unit_test::INV_TEST_UNIT_ID;  // started last
   std::unordered_map<boost::unit_test::test_unit_id, std::vector<std::string>> attempts_;
   static constexpr std::size_t kNotCollected = static_cast<std::size_t>(-1);
   std::size_t index_of(boost::unit_test::test_unit_id id) const {

@@ -86,6 +86,39 @@ BOOST_AUTO_TEST_CASE(results_json_round_trip, *attest::requirement("FR-050")) {
   BOOST_TEST((back == results));
 }
 
+// The writer copies eight bytes per step when none needs an escape and writes whole
+// microseconds from their integer: every character that needs one, at every offset around
+// those steps, and durations of each kind read back as they were.
+BOOST_AUTO_TEST_CASE(results_json_escapes_and_numbers_exactly, *attest::requirement("FR-050")) {
+  auto results = sample_results("my_tests");
+  const std::vector<std::string> specials = {"\"", "\\", "\n", "\t", "\r", std::string(1, '\0'),
+                                             "\x01", "\x1f", "\x7f", "\xc3\xa9", " "};
+  std::vector<std::string> messages;
+  for (const auto& special : specials)
+    for (std::size_t at = 0; at < 19; ++at)
+      messages.push_back(std::string(at, 'a') + special + std::string(19 - at, 'b'));
+  const std::vector<double> durations = {0, 0.001, 0.05, 0.5, 1, 12.345, 999.999, 1e9 + 0.001,
+                                         0.1 + 0.2, 1.0 / 3, 1e-7, 123456789.123456, 1e300};
+  results.tests.resize(std::max(messages.size(), durations.size()), results.tests[0]);
+  for (std::size_t i = 0; i < results.tests.size(); ++i) {
+    results.tests[i].id = "t" + std::to_string(i);
+    results.tests[i].message = i < messages.size() ? messages[i] : "";
+    results.tests[i].duration_ms = durations[i % durations.size()];
+  }
+  std::ostringstream out;
+  write_results_json(out, results);
+  BOOST_TEST(out.str().find("\"duration_ms\":0.05,") != std::string::npos);  // not 0.050
+  BOOST_TEST(out.str().find("\"duration_ms\":1,") != std::string::npos);
+  auto back = read_results_document(out.str(), "r.json");
+  BOOST_TEST((back == results));
+  auto tree = boost::json::parse(out.str());
+  for (std::size_t i = 0; i < results.tests.size(); ++i) {
+    BOOST_TEST(tree.at("tests").at(i).at("message").as_string() == results.tests[i].message);
+    BOOST_TEST(tree.at("tests").at(i).at("duration_ms").to_number<double>() ==
+               results.tests[i].duration_ms);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(junit_round_trip, *attest::requirement("FR-050")) {
   auto results = sample_results("my_tests");
   std::ostringstream out;

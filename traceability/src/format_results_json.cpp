@@ -5,6 +5,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <ostream>
 #include <string_view>
 
@@ -34,15 +36,37 @@ namespace {
 // The results document is written field by field, not built as a boost::json tree: a run of
 // 10,000 tests writes it into the run cache every time, and the tree cost more than the run's
 // own bookkeeping (docs/benchmarks.md, per-test overhead). Read back by boost::json like any.
+
+// Whether any of eight bytes needs an escape (below 0x20, '"' or '\\'): the bit tricks of
+// "Bit Twiddling Hacks" (haszero/hasless), exact about whether one does. Ids, paths and
+// messages rarely hold one: most of a string is then copied eight bytes per step.
+bool needs_escape(std::uint64_t word) {
+  constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
+  auto zero_byte = [&](std::uint64_t x) { return (x - ones) & ~x & high; };
+  return (((word - ones * 0x20) & ~word & high) | zero_byte(word ^ (ones * '"')) |
+          zero_byte(word ^ (ones * '\\'))) != 0;
+}
+
 void write_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
-  std::size_t plain = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t plain = 0, i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, 8);
+      if (!needs_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
     auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
     out.append(text.data() + plain, i - plain);
-    plain = i + 1;
+    plain = ++i;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -70,10 +94,28 @@ void write_string(std::string& out, std::string_view text) {
 }
 
 void write_number(std::string& out, double value) {
+  if (!std::isfinite(value)) value = 0.0;  // JSON has no NaN or infinity
+  // Durations are whole microseconds as a rule (Boost measures in them): such a value is
+  // written from its integer, which reads back as the same double; any other value as the
+  // shortest text that does (std::to_chars, several times slower).
+  if (value >= 0 && value < 1e12) {
+    auto micros = static_cast<std::uint64_t>(std::llround(value * 1000));
+    if (static_cast<double>(micros) / 1000 == value) {
+      char buffer[32];
+      char* end = std::to_chars(buffer, buffer + sizeof buffer, micros / 1000).ptr;
+      if (auto fraction = static_cast<unsigned>(micros % 1000)) {
+        *end++ = '.';
+        for (unsigned digit = 100; fraction; digit /= 10) {
+          *end++ = static_cast<char>('0' + fraction / digit);
+          fraction %= digit;
+        }
+      }
+      out.append(buffer, end);
+      return;
+    }
+  }
   char buffer[32];
-  // Shortest text that reads back as the same double; JSON has no NaN or infinity.
-  auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, std::isfinite(value) ? value : 0.0);
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   if (ec == std::errc()) out.append(buffer, end);
 }
 
