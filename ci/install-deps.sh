@@ -22,11 +22,12 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost1.81-dev
   libfmt-dev libcli11-dev libpqxx-dev libyaml-cpp-dev libhiredis-dev
   libarchive-dev librapidcheck-dev  # image build contexts (tar), property tests
+  zlib1g-dev libssl-dev  # Clang's coverage mapping: compressed names, MD5-hashed
 )
 [ "$profile" = unit ] || packages+=(postgresql redis-server)
 if [ "$profile" = all ]; then
 packages+=(
-  clang libclang-rt-14-dev valgrind
+  clang libclang-rt-14-dev llvm valgrind  # llvm: llvm-cov, llvm-profdata (the Clang coverage e2e)
   libboost1.81-doc  # Boost.Test's own example programs, for the side-by-side e2e suite
   chromium
   python3-yaml python3-jsonschema  # make k8s-validate: the Kubernetes schemas, the workflow check

@@ -6,18 +6,32 @@
 # GCC: --coverage on the targets, and the link asks libgcov for __gcov_info_to_gcda, which
 # the runner uses to read the counters in memory before and after each test (nothing else
 # pulls it from libgcov.a). The .gcda files of a run stay ordinary whole-run data: gcov,
-# gcovr and lcov read them as always. Clang is not supported yet (its source-based
-# coverage has no per-object counter stream to read): a warning says so.
+# gcovr and lcov read them as always.
+# Clang: source-based coverage (-fprofile-instr-generate -fcoverage-mapping); the runner
+# copies the profile runtime's counters around each test and reads the coverage mapping
+# from the binary itself. The run's .profraw file (LLVM_PROFILE_FILE, default.profraw in
+# the working directory) stays whole-run data for llvm-profdata and llvm-cov. Clang 13 to
+# 16 (their raw profile and mapping formats).
 option(ATTEST_COVERAGE "Instrument every target defined from here on for attest's --cov" OFF)
 
-set(_attest_coverage_link_flags --coverage "LINKER:-u,__gcov_info_to_gcda")
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  set(_attest_coverage_compile_flags -fprofile-instr-generate -fcoverage-mapping)
+  set(_attest_coverage_link_flags -fprofile-instr-generate)
+else()
+  set(_attest_coverage_compile_flags --coverage)
+  set(_attest_coverage_link_flags --coverage "LINKER:-u,__gcov_info_to_gcda")
+endif()
 
 function(_attest_coverage_supported out)
-  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_GREATER_EQUAL 12)
+  set(version ${CMAKE_CXX_COMPILER_VERSION})
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND version VERSION_GREATER_EQUAL 12)
+    set(${out} TRUE PARENT_SCOPE)
+  elseif(CMAKE_CXX_COMPILER_ID STREQUAL "Clang" AND version VERSION_GREATER_EQUAL 13
+         AND version VERSION_LESS 17)
     set(${out} TRUE PARENT_SCOPE)
   else()
-    message(WARNING "attest: per-test coverage (--cov) needs GCC 12 or later; "
-                    "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION} is not supported yet")
+    message(WARNING "attest: per-test coverage (--cov) needs GCC 12 or later or Clang 13 to 16; "
+                    "${CMAKE_CXX_COMPILER_ID} ${version} is not supported")
     set(${out} FALSE PARENT_SCOPE)
   endif()
 endfunction()
@@ -37,11 +51,12 @@ function(attest_enable_coverage)
     endif()
     get_target_property(type ${target} TYPE)
     if(type STREQUAL "INTERFACE_LIBRARY")
-      target_compile_options(${target} INTERFACE --coverage)
+      target_compile_options(${target} INTERFACE ${_attest_coverage_compile_flags})
       target_link_options(${target} INTERFACE ${_attest_coverage_link_flags})
     else()
-      target_compile_options(${target} PRIVATE --coverage)
-      # PUBLIC: a static library's instrumented objects need libgcov in whatever links it.
+      target_compile_options(${target} PRIVATE ${_attest_coverage_compile_flags})
+      # PUBLIC: a static library's instrumented objects need the coverage runtime (libgcov,
+      # Clang's profile runtime) in whatever links it.
       target_link_options(${target} PUBLIC ${_attest_coverage_link_flags})
     endif()
   endforeach()
@@ -50,7 +65,7 @@ endfunction()
 if(ATTEST_COVERAGE)
   _attest_coverage_supported(_attest_coverage_ok)
   if(_attest_coverage_ok)
-    add_compile_options(--coverage)
+    add_compile_options(${_attest_coverage_compile_flags})
     add_link_options(${_attest_coverage_link_flags})
   endif()
 endif()

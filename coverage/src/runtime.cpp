@@ -88,10 +88,20 @@ void* on_allocate(unsigned size, void* arg) {
 }  // namespace
 
 std::unique_ptr<Recorder> Recorder::create(std::string& why) {
+  // Clang's source-based coverage: the profile runtime's counters, copied in place.
+  std::string llvm_why;
+  if (auto layout = llvm::process_layout(llvm_why)) {
+    std::unique_ptr<Recorder> r(new Recorder);
+    r->llvm_ = std::move(*layout);
+    r->snapshot(r->before_, nullptr);
+    return r;
+  }
   if (&__gcov_root == nullptr) {
     why =
         "this binary carries no coverage counters: build it with attest_enable_coverage() or "
-        "-DATTEST_COVERAGE=ON (GCC --coverage)";
+        "-DATTEST_COVERAGE=ON (GCC --coverage, Clang -fprofile-instr-generate "
+        "-fcoverage-mapping)";
+    if (!llvm_why.empty()) why += "; " + llvm_why;
     return nullptr;
   }
   if (&__gcov_info_to_gcda == nullptr) {
@@ -148,6 +158,10 @@ bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
+  if (llvm_) {
+    llvm::read_counters(*llvm_, values);
+    return;
+  }
   if (direct_ && !layout && read_directly(values)) return;
   values.clear();
   if (!layout) values.reserve(layout_.size);
@@ -168,6 +182,7 @@ void Recorder::end_test(TestContext context) {
 
 Record Recorder::finish(const gcov::Filter& filter) {
   snapshot(after_, nullptr);
+  if (llvm_) return llvm::build_record(*llvm_, after_, std::move(tests_), deltas_, filter);
   return gcov::build_record(layout_, after_, std::move(tests_), deltas_, filter);
 }
 

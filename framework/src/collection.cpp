@@ -140,9 +140,9 @@ std::vector<std::string> validate_marks(const Registry& registry, const Config& 
     // The unit is asked of Boost (a map lookup) only when there is something to say of it.
     auto problem = [&](std::string what, const std::string& rest) {
       const auto& tu = ut::framework::get(id, ut::TUT_ANY);
-      problems.push_back({std::string(tu.p_file_name.begin(), tu.p_file_name.end()), tu.p_line_num,
-                          what + " on " + tu.p_type_name.begin() + " '" + tu.full_name() + "'" +
-                              rest});
+      problems.push_back(
+          {std::string(tu.p_file_name.begin(), tu.p_file_name.end()), tu.p_line_num,
+           what + " on " + tu.p_type_name.begin() + " '" + tu.full_name() + "'" + rest});
     };
     for (const auto& m : marks.markers)
       if (!config.is_known_marker(m))

@@ -24,11 +24,16 @@ struct Project {
   fs::path source, build;
 };
 
-Project build_copy(const fs::path& root) {
+// `compiler`: the project's C++ compiler (CMake's choice when empty).
+Project build_copy(const fs::path& root, const std::string& compiler = "") {
   Project p{root / "calc", root / "build"};
   fs::copy(ATTEST_CALC_DIR, p.source, fs::copy_options::recursive);
-  auto c = run_command({ATTEST_CMAKE, "-S", p.source.string(), "-B", p.build.string(), "-G",
-                        ATTEST_CMAKE_GENERATOR, std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR});
+  strings configure{ATTEST_CMAKE,           "-S",
+                    p.source.string(),      "-B",
+                    p.build.string(),       "-G",
+                    ATTEST_CMAKE_GENERATOR, std::string("-Dattest_DIR=") + ATTEST_BUILD_DIR};
+  if (!compiler.empty()) configure.push_back("-DCMAKE_CXX_COMPILER=" + compiler);
+  auto c = run_command(configure);
   BOOST_TEST_REQUIRE(c.exit_code == 0, c.out + c.err);
   auto b = run_command({ATTEST_CMAKE, "--build", p.build.string()});
   BOOST_TEST_REQUIRE(b.exit_code == 0, b.out + b.err);
@@ -233,6 +238,63 @@ BOOST_AUTO_TEST_CASE(a_changed_function_selects_exactly_the_tests_reaching_it_an
   BOOST_TEST(run.exit_code == 0, run.out + run.err);
   BOOST_TEST(contains(run.out, "2 of 4 selected tests affected"), run.out);
   BOOST_TEST(contains(run.out, "2 passed"), run.out);
+}
+
+// The same project built by Clang: source-based coverage, the counters of the profile
+// runtime read around each test and mapped through the binary's own coverage mapping.
+BOOST_AUTO_TEST_CASE(clang_source_based_coverage_is_recorded_per_test_as_llvm_cov_counts,
+                     *attest::requirement("FR-151", "FR-152", "FR-167")) {
+  TempDir tmp;
+  auto p = build_copy(tmp.path, "clang++");
+  auto r = run_tests(p, {"--cov=" + (p.source / "src").string(), "--cov-report=term-missing",
+                         "--cov-report=json:cov.json", "--cov-report=lcov:cov.info"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  auto file = p.source / "src" / "calc.cpp";
+  auto add_line = line_of(file, "int sum = a + b;");
+  auto sign_line = line_of(file, "if (x < 0) return -1;");
+  auto record = boost::json::parse(attest_test::read_file(p.build / "cov.json")).as_object();
+  BOOST_TEST((tests_reaching(record, file, add_line) == std::set<std::string>{"adds"}));
+  BOOST_TEST((tests_reaching(record, file, sign_line) == std::set<std::string>{"signs"}));
+  auto lcov = attest_test::read_file(p.build / "cov.info");
+  auto da_add = "DA:" + std::to_string(add_line) + ",1\n";
+  BOOST_TEST(contains(lcov_section(lcov, "adds"), da_add), lcov);
+  BOOST_TEST(!contains(lcov_section(lcov, "signs"), da_add), lcov);
+
+  // The run's .profraw stays whole-run data: llvm-cov reads it and counts what attest counted.
+  auto merged =
+      run_command({"llvm-profdata", "merge", "-o", "cov.profdata", "default.profraw"}, p.build);
+  BOOST_TEST_REQUIRE(merged.exit_code == 0, merged.out + merged.err);
+  auto exported = run_command({"llvm-cov", "export", "-summary-only", "calc_tests",
+                               "-instr-profile=cov.profdata", file.string()},
+                              p.build);
+  BOOST_TEST_REQUIRE(exported.exit_code == 0, exported.out + exported.err);
+  auto summary = boost::json::parse(exported.out);
+  const auto& theirs = summary.at("data").at(0).at("totals");
+  std::size_t lines = 0, lines_hit = 0, branches = 0, taken = 0;
+  for (const auto& l : record.at("files").at(file.string()).at("lines").as_array()) {
+    ++lines;
+    lines_hit += l.as_array()[1].to_number<std::uint64_t>() > 0;
+  }
+  for (const auto& b : record.at("files").at(file.string()).at("branches").as_array()) {
+    ++branches;
+    taken += b.as_array()[2].to_number<std::uint64_t>() > 0;
+  }
+  BOOST_TEST(theirs.at("lines").at("count").to_number<std::size_t>() == lines);
+  BOOST_TEST(theirs.at("lines").at("covered").to_number<std::size_t>() == lines_hit);
+  BOOST_TEST(theirs.at("branches").at("count").to_number<std::size_t>() == branches);
+  BOOST_TEST(theirs.at("branches").at("covered").to_number<std::size_t>() == taken);
+  BOOST_TEST(contains(r.out, "src/calc.cpp      10      3      6      4    70%"), r.out);
+}
+
+// The mapping reader on what a small project holds beyond calc: a template instantiated twice,
+// an inline function of a header used from two files, a macro with a branch, a switch, loops,
+// a function never called — whole run, per file, per line and per test (each test also run
+// alone and measured by llvm-cov).
+BOOST_AUTO_TEST_CASE(the_clang_mapping_reader_agrees_with_llvm_cov_line_by_line,
+                     *attest::requirement("FR-167")) {
+  auto r = run_command({"bash", ATTEST_LLVM_COVERAGE_CHECK, ATTEST_BUILD_DIR});
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(contains(r.out, "all checks passed"), r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

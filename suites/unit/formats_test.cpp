@@ -91,14 +91,16 @@ BOOST_AUTO_TEST_CASE(results_json_round_trip, *attest::requirement("FR-050")) {
 // those steps, and durations of each kind read back as they were.
 BOOST_AUTO_TEST_CASE(results_json_escapes_and_numbers_exactly, *attest::requirement("FR-050")) {
   auto results = sample_results("my_tests");
-  const std::vector<std::string> specials = {"\"", "\\", "\n", "\t", "\r", std::string(1, '\0'),
-                                             "\x01", "\x1f", "\x7f", "\xc3\xa9", " "};
+  const std::vector<std::string> specials = {
+      "\"", "\\", "\n", "\t", "\r", std::string(1, '\0'), "\x01", "\x1f", "\x7f", "\xc3\xa9", " "};
   std::vector<std::string> messages;
   for (const auto& special : specials)
     for (std::size_t at = 0; at < 19; ++at)
       messages.push_back(std::string(at, 'a') + special + std::string(19 - at, 'b'));
-  const std::vector<double> durations = {0, 0.001, 0.05, 0.5, 1, 12.345, 999.999, 1e9 + 0.001,
-                                         0.1 + 0.2, 1.0 / 3, 1e-7, 123456789.123456, 1e300};
+  const std::vector<double> durations = {0,         0.001,   0.05,    0.5,
+                                         1,         12.345,  999.999, 1e9 + 0.001,
+                                         0.1 + 0.2, 1.0 / 3, 1e-7,    123456789.123456,
+                                         1e300};
   results.tests.resize(std::max(messages.size(), durations.size()), results.tests[0]);
   for (std::size_t i = 0; i < results.tests.size(); ++i) {
     results.tests[i].id = "t" + std::to_string(i);

@@ -1,7 +1,9 @@
 // Per-test counters in the running process. With GCC (--coverage), libgcov's counters are
 // streamed in memory by __gcov_info_to_gcda before and after each test; the difference is
 // what the test executed. The .gcda files libgcov writes at exit stay whole-run data, so
-// gcov, gcovr and lcov read the same run as always.
+// gcov, gcovr and lcov read the same run as always. With Clang (-fprofile-instr-generate
+// -fcoverage-mapping), the profile runtime's counters are copied the same way (llvm.hpp)
+// and its .profraw file stays the whole run's, for llvm-profdata and llvm-cov.
 //
 // Why not __gcov_reset()/__gcov_dump() per test: a dump merges into the .gcda files on disk
 // (one file per object per test, and the whole-run data lost to the resets), and it writes
@@ -15,13 +17,15 @@
 #include <vector>
 
 #include <attest/coverage/gcov.hpp>
+#include <attest/coverage/llvm.hpp>
 #include <attest/coverage/record.hpp>
 
 namespace attest::coverage {
 
 class Recorder {
  public:
-  /// Empty when this binary carries no GCC coverage counters, with the reason in `why`.
+  /// Empty when this binary carries neither GCC's nor Clang's coverage counters, with the
+  /// reason in `why`.
   static std::unique_ptr<Recorder> create(std::string& why);
 
   void begin_test();
@@ -43,6 +47,7 @@ class Recorder {
   std::vector<gcov::Delta> deltas_;
   std::string buffer_;
   bool direct_ = false;  // read_directly() agreed with the serialiser on the first snapshot
+  std::optional<llvm::Layout> llvm_;  // Clang's counters, when the binary has them
 };
 
 }  // namespace attest::coverage
