@@ -593,6 +593,10 @@ std::optional<Layout> process_layout(std::string& why) {
   return layout;
 }
 
+const std::uint64_t* live_counters() {
+  return reinterpret_cast<const std::uint64_t*>(__llvm_profile_begin_counters());
+}
+
 void read_counters(const Layout& layout, std::vector<std::uint64_t>& values) {
   values.resize(layout.size);
   if (layout.size && __llvm_profile_begin_counters)

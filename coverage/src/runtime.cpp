@@ -134,27 +134,47 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
   return r;
 }
 
-bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
+// Every function's arc counters, in the order of the serialised stream: f(values, count) per
+// function; false when this GCC's structures are not known (or not this GCC's).
+template <typename F>
+bool for_each_arc_block(const gcov::Layout& layout, F&& f) {
 #if ATTEST_GCOV_DIRECT
-  values.clear();
-  values.reserve(layout_.size);
   for (auto* head = __gcov_root.list; head; head = head->next) {
     const auto* info = reinterpret_cast<const gcov_info*>(head);
     // The stream's version is the objects' (gcov_info.version): they must be this GCC's.
-    if (layout_.objects.empty() || info->version != layout_.objects.front().version) return false;
+    if (layout.objects.empty() || info->version != layout.objects.front().version) return false;
     if (!info->merge[0]) continue;  // no arc counters: nothing streamed either
-    for (unsigned f = 0; f < info->n_functions; ++f) {
-      const auto* fn = info->functions[f];
+    for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
+      const auto* fn = info->functions[f_index];
       if (!fn || fn->key != info) continue;  // a COMDAT copy counted in another object
-      const auto& arcs = fn->ctrs[0];
-      values.insert(values.end(), arcs.values, arcs.values + arcs.num);
+      f(fn->ctrs[0].values, fn->ctrs[0].num);
     }
   }
-  return values.size() == layout_.size;
+  return true;
 #else
-  (void)values;
+  (void)layout;
+  (void)f;
   return false;
 #endif
+}
+
+bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
+  values.clear();
+  values.reserve(layout_.size);
+  bool known = for_each_arc_block(
+      layout_, [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); });
+  return known && values.size() == layout_.size;
+}
+
+// What grew since `before`, read from the live counters in the same pass (no copy of them).
+// Counters are signed in libgcov and unsigned in the profile runtime; both only grow.
+template <typename Counter>
+void add_growth(const Counter* live, std::size_t n, const std::vector<std::uint64_t>& before,
+                std::size_t& at, gcov::Delta& delta) {
+  for (std::size_t i = 0; i < n && at < before.size(); ++i, ++at) {
+    auto now = static_cast<std::uint64_t>(live[i]);
+    if (now > before[at]) delta.emplace_back(static_cast<std::uint32_t>(at), now - before[at]);
+  }
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
@@ -175,9 +195,24 @@ void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout
 void Recorder::begin_test() { snapshot(before_, nullptr); }
 
 void Recorder::end_test(TestContext context) {
-  snapshot(after_, nullptr);
   tests_.push_back(std::move(context));
-  deltas_.push_back(gcov::difference(before_, after_));
+  gcov::Delta delta;
+  std::size_t at = 0;
+  bool read = false;
+  if (llvm_) {
+    add_growth(llvm::live_counters(), llvm_->size, before_, at, delta);
+    read = true;
+  } else if (direct_) {
+    read = for_each_arc_block(layout_, [&](const std::int64_t* v,
+                                           unsigned n) { add_growth(v, n, before_, at, delta); }) &&
+           at == layout_.size;
+    if (!read) delta.clear();
+  }
+  if (!read) {  // the serialiser: a snapshot, then the difference
+    snapshot(after_, nullptr);
+    delta = gcov::difference(before_, after_);
+  }
+  deltas_.push_back(std::move(delta));
 }
 
 Record Recorder::finish(const gcov::Filter& filter) {

@@ -42,6 +42,9 @@ std::optional<Layout> process_layout(std::string& why);
 /// Copies every counter of the process into `values` (resized to layout.size): one memcpy.
 void read_counters(const Layout& layout, std::vector<std::uint64_t>& values);
 
+/// The process's counters where the runtime keeps them (process_layout() said they exist).
+const std::uint64_t* live_counters();
+
 // ---- The coverage mapping, decoded (pure functions of bytes: tests, fuzzer) ----
 
 /// A counter of a mapping region: zero, counter #id of the function, or expression #id.
