@@ -92,8 +92,9 @@ kind-down: ## delete the kind cluster
 test-k8s: ## run the suites as an Indexed Job of SHARDS shards, collect every index, gate with trace-check
 	SHARDS=$(SHARDS) bash ci/k8s/kind.sh test
 
-check: docs-check no-sleep k8s-validate fuzz test ## everything CI runs: docs/k8s checks, fuzzers, all suites, then the gate
+check: docs-check no-sleep k8s-validate fuzz test ## everything CI runs: docs/k8s checks, fuzzers, all suites, the gate, attest's own coverage gate
 	@$(MAKE) --no-print-directory gate
+	@$(MAKE) --no-print-directory coverage
 
 # What is measured or installed is built Release, in a directory of its own (a checkout's
 # $(BUILD_DIR) is Debug unless CMAKE_FLAGS says otherwise).
@@ -105,16 +106,17 @@ release: deps
 bench: release ## benchmarks vs plain Boost.Test (minutes; not in CI); writes $(RELEASE_DIR)/bench
 	suites/bench/run.sh $(RELEASE_DIR)
 
-# attest measured by itself: the unit suites built with -DATTEST_COVERAGE=ON in $(COV_DIR), run
+# attest measured by itself (in `make check`, so in CI): the unit suites built Debug (-O0: every
+# line where the source has it, and half the compile time of -O3) with -DATTEST_COVERAGE=ON in $(COV_DIR), run
 # with per-test coverage of attest's sources, the records merged by attest-cov, the HTML (every
 # line with the tests and requirements reaching it) in $(COV_DIR)/self-coverage/index.html, and the
 # gate at COV_LINES percent of lines (set from the measured value: docs/benchmarks.md).
 COV_DIR ?= build-cov
-COV_LINES ?= 65
+COV_LINES ?= 58
 COV_SUITES = attest_unit_tests attest_unit_coverage_tests attest_unit_async_tests
 COV_SOURCES = $(foreach d,common traceability coverage fixtures framework,--cov=$(CURDIR)/$(d))
 coverage: deps ## attest's unit suites with per-test coverage: HTML in $(COV_DIR)/self-coverage, gate at COV_LINES %
-	cmake -S . -B $(COV_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DATTEST_COVERAGE=ON >/dev/null
+	cmake -S . -B $(COV_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DATTEST_COVERAGE=ON >/dev/null
 	cmake --build $(COV_DIR) -j $(JOBS) --target $(COV_SUITES) attest-cov
 	rm -rf $(COV_DIR)/self-coverage && mkdir -p $(COV_DIR)/self-coverage
 	find $(COV_DIR) -name '*.gcda' -delete
