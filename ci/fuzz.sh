@@ -40,7 +40,7 @@ for t in config markdown trace_json junit mock_definitions reqif yaml compose en
   libs[$t]="-lboost_json"
 done
 libs[reqif]+=" -lboost_iostreams -lyaml-cpp"; libs[yaml]+=" -lboost_iostreams -lyaml-cpp"
-libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"; libs[llvm_mapping]+=" -lz -lcrypto"
+libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"; libs[llvm_mapping]+=" -lz"
 targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping)
 
 object() { local s=${1%@*} v=; [[ $1 == *@* ]] && v=-${1#*@}; echo "$out/obj/${s//\//_}$v.o"; }

@@ -22,7 +22,7 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libboost-iostreams1.81-dev libboost1.81-dev
   libfmt-dev libcli11-dev libpqxx-dev libyaml-cpp-dev libhiredis-dev
   libarchive-dev librapidcheck-dev  # image build contexts (tar), property tests
-  zlib1g-dev libssl-dev  # Clang's coverage mapping: compressed names, MD5-hashed
+  zlib1g-dev  # Clang's coverage mapping: compressed names
 )
 [ "$profile" = unit ] || packages+=(postgresql redis-server)
 if [ "$profile" = all ]; then

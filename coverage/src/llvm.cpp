@@ -6,7 +6,6 @@
 
 #include <elf.h>
 #include <link.h>
-#include <openssl/evp.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -22,6 +21,8 @@
 #include <utility>
 
 #include <attest/input_error.hpp>
+
+#include <boost/uuid/detail/md5.hpp>
 
 extern "C" {
 // Clang's profile runtime (compiler-rt, InstrProfilingPlatformLinux.c); absent unless the
@@ -326,15 +327,29 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+namespace {
+
+// Boost's MD5 (header-only: no crypto library loaded into every test binary for one hash).
+// Its digest words come out byte-swapped on little-endian machines (a compatibility choice of
+// Boost 1.71's name-based UUIDs) — which way is checked once against MD5("").
+std::uint64_t boost_md5_low64(std::string_view bytes, bool swapped) {
+  boost::uuids::detail::md5 md5;
+  md5.process_bytes(bytes.data(), bytes.size());
+  boost::uuids::detail::md5::digest_type digest;
+  md5.get_digest(digest);
+  auto word = [&](int i) {
+    auto w = static_cast<std::uint32_t>(digest[i]);
+    return swapped ? __builtin_bswap32(w) : w;
+  };
+  return std::uint64_t{word(0)} | std::uint64_t{word(1)} << 32;
+}
+
+}  // namespace
+
 std::uint64_t md5_low64(std::string_view bytes) {
-  // OpenSSL's MD5 (EVP: the non-deprecated interface of OpenSSL 3).
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (!EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_md5(), nullptr) || length < 8)
-    throw InputError({}, "MD5 is not available from OpenSSL");
-  std::uint64_t low = 0;
-  for (int i = 7; i >= 0; --i) low = low << 8 | digest[i];  // little-endian, as LLVM reads it
-  return low;
+  // MD5("") = d41d8cd98f00b204..., read little-endian as LLVM does.
+  static const bool swapped = boost_md5_low64("", true) == 0x04b2008fd98c1dd4ull;
+  return boost_md5_low64(bytes, swapped);
 }
 
 bool FunctionMapping::dummy() const {

@@ -110,6 +110,7 @@ ResultsRecorder::ResultsRecorder(const std::vector<TestInfo>& tests, std::size_t
           !ut::runtime_config::get<std::vector<std::string>>(ut::runtime_config::btrt_run_filters)
                .empty()),
       recorded_(tests.size(), false) {
+  results_.reserve(tests.size());  // at most one result per test: no growth, no copies
   // Boost numbers test cases consecutively: a dense table, not a hash map (10,000 tests).
   if (!tests.empty()) {
     auto [lo, hi] = std::minmax_element(tests.begin(), tests.end(),

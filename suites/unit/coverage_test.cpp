@@ -4,6 +4,7 @@
 #include <attest/coverage/affected.hpp>
 #include <attest/coverage/gate.hpp>
 #include <attest/coverage/gcov.hpp>
+#include <attest/coverage/llvm.hpp>
 #include <attest/coverage/record.hpp>
 #include <attest/coverage/reports.hpp>
 
@@ -229,6 +230,18 @@ BOOST_AUTO_TEST_CASE(a_change_in_a_function_selects_every_test_that_ran_any_of_i
   Record merged;
   merge(merged, back);
   BOOST_TEST(merged.files.at("/p/src/f.cpp").functions.size() == 1u);
+}
+
+// Clang's mapping joins functions and file lists by the low 64 bits of MD5, read
+// little-endian: RFC 1321's test vectors, across the 56-byte padding boundary too.
+BOOST_AUTO_TEST_CASE(clang_names_hash_as_llvm_hashes_them, *attest::requirement("FR-167")) {
+  using attest::coverage::llvm::md5_low64;
+  BOOST_TEST(md5_low64("") == 0x04b2008fd98c1dd4ull);     // d41d8cd98f00b204...
+  BOOST_TEST(md5_low64("abc") == 0xb04fd23c98500190ull);  // 900150983cd24fb0...
+  BOOST_TEST(
+      md5_low64(
+          "12345678901234567890123456789012345678901234567890123456789012345678901234567890") ==
+      0x55c9e32ba2f4ed57ull);  // 57edf4a22be3c955...
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -24,7 +24,7 @@ instr=(-fprofile-instr-generate -fcoverage-mapping)
 "$CXX" -std=c++20 -O0 -I"$root/coverage/include" -I"$root/common/include" -I"$here" \
   -c "$here/driver.cpp" -o driver.o
 "$CXX" -fprofile-instr-generate driver.o sample_a.o sample_b.o \
-  "$build/coverage/libattest_coverage.a" "$build/common/libattest_common.a" -lboost_json -lz -lcrypto -o driver
+  "$build/coverage/libattest_coverage.a" "$build/common/libattest_common.a" -lboost_json -lz -o driver
 
 LLVM_PROFILE_FILE="$out/all.profraw" ./driver > attest.txt
 "$PROFDATA" merge -o all.profdata all.profraw
