@@ -72,6 +72,43 @@ std::string lcov_section(const std::string& lcov, const std::string& name) {
   return lcov.substr(at, lcov.find("TN:", at + 3) - at);
 }
 
+// What a run of calc's tests must show, whichever compiler built it: "adds" calls clamp_add and
+// covers its lines, "signs" does not, and the other way round — in the record (cov.json) and in
+// lcov's per-test sections (cov.info). Returns the record.
+boost::json::object expect_each_test_reaches_its_own_function(const Project& p) {
+  auto file = p.source / "src" / "calc.cpp";
+  auto add_line = line_of(file, "int sum = a + b;");
+  auto sign_line = line_of(file, "if (x < 0) return -1;");
+  auto record = boost::json::parse(attest_test::read_file(p.build / "cov.json")).as_object();
+  BOOST_TEST((tests_reaching(record, file, add_line) == std::set<std::string>{"adds"}));
+  BOOST_TEST((tests_reaching(record, file, sign_line) == std::set<std::string>{"signs"}));
+  auto lcov = attest_test::read_file(p.build / "cov.info");
+  auto da_add = "DA:" + std::to_string(add_line) + ",1\n";
+  BOOST_TEST(contains(lcov_section(lcov, "adds"), da_add), lcov);
+  BOOST_TEST(!contains(lcov_section(lcov, "signs"), da_add), lcov);
+  BOOST_TEST(contains(lcov_section(lcov, "signs"), "DA:" + std::to_string(sign_line) + ",1\n"));
+  return record;
+}
+
+// A record's totals over all its files, as the other tools count them.
+struct Counted {
+  std::size_t lines = 0, lines_hit = 0, branches = 0, taken = 0;
+};
+Counted counted(const boost::json::object& record) {
+  Counted c;
+  for (const auto& [path, f] : record.at("files").as_object()) {
+    for (const auto& l : f.at("lines").as_array()) {
+      ++c.lines;
+      c.lines_hit += l.as_array()[1].to_number<std::uint64_t>() > 0;
+    }
+    for (const auto& b : f.at("branches").as_array()) {
+      ++c.branches;
+      c.taken += b.as_array()[2].to_number<std::uint64_t>() > 0;
+    }
+  }
+  return c;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(coverage_e2e, *attest::mark("e2e"))
@@ -83,22 +120,8 @@ BOOST_AUTO_TEST_CASE(each_test_covers_the_lines_it_runs_and_other_tools_agree,
                          "--cov-report=json:cov.json", "--cov-report=lcov:cov.info",
                          "--cov-report=html:cov.html", "--cov-report=cobertura:cov.xml"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
-  auto file = p.source / "src" / "calc.cpp";
-  auto add_line = line_of(file, "int sum = a + b;");
-  auto sign_line = line_of(file, "if (x < 0) return -1;");
-
-  // The record: "adds" calls clamp_add and covers its lines; "signs" does not, and the other
-  // way round; a test calling neither reaches nothing.
-  auto record = boost::json::parse(attest_test::read_file(p.build / "cov.json")).as_object();
-  BOOST_TEST((tests_reaching(record, file, add_line) == std::set<std::string>{"adds"}));
-  BOOST_TEST((tests_reaching(record, file, sign_line) == std::set<std::string>{"signs"}));
-
-  // lcov: one TN: section per test, which genhtml reads with --show-details.
-  auto lcov = attest_test::read_file(p.build / "cov.info");
-  auto da_add = "DA:" + std::to_string(add_line) + ",1\n";
-  BOOST_TEST(contains(lcov_section(lcov, "adds"), da_add), lcov);
-  BOOST_TEST(!contains(lcov_section(lcov, "signs"), da_add), lcov);
-  BOOST_TEST(contains(lcov_section(lcov, "signs"), "DA:" + std::to_string(sign_line) + ",1\n"));
+  // The record and lcov's sections (one TN: per test, which genhtml reads with --show-details).
+  auto record = expect_each_test_reaches_its_own_function(p);
   auto genhtml = run_command({"genhtml", "--show-details", "--branch-coverage", "-o",
                               (p.build / "genhtml").string(), (p.build / "cov.info").string()});
   BOOST_TEST(genhtml.exit_code == 0, genhtml.out + genhtml.err);
@@ -112,21 +135,11 @@ BOOST_AUTO_TEST_CASE(each_test_covers_the_lines_it_runs_and_other_tools_agree,
       run_command({"gcovr", "-r", p.source.string(), "--json-summary", "-", p.build.string()});
   BOOST_TEST_REQUIRE(gcovr.exit_code == 0, gcovr.out + gcovr.err);
   auto summary = boost::json::parse(gcovr.out).as_object();
-  std::size_t lines = 0, lines_hit = 0, branches = 0, taken = 0;
-  for (const auto& [path, f] : record.at("files").as_object()) {
-    for (const auto& l : f.at("lines").as_array()) {
-      ++lines;
-      lines_hit += l.as_array()[1].to_number<std::uint64_t>() > 0;
-    }
-    for (const auto& b : f.at("branches").as_array()) {
-      ++branches;
-      taken += b.as_array()[2].to_number<std::uint64_t>() > 0;
-    }
-  }
-  BOOST_TEST(summary.at("line_total").to_number<std::size_t>() == lines);
-  BOOST_TEST(summary.at("line_covered").to_number<std::size_t>() == lines_hit);
-  BOOST_TEST(summary.at("branch_total").to_number<std::size_t>() == branches);
-  BOOST_TEST(summary.at("branch_covered").to_number<std::size_t>() == taken);
+  auto ours = counted(record);
+  BOOST_TEST(summary.at("line_total").to_number<std::size_t>() == ours.lines);
+  BOOST_TEST(summary.at("line_covered").to_number<std::size_t>() == ours.lines_hit);
+  BOOST_TEST(summary.at("branch_total").to_number<std::size_t>() == ours.branches);
+  BOOST_TEST(summary.at("branch_covered").to_number<std::size_t>() == ours.taken);
   BOOST_TEST(contains(r.out, "src/calc.cpp       8      2      6      4    75%"), r.out);
 
   // The HTML: the line shows who executed it and what they verify; cobertura is XML.
@@ -249,40 +262,24 @@ BOOST_AUTO_TEST_CASE(clang_source_based_coverage_is_recorded_per_test_as_llvm_co
   auto r = run_tests(p, {"--cov=" + (p.source / "src").string(), "--cov-report=term-missing",
                          "--cov-report=json:cov.json", "--cov-report=lcov:cov.info"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
-  auto file = p.source / "src" / "calc.cpp";
-  auto add_line = line_of(file, "int sum = a + b;");
-  auto sign_line = line_of(file, "if (x < 0) return -1;");
-  auto record = boost::json::parse(attest_test::read_file(p.build / "cov.json")).as_object();
-  BOOST_TEST((tests_reaching(record, file, add_line) == std::set<std::string>{"adds"}));
-  BOOST_TEST((tests_reaching(record, file, sign_line) == std::set<std::string>{"signs"}));
-  auto lcov = attest_test::read_file(p.build / "cov.info");
-  auto da_add = "DA:" + std::to_string(add_line) + ",1\n";
-  BOOST_TEST(contains(lcov_section(lcov, "adds"), da_add), lcov);
-  BOOST_TEST(!contains(lcov_section(lcov, "signs"), da_add), lcov);
+  auto record = expect_each_test_reaches_its_own_function(p);
 
   // The run's .profraw stays whole-run data: llvm-cov reads it and counts what attest counted.
   auto merged =
       run_command({"llvm-profdata", "merge", "-o", "cov.profdata", "default.profraw"}, p.build);
   BOOST_TEST_REQUIRE(merged.exit_code == 0, merged.out + merged.err);
-  auto exported = run_command({"llvm-cov", "export", "-summary-only", "calc_tests",
-                               "-instr-profile=cov.profdata", file.string()},
-                              p.build);
+  auto exported =
+      run_command({"llvm-cov", "export", "-summary-only", "calc_tests",
+                   "-instr-profile=cov.profdata", (p.source / "src" / "calc.cpp").string()},
+                  p.build);
   BOOST_TEST_REQUIRE(exported.exit_code == 0, exported.out + exported.err);
   auto summary = boost::json::parse(exported.out);
   const auto& theirs = summary.at("data").at(0).at("totals");
-  std::size_t lines = 0, lines_hit = 0, branches = 0, taken = 0;
-  for (const auto& l : record.at("files").at(file.string()).at("lines").as_array()) {
-    ++lines;
-    lines_hit += l.as_array()[1].to_number<std::uint64_t>() > 0;
-  }
-  for (const auto& b : record.at("files").at(file.string()).at("branches").as_array()) {
-    ++branches;
-    taken += b.as_array()[2].to_number<std::uint64_t>() > 0;
-  }
-  BOOST_TEST(theirs.at("lines").at("count").to_number<std::size_t>() == lines);
-  BOOST_TEST(theirs.at("lines").at("covered").to_number<std::size_t>() == lines_hit);
-  BOOST_TEST(theirs.at("branches").at("count").to_number<std::size_t>() == branches);
-  BOOST_TEST(theirs.at("branches").at("covered").to_number<std::size_t>() == taken);
+  auto ours = counted(record);
+  BOOST_TEST(theirs.at("lines").at("count").to_number<std::size_t>() == ours.lines);
+  BOOST_TEST(theirs.at("lines").at("covered").to_number<std::size_t>() == ours.lines_hit);
+  BOOST_TEST(theirs.at("branches").at("count").to_number<std::size_t>() == ours.branches);
+  BOOST_TEST(theirs.at("branches").at("covered").to_number<std::size_t>() == ours.taken);
   BOOST_TEST(contains(r.out, "src/calc.cpp      10      3      6      4    70%"), r.out);
 }
 
