@@ -560,6 +560,8 @@ std::vector<std::pair<std::string, ObjectMapping>> process_mappings() {
 
 // ---------------------------------------------------------------- counters
 
+bool runtime_linked() { return __llvm_profile_begin_data != nullptr; }
+
 std::optional<Layout> process_layout(std::string& why) {
   if (!__llvm_profile_begin_data || !__llvm_profile_end_data || !__llvm_profile_begin_counters ||
       !__llvm_profile_end_counters || !__llvm_profile_get_version) {
@@ -575,6 +577,16 @@ std::optional<Layout> process_layout(std::string& why) {
   const char* data_end = __llvm_profile_end_data();
   const char* counters = __llvm_profile_begin_counters();
   const char* counters_end = __llvm_profile_end_counters();
+  if (data == data_end) {
+    // The runtime is linked in, but none of this executable's own code is instrumented: each
+    // shared library built with -fprofile-instr-generate carries a runtime (and counters) of
+    // its own, which this one does not see.
+    why =
+        "Clang's profile runtime is linked in but the executable holds no instrumented code of "
+        "its own: code in a shared library is not measured (each has its own runtime); build "
+        "the code under test as a static library or into the test executable";
+    return std::nullopt;
+  }
   constexpr std::size_t record =
       48;  // NameRef, FuncHash, CounterPtr, FunctionPointer, Values, NumCounters, NumValueSites[2]
   if (!data || !counters || data_end < data || counters_end < counters ||

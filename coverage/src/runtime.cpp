@@ -97,11 +97,12 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
     return r;
   }
   if (&__gcov_root == nullptr) {
-    why =
-        "this binary carries no coverage counters: build it with attest_enable_coverage() or "
-        "-DATTEST_COVERAGE=ON (GCC --coverage, Clang -fprofile-instr-generate "
-        "-fcoverage-mapping)";
-    if (!llvm_why.empty()) why += "; " + llvm_why;
+    // With Clang's runtime linked in, what it said is the reason; else neither is here.
+    why = llvm::runtime_linked()
+              ? llvm_why
+              : "this binary carries no coverage counters: build it with "
+                "attest_enable_coverage() or -DATTEST_COVERAGE=ON (GCC --coverage, Clang "
+                "-fprofile-instr-generate -fcoverage-mapping)";
     return nullptr;
   }
   if (&__gcov_info_to_gcda == nullptr) {

@@ -24,10 +24,18 @@ struct Project {
   fs::path source, build;
 };
 
-// `compiler`: the project's C++ compiler (CMake's choice when empty).
-Project build_copy(const fs::path& root, const std::string& compiler = "") {
+// `compiler`: the project's C++ compiler (CMake's choice when empty); `shared`: calc built as a
+// shared library instead of a static one.
+Project build_copy(const fs::path& root, const std::string& compiler = "", bool shared = false) {
   Project p{root / "calc", root / "build"};
   fs::copy(ATTEST_CALC_DIR, p.source, fs::copy_options::recursive);
+  if (shared) {
+    auto cmake = attest_test::read_file(p.source / "CMakeLists.txt");
+    auto at = cmake.find("add_library(calc STATIC");
+    BOOST_TEST_REQUIRE(at != std::string::npos);
+    attest_test::write_file(p.source / "CMakeLists.txt",
+                            cmake.replace(at, 23, "add_library(calc SHARED"));
+  }
   strings configure{ATTEST_CMAKE,           "-S",
                     p.source.string(),      "-B",
                     p.build.string(),       "-G",
@@ -281,6 +289,17 @@ BOOST_AUTO_TEST_CASE(clang_source_based_coverage_is_recorded_per_test_as_llvm_co
   BOOST_TEST(theirs.at("branches").at("count").to_number<std::size_t>() == ours.branches);
   BOOST_TEST(theirs.at("branches").at("covered").to_number<std::size_t>() == ours.taken);
   BOOST_TEST(contains(r.out, "src/calc.cpp      10      3      6      4    70%"), r.out);
+}
+
+// Clang gives each shared library a profile runtime of its own, which the executable's does
+// not see: measuring nothing there would read as "no test reaches calc" — refused, saying why.
+BOOST_AUTO_TEST_CASE(clang_code_in_a_shared_library_is_refused_saying_why,
+                     *attest::requirement("FR-167")) {
+  TempDir tmp;
+  auto p = build_copy(tmp.path, "clang++", true);
+  auto r = run_tests(p, {"--cov=" + (p.source / "src").string()});
+  BOOST_TEST(r.exit_code == 2, r.out + r.err);
+  BOOST_TEST(contains(r.err, "code in a shared library is not measured"), r.err);
 }
 
 // The mapping reader on what a small project holds beyond calc: a template instantiated twice,

@@ -39,6 +39,9 @@ struct Layout {
 /// reason in `why` otherwise.
 std::optional<Layout> process_layout(std::string& why);
 
+/// Whether Clang's profile runtime is linked into the process at all.
+bool runtime_linked();
+
 /// Copies every counter of the process into `values` (resized to layout.size): one memcpy.
 void read_counters(const Layout& layout, std::vector<std::uint64_t>& values);
 
