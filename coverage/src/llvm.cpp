@@ -583,8 +583,8 @@ std::optional<Layout> process_layout(std::string& why) {
     // its own, which this one does not see.
     why =
         "Clang's profile runtime is linked in but the executable holds no instrumented code of "
-        "its own: code in a shared library is not measured (each has its own runtime); build "
-        "the code under test as a static library or into the test executable";
+        "its own: code in a shared library is not measured (each keeps its own coverage "
+        "runtime); build the code under test as a static library or into the test executable";
     return std::nullopt;
   }
   constexpr std::size_t record =

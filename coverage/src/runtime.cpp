@@ -96,23 +96,31 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
     r->snapshot(r->before_, nullptr);
     return r;
   }
-  if (&__gcov_root == nullptr) {
-    // With Clang's runtime linked in, what it said is the reason; else neither is here.
-    why = llvm::runtime_linked()
-              ? llvm_why
-              : "this binary carries no coverage counters: build it with "
-                "attest_enable_coverage() or -DATTEST_COVERAGE=ON (GCC --coverage, Clang "
-                "-fprofile-instr-generate -fcoverage-mapping)";
+  // The same trap with GCC: libgcov linked in (attest_enable_coverage() asks for
+  // __gcov_info_to_gcda) but no object of the executable itself instrumented — every shared
+  // library keeps its own, hidden list of objects.
+  const char* shared_library =
+      "code in a shared library is not measured (each keeps its own coverage runtime); build the "
+      "code under test as a static library or into the test executable";
+  if (&__gcov_root == nullptr || __gcov_root.list == nullptr) {
+    if (llvm::runtime_linked())
+      why = llvm_why;  // Clang's runtime said why
+    else if (&__gcov_info_to_gcda != nullptr)
+      why = std::string(
+                "libgcov is linked in but the executable holds no instrumented code of "
+                "its own: ") +
+            shared_library;
+    else
+      why =
+          "this binary carries no coverage counters: build it with attest_enable_coverage() or "
+          "-DATTEST_COVERAGE=ON (GCC --coverage, Clang -fprofile-instr-generate "
+          "-fcoverage-mapping)";
     return nullptr;
   }
   if (&__gcov_info_to_gcda == nullptr) {
     why =
         "this binary has coverage counters but not libgcov's __gcov_info_to_gcda (GCC 12 or "
         "later, linked with -Wl,-u,__gcov_info_to_gcda as attest_enable_coverage() does)";
-    return nullptr;
-  }
-  if (__gcov_root.list == nullptr) {
-    why = "this binary's objects registered no coverage counters";
     return nullptr;
   }
   std::unique_ptr<Recorder> r(new Recorder);
