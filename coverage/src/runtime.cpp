@@ -9,13 +9,24 @@
 // --cov cannot work. __gcov_root (the list of this executable's objects) has hidden
 // visibility but links statically like any symbol; attest_enable_coverage() asks the
 // linker for __gcov_info_to_gcda, which nothing else would pull from libgcov.a.
+// Every shared library built with --coverage keeps a root of its own (libgcov is linked into
+// each); libgcov chains all of a process's roots on __gcov_master, a default-visibility symbol
+// that resolves to one definition, so that a dump can reach them all — and so can attest.
 namespace {
 struct gcov_info_head {
   unsigned version;
   gcov_info_head* next;
 };
-struct gcov_root_head {
+struct gcov_root_head {  // gcc/libgcov.h's struct gcov_root (GCC 5 and later)
   gcov_info_head* list;
+  unsigned dumped : 1;
+  unsigned run_counted : 1;
+  gcov_root_head* next;
+  gcov_root_head* prev;
+};
+struct gcov_master_head {  // struct gcov_master
+  unsigned version;
+  gcov_root_head* root;
 };
 
 // GCC 12's libgcov structures (gcc/libgcov.h), private to each GCC version: read only when
@@ -51,6 +62,7 @@ struct gcov_fn_info {
 
 extern "C" {
 extern gcov_root_head __gcov_root __attribute__((weak));
+extern gcov_master_head __gcov_master __attribute__((weak));
 void __gcov_info_to_gcda(const void* info, void (*filename_fn)(const char*, void*),
                          void (*dump_fn)(const void*, unsigned, void*),
                          void* (*allocate_fn)(unsigned, void*), void* arg) __attribute__((weak));
@@ -58,6 +70,24 @@ void __gcov_info_to_gcda(const void* info, void (*filename_fn)(const char*, void
 
 namespace attest::coverage {
 namespace {
+
+// Every object of the process with coverage counters: those of each root libgcov chained on
+// __gcov_master (the executable's and each shared library's), else the executable's own.
+template <typename F>
+void for_each_gcov_object(F&& f) {
+  if (&__gcov_master != nullptr && __gcov_master.root) {
+    for (auto* root = __gcov_master.root; root; root = root->next)
+      for (auto* info = root->list; info; info = info->next) f(info);
+  } else if (&__gcov_root != nullptr) {
+    for (auto* info = __gcov_root.list; info; info = info->next) f(info);
+  }
+}
+
+bool any_gcov_object() {
+  bool any = false;
+  for_each_gcov_object([&](const gcov_info_head*) { any = true; });
+  return any;
+}
 
 struct Stream {
   std::string* bytes;  // grows, never shrinks: after the first test no snapshot allocates
@@ -96,25 +126,12 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
     r->snapshot(r->before_, nullptr);
     return r;
   }
-  // The same trap with GCC: libgcov linked in (attest_enable_coverage() asks for
-  // __gcov_info_to_gcda) but no object of the executable itself instrumented — every shared
-  // library keeps its own, hidden list of objects.
-  const char* shared_library =
-      "code in a shared library is not measured (each keeps its own coverage runtime); build the "
-      "code under test as a static library or into the test executable";
-  if (&__gcov_root == nullptr || __gcov_root.list == nullptr) {
-    if (llvm::runtime_linked())
-      why = llvm_why;  // Clang's runtime said why
-    else if (&__gcov_info_to_gcda != nullptr)
-      why = std::string(
-                "libgcov is linked in but the executable holds no instrumented code of "
-                "its own: ") +
-            shared_library;
-    else
-      why =
-          "this binary carries no coverage counters: build it with attest_enable_coverage() or "
-          "-DATTEST_COVERAGE=ON (GCC --coverage, Clang -fprofile-instr-generate "
-          "-fcoverage-mapping)";
+  if (!any_gcov_object()) {
+    why = llvm::runtime_linked()
+              ? llvm_why  // Clang's runtime said why
+              : "this binary carries no coverage counters: build it with "
+                "attest_enable_coverage() or -DATTEST_COVERAGE=ON (GCC --coverage, Clang "
+                "-fprofile-instr-generate -fcoverage-mapping)";
     return nullptr;
   }
   if (&__gcov_info_to_gcda == nullptr) {
@@ -148,18 +165,22 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
 template <typename F>
 bool for_each_arc_block(const gcov::Layout& layout, F&& f) {
 #if ATTEST_GCOV_DIRECT
-  for (auto* head = __gcov_root.list; head; head = head->next) {
+  bool known = true;
+  for_each_gcov_object([&](const gcov_info_head* head) {
     const auto* info = reinterpret_cast<const gcov_info*>(head);
     // The stream's version is the objects' (gcov_info.version): they must be this GCC's.
-    if (layout.objects.empty() || info->version != layout.objects.front().version) return false;
-    if (!info->merge[0]) continue;  // no arc counters: nothing streamed either
+    if (!known || layout.objects.empty() || info->version != layout.objects.front().version) {
+      known = false;
+      return;
+    }
+    if (!info->merge[0]) return;  // no arc counters: nothing streamed either
     for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
       const auto* fn = info->functions[f_index];
       if (!fn || fn->key != info) continue;  // a COMDAT copy counted in another object
       f(fn->ctrs[0].values, fn->ctrs[0].num);
     }
-  }
-  return true;
+  });
+  return known;
 #else
   (void)layout;
   (void)f;
@@ -194,11 +215,11 @@ void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout
   if (direct_ && !layout && read_directly(values)) return;
   values.clear();
   if (!layout) values.reserve(layout_.size);
-  for (auto* info = __gcov_root.list; info; info = info->next) {
+  for_each_gcov_object([&](const gcov_info_head* info) {
     Stream stream{&buffer_, 0, {}, {}};
     __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
     gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, layout, values);
-  }
+  });
 }
 
 void Recorder::begin_test() { snapshot(before_, nullptr); }
