@@ -77,11 +77,11 @@ void RunCache::update(const trace::ResultsSource& run,
   // The failures: what earlier runs knew of the tests this one did not run, and this run's.
   auto failed = last_failed();
   for (std::size_t i = 0; i < run.count; ++i) {
-    const auto& t = run.test(i);
+    const auto t = run.test(i);
     if (t.outcome == trace::Outcome::failed)
-      failed.insert(t.id);
-    else
-      failed.erase(t.id);
+      failed.emplace(t.id);
+    else if (!failed.empty())  // (the common case: nothing failed, nothing to look up)
+      failed.erase(std::string(t.id));
   }
   boost::json::array ids;
   for (const auto& id : failed) ids.emplace_back(id);

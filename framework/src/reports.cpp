@@ -1,7 +1,5 @@
 #include "reports.hpp"
 
-#include <memory>
-
 namespace attest::detail {
 
 trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInfo>& tests,
@@ -55,13 +53,14 @@ trace::Results results_of(const std::string& binary, const std::vector<TestInfo>
 trace::ResultsSource results_source(const std::string& binary, const std::vector<TestInfo>& tests,
                                     const std::vector<TestResult>& results,
                                     const Summary& summary) {
-  // Assigning into the same outcome reuses its strings' and vectors' storage.
-  auto outcome = std::make_shared<trace::TestOutcome>();
-  outcome->binary = binary;
-  return {binary, summary, results.size(),
-          [&tests, &results, outcome](std::size_t i) -> const trace::TestOutcome& {
-            fill(*outcome, tests[results[i].test], results[i]);
-            return *outcome;
+  // Views of the collected test and its result: nothing copied per test.
+  return {binary, summary, results.size(), [&tests, &results](std::size_t i) {
+            const auto& r = results[i];
+            const auto& t = tests[r.test];
+            return trace::TestOutcomeView{
+                t.name,           r.outcome,         r.duration_ms, &t.marks.requirements,
+                &t.marks.markers, r.message,         t.file,        t.line,
+                &r.phases,        &r.failed_attempts};
           }};
 }
 

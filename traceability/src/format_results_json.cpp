@@ -143,14 +143,21 @@ void write_strings(std::string& out, const std::vector<std::string>& list) {
 
 }  // namespace
 
+TestOutcomeView TestOutcomeView::of(const TestOutcome& t) {
+  return {t.id,      t.outcome,    t.duration_ms, &t.requirements, &t.markers,
+          t.message, t.where.file, t.where.line,  &t.phases,       &t.failed_attempts};
+}
+
 void write_results_json(std::ostream& stream, const Results& results) {
   write_results_json(
       stream, ResultsSource{results.binary, results.summary, results.tests.size(),
-                            [&](std::size_t i) -> const TestOutcome& { return results.tests[i]; }});
+                            [&](std::size_t i) { return TestOutcomeView::of(results.tests[i]); }});
 }
 
 void write_results_json(std::ostream& stream, const ResultsSource& results) {
   // Each test is put together in one buffer and written in one call.
+  static const std::vector<std::string> none;
+  static const std::vector<Phase> no_phases;
   std::string out = "{";
   write_string(out, results_version_key);
   out += ':';
@@ -159,33 +166,36 @@ void write_results_json(std::ostream& stream, const ResultsSource& results) {
   write_string(out, results.binary);
   out += ",\"tests\":[";
   for (std::size_t index = 0; index < results.count; ++index) {
-    const auto& r = results.test(index);
+    const auto r = results.test(index);
+    const auto& phases = r.phases ? *r.phases : no_phases;
+    const auto& failed_attempts = r.failed_attempts ? *r.failed_attempts : none;
     out += index ? ",{\"id\":" : "{\"id\":";
     write_string(out, r.id);
     write_outcome(out, r.outcome, r.duration_ms);
     out += ",\"requirements\":";
-    write_strings(out, r.requirements);
+    write_strings(out, r.requirements ? *r.requirements : none);
     out += ",\"markers\":";
-    write_strings(out, r.markers);
+    write_strings(out, r.markers ? *r.markers : none);
     out += ",\"message\":";
     write_string(out, r.message);
     out += ",\"file\":";
-    write_string(out, r.where.file);
+    write_string(out, r.file);
     out += ",\"line\":";
-    write_number(out, r.where.line);
+    write_number(out, r.line);
     out += ",\"phases\":[";
-    for (std::size_t i = 0; i < r.phases.size(); ++i) {
-      const auto& p = r.phases[i];
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+      const auto& p = phases[i];
       out += i ? ",{\"name\":" : "{\"name\":";
       write_string(out, p.name);
       write_outcome(out, p.outcome, p.duration_ms);
       out += '}';
     }
     out += ']';
-    if (!r.failed_attempts.empty()) {
-      out += r.flaky() ? ",\"flaky\":true" : ",\"flaky\":false";
+    if (!failed_attempts.empty()) {
+      // A pass after failed attempts is a flaky pass (TestOutcome::flaky()).
+      out += r.outcome == Outcome::passed ? ",\"flaky\":true" : ",\"flaky\":false";
       out += ",\"failed_attempts\":";
-      write_strings(out, r.failed_attempts);
+      write_strings(out, failed_attempts);
     }
     out += '}';
     stream.write(out.data(), static_cast<std::streamsize>(out.size()));

@@ -53,13 +53,28 @@ std::vector<TestCase> read_manifest(std::string_view text, const std::string& or
 
 void write_results_json(std::ostream& out, const Results& results);
 
-/// The results of a run as they are produced: `count` tests, `test(i)` the i-th (valid until the
-/// next call), so a runner's 10,000 outcomes are written without a Results document beside them.
+/// One test's outcome as the results document writes it, by reference: a runner's own records
+/// are written without being copied into a TestOutcome first. Valid while what it views is.
+struct TestOutcomeView {
+  std::string_view id;
+  Outcome outcome = Outcome::passed;
+  double duration_ms = 0;
+  const std::vector<std::string>* requirements = nullptr;
+  const std::vector<std::string>* markers = nullptr;
+  std::string_view message, file;
+  std::size_t line = 0;
+  const std::vector<Phase>* phases = nullptr;
+  const std::vector<std::string>* failed_attempts = nullptr;  // the flaky attempts (may be empty)
+  static TestOutcomeView of(const TestOutcome& t);
+};
+
+/// The results of a run as they are produced: `count` tests, `test(i)` the i-th, so a runner's
+/// 10,000 outcomes are written without a Results document beside them.
 struct ResultsSource {
   std::string binary;
   Summary summary;
   std::size_t count = 0;
-  std::function<const TestOutcome&(std::size_t)> test;
+  std::function<TestOutcomeView(std::size_t)> test;
 };
 void write_results_json(std::ostream& out, const ResultsSource& results);
 /// The JUnit dialect (pytest's junit_family). `xunit1`, the default, keeps the ★ contract:
