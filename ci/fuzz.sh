@@ -17,9 +17,9 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src"
        -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src"
        -I"$root/coverage/include")
-common=(common/src/{input_error,json_input,yaml_input}.cpp)
+common=(common/src/{input_error,json_input,yaml_input,markup}.cpp)
 trace=("${common[@]}"
-  traceability/src/{model,markup,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
+  traceability/src/{model,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
 catalog=("${trace[@]}" traceability/src/{zip_archive,catalogs,catalog_reqif,catalog_yaml}.cpp)
 
 # target : its sources (relative to the root) : libraries. A catalog target per format: the

@@ -3,6 +3,7 @@
 // that executed it and the requirements those tests verify (coverage.py's "show
 // contexts", always on). Sources are read from their paths; a missing one shows numbers.
 #include <attest/coverage/reports.hpp>
+#include <attest/markup.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -13,29 +14,6 @@
 namespace attest::coverage {
 namespace {
 
-std::string escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string anchor(const std::string& path) {
   std::string a = "f-";
@@ -78,7 +56,7 @@ void write_html(std::ostream& out, const Record& record, const ReportOptions& op
   for (const auto& [path, file] : record.files) {
     Totals t = totals(file);
     auto shown = display_path(path, options.root);
-    out << "<tr><td class=\"name\"><a href=\"#" << anchor(shown) << "\">" << escape(shown)
+    out << "<tr><td class=\"name\"><a href=\"#" << anchor(shown) << "\">" << escape_markup(shown)
         << "</a></td><td>" << t.lines << "</td><td>" << t.lines - t.lines_hit << "</td><td>"
         << percent(t.line_percent()) << "</td><td>" << t.branches << "</td><td>" << t.branches_taken
         << "</td><td>" << percent(t.branch_percent()) << "</td></tr>\n";
@@ -89,7 +67,7 @@ void write_html(std::ostream& out, const Record& record, const ReportOptions& op
     auto text = source_lines(path);
     std::uint32_t last = file.lines.empty() ? 0 : file.lines.rbegin()->first;
     last = std::max<std::uint32_t>(last, static_cast<std::uint32_t>(text.size()));
-    out << "<h2 id=\"" << anchor(shown) << "\">" << escape(shown)
+    out << "<h2 id=\"" << anchor(shown) << "\">" << escape_markup(shown)
         << "</h2>\n<table class=\"src\">\n";
     auto branch = file.branches.begin();
     for (std::uint32_t n = 1; n <= last; ++n) {
@@ -98,7 +76,7 @@ void write_html(std::ostream& out, const Record& record, const ReportOptions& op
       out << "<tr class=\"" << cls << "\"><td class=\"n\">" << n << "</td><td class=\"n\">"
           << (it == file.lines.end() ? std::string() : std::to_string(it->second.hits))
           << "</td><td class=\"code\"><pre>"
-          << escape(n <= text.size() ? text[n - 1] : std::string())
+          << escape_markup(n <= text.size() ? text[n - 1] : std::string())
           << "</pre></td><td class=\"ctx\">";
       std::size_t branches = 0, taken = 0;
       while (branch != file.branches.end() && branch->first.first < n) ++branch;
@@ -114,10 +92,10 @@ void write_html(std::ostream& out, const Record& record, const ReportOptions& op
                               record.tests[t].requirements.end());
         out << "<details><summary>" << it->second.tests.size()
             << (it->second.tests.size() == 1 ? " test" : " tests");
-        for (const auto& r : requirements) out << " <span class=\"req\">" << escape(r) << "</span>";
+        for (const auto& r : requirements) out << " <span class=\"req\">" << escape_markup(r) << "</span>";
         out << "</summary>";
         for (auto t : it->second.tests)
-          out << escape(record.tests[t].id) << " <small>(" << escape(record.tests[t].binary)
+          out << escape_markup(record.tests[t].id) << " <small>(" << escape_markup(record.tests[t].binary)
               << ")</small><br>";
         out << "</details>";
       }

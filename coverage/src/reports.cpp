@@ -1,4 +1,5 @@
 #include <attest/coverage/reports.hpp>
+#include <attest/markup.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
@@ -26,29 +27,6 @@ std::string ratio(std::size_t part, std::size_t whole) {
   return buf;
 }
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -138,7 +116,7 @@ void write_cobertura(std::ostream& out, const Record& record, const ReportOption
       << "\" lines-valid=\"" << all.lines << "\" branches-covered=\"" << all.branches_taken
       << "\" branches-valid=\"" << all.branches << "\" complexity=\"0.0\" timestamp=\""
       << std::time(nullptr) << "\" version=\"attest\">\n"
-      << "  <sources>\n    <source>" << xml_escape(options.root.string()) << "</source>\n"
+      << "  <sources>\n    <source>" << escape_markup(options.root.string()) << "</source>\n"
       << "  </sources>\n  <packages>\n";
   // One package per directory, as gcovr writes it.
   std::map<std::string, std::vector<const std::pair<const std::string, FileCoverage>*>> packages;
@@ -151,7 +129,7 @@ void write_cobertura(std::ostream& out, const Record& record, const ReportOption
   for (const auto& [package, files] : packages) {
     Totals pt;
     for (const auto* f : files) pt += totals(f->second);
-    out << "    <package name=\"" << xml_escape(package) << "\" line-rate=\""
+    out << "    <package name=\"" << escape_markup(package) << "\" line-rate=\""
         << ratio(pt.lines_hit, pt.lines) << "\" branch-rate=\""
         << ratio(pt.branches_taken, pt.branches) << "\" complexity=\"0.0\">\n      <classes>\n";
     for (const auto* f : files) {
@@ -159,8 +137,8 @@ void write_cobertura(std::ostream& out, const Record& record, const ReportOption
       Totals ft = totals(file);
       auto shown = display_path(f->first, options.root);
       out << "        <class name=\""
-          << xml_escape(std::filesystem::path(shown).filename().string()) << "\" filename=\""
-          << xml_escape(shown) << "\" line-rate=\"" << ratio(ft.lines_hit, ft.lines)
+          << escape_markup(std::filesystem::path(shown).filename().string()) << "\" filename=\""
+          << escape_markup(shown) << "\" line-rate=\"" << ratio(ft.lines_hit, ft.lines)
           << "\" branch-rate=\"" << ratio(ft.branches_taken, ft.branches)
           << "\" complexity=\"0.0\">\n          <methods/>\n          <lines>\n";
       auto branch = file.branches.begin();

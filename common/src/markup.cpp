@@ -1,6 +1,6 @@
-#include <attest/trace/markup.hpp>
+#include <attest/markup.hpp>
 
-namespace attest::trace {
+namespace attest {
 
 std::string escape_markup(std::string_view text) {
   std::string out;
@@ -34,4 +34,4 @@ std::string escape_markup(std::string_view text) {
   return out;
 }
 
-}  // namespace attest::trace
+}  // namespace attest
