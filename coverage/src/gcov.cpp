@@ -320,9 +320,8 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
 Delta difference(const std::vector<std::uint64_t>& before,
                  const std::vector<std::uint64_t>& after) {
   Delta d;
-  std::size_t n = std::min(before.size(), after.size());
-  for (std::size_t i = 0; i < n; ++i)
-    if (after[i] > before[i]) d.emplace_back(static_cast<std::uint32_t>(i), after[i] - before[i]);
+  std::size_t at = 0;
+  add_growth(after.data(), after.size(), before, at, d);
   return d;
 }
 

@@ -528,7 +528,7 @@ std::optional<Sections> read_sections(const std::string& path) {
   return out;
 }
 
-std::vector<std::pair<std::string, ObjectMapping>> process_mappings() {
+std::vector<ObjectMapping> process_mappings() {
   std::vector<std::string> paths;
   dl_iterate_phdr(
       [](dl_phdr_info* info, std::size_t, void* data) {
@@ -541,7 +541,7 @@ std::vector<std::pair<std::string, ObjectMapping>> process_mappings() {
       &paths);
   if (paths.empty() || paths.front() != "/proc/self/exe")
     paths.insert(paths.begin(), "/proc/self/exe");
-  std::vector<std::pair<std::string, ObjectMapping>> out;
+  std::vector<ObjectMapping> out;
   for (const auto& path : paths) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) continue;
@@ -552,8 +552,7 @@ std::vector<std::pair<std::string, ObjectMapping>> process_mappings() {
     }
     auto sections = read_sections(path);
     if (!sections || sections->covfun.empty()) continue;
-    out.emplace_back(origin,
-                     decode_mapping(sections->covmap, sections->covfun, sections->names, origin));
+    out.push_back(decode_mapping(sections->covmap, sections->covfun, sections->names, origin));
   }
   return out;
 }
@@ -1181,9 +1180,7 @@ Record build_record(const std::vector<ObjectMapping>& objects, const Layout& lay
 Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
                     std::vector<TestContext> tests, const std::vector<gcov::Delta>& deltas,
                     const gcov::Filter& filter) {
-  std::vector<ObjectMapping> objects;
-  for (auto& [path, object] : process_mappings()) objects.push_back(std::move(object));
-  return build_record(objects, layout, totals, std::move(tests), deltas, filter);
+  return build_record(process_mappings(), layout, totals, std::move(tests), deltas, filter);
 }
 
 }  // namespace attest::coverage::llvm

@@ -14,7 +14,6 @@
 namespace attest::coverage {
 namespace {
 
-
 std::string anchor(const std::string& path) {
   std::string a = "f-";
   for (char c : path) a += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
@@ -92,11 +91,12 @@ void write_html(std::ostream& out, const Record& record, const ReportOptions& op
                               record.tests[t].requirements.end());
         out << "<details><summary>" << it->second.tests.size()
             << (it->second.tests.size() == 1 ? " test" : " tests");
-        for (const auto& r : requirements) out << " <span class=\"req\">" << escape_markup(r) << "</span>";
+        for (const auto& r : requirements)
+          out << " <span class=\"req\">" << escape_markup(r) << "</span>";
         out << "</summary>";
         for (auto t : it->second.tests)
-          out << escape_markup(record.tests[t].id) << " <small>(" << escape_markup(record.tests[t].binary)
-              << ")</small><br>";
+          out << escape_markup(record.tests[t].id) << " <small>("
+              << escape_markup(record.tests[t].binary) << ")</small><br>";
         out << "</details>";
       }
       out << "</td></tr>\n";

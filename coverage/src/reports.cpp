@@ -27,7 +27,6 @@ std::string ratio(std::size_t part, std::size_t whole) {
   return buf;
 }
 
-
 }  // namespace
 
 std::string display_path(const std::string& path, const std::filesystem::path& root) {

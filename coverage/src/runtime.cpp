@@ -196,17 +196,6 @@ bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
   return known && values.size() == layout_.size;
 }
 
-// What grew since `before`, read from the live counters in the same pass (no copy of them).
-// Counters are signed in libgcov and unsigned in the profile runtime; both only grow.
-template <typename Counter>
-void add_growth(const Counter* live, std::size_t n, const std::vector<std::uint64_t>& before,
-                std::size_t& at, gcov::Delta& delta) {
-  for (std::size_t i = 0; i < n && at < before.size(); ++i, ++at) {
-    auto now = static_cast<std::uint64_t>(live[i]);
-    if (now > before[at]) delta.emplace_back(static_cast<std::uint32_t>(at), now - before[at]);
-  }
-}
-
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
   if (llvm_) {
     llvm::read_counters(*llvm_, values);
@@ -230,11 +219,13 @@ void Recorder::end_test(TestContext context) {
   std::size_t at = 0;
   bool read = false;
   if (llvm_) {
-    add_growth(llvm::live_counters(), llvm_->size, before_, at, delta);
+    gcov::add_growth(llvm::live_counters(), llvm_->size, before_, at, delta);
     read = true;
   } else if (direct_) {
-    read = for_each_arc_block(layout_, [&](const std::int64_t* v,
-                                           unsigned n) { add_growth(v, n, before_, at, delta); }) &&
+    read = for_each_arc_block(layout_,
+                              [&](const std::int64_t* v, unsigned n) {
+                                gcov::add_growth(v, n, before_, at, delta);
+                              }) &&
            at == layout_.size;
     if (!read) delta.clear();
   }

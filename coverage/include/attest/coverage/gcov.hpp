@@ -41,6 +41,18 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
 /// What a test changed: (counter index, increase), ascending by index.
 using Delta = std::vector<std::pair<std::uint32_t, std::uint64_t>>;
 
+/// Appends to `delta` what grew from `before[at..]` to `now[0..n)` and advances `at` by what it
+/// read: a process's counters are compared block by block where they live, without a copy.
+/// Counters are signed in libgcov and unsigned in Clang's profile runtime; both only grow.
+template <typename Counter>
+void add_growth(const Counter* now, std::size_t n, const std::vector<std::uint64_t>& before,
+                std::size_t& at, Delta& delta) {
+  for (std::size_t i = 0; i < n && at < before.size(); ++i, ++at) {
+    auto value = static_cast<std::uint64_t>(now[i]);
+    if (value > before[at]) delta.emplace_back(static_cast<std::uint32_t>(at), value - before[at]);
+  }
+}
+
 /// The counters that grew from `before` to `after` (same layout).
 Delta difference(const std::vector<std::uint64_t>& before, const std::vector<std::uint64_t>& after);
 

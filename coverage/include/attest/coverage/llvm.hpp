@@ -113,7 +113,7 @@ std::optional<Sections> read_sections(const std::string& path);
 
 /// The ELF objects loaded in the process that carry a coverage mapping (the executable as
 /// /proc/self/exe), decoded.
-std::vector<std::pair<std::string, ObjectMapping>> process_mappings();
+std::vector<ObjectMapping> process_mappings();
 
 /// Like gcov::build_record: totals = the last snapshot (whole run), deltas[i] = what
 /// tests[i] executed. Reads the mapping of every object loaded in the process.
