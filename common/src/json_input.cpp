@@ -3,10 +3,13 @@
 #include <boost/json/stream_parser.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+
 #include <fstream>
-#include <sstream>
 
 namespace attest::detail {
 
@@ -46,11 +49,29 @@ std::string read_file(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw InputError({path.string()}, "no such file (cannot read it)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path.string()}, "cannot read");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // read(2) into a string sized from fstat: a stream's rdbuf copy goes through a stringbuf that
+  // grows by doubling (a third of the time --cov spends reading ~150 .gcno files). The size is
+  // a hint only: the file is read to its end, whatever it has grown or shrunk to meanwhile.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError({path.string()}, "cannot read");
+  struct stat st {};
+  std::string text;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) text.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t used = 0;
+  for (;;) {
+    if (used == text.size()) text.resize(std::max<std::size_t>(2 * text.size(), 1 << 12));
+    auto n = ::read(fd, text.data() + used, text.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      throw InputError({path.string()}, "cannot read");
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  text.resize(used);
+  return text;
 }
 
 bool write_file_atomically(const std::filesystem::path& path,

@@ -4,11 +4,20 @@
 #include <attest/input_error.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace attest::coverage::gcov {
 namespace {
@@ -45,10 +54,10 @@ class Reader {
     std::uint64_t hi = u32();
     return lo | (hi << 32);
   }
-  std::string str() {
+  std::string_view str() {
     std::uint32_t length = u32();
     need(length);
-    std::string s(data_.data() + pos_, length ? length - 1 : 0);
+    std::string_view s(data_.data() + pos_, length ? length - 1 : 0);
     pos_ += length;
     return s;
   }
@@ -85,6 +94,7 @@ struct Function {
   std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
   std::string name;
   bool artificial = false;
+  bool skipped = false;  // no line in a file the filter keeps: its graph was not read
   std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
   std::vector<Block> blocks;
   std::vector<Arc> arcs;
@@ -123,8 +133,46 @@ void classify(Function& f) {
   }
 }
 
-Notes read_notes(const std::string& path) {
-  std::string bytes = attest::detail::read_file(path);
+// A file's bytes, mapped read-only: a large binary's notes are tens of MB, of which a run
+// that keeps only the project's sources reads a fraction (the records it skips are never
+// paged in) — and nothing is copied. Read whole when it cannot be mapped.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p =
+          ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+      if (p != MAP_FAILED) {
+        map_ = p;
+        size_ = static_cast<std::size_t>(st.st_size);
+      }
+    }
+    if (fd >= 0) ::close(fd);
+    if (!map_) copy_ = attest::detail::read_file(path);  // (or its InputError)
+  }
+  ~MappedFile() {
+    if (map_) ::munmap(map_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const {
+    return map_ ? std::string_view(static_cast<const char*>(map_), size_) : std::string_view(copy_);
+  }
+
+ private:
+  void* map_ = nullptr;
+  std::size_t size_ = 0;
+  std::string copy_;
+};
+
+// Reads one object's notes. Only the functions with a line in a file `filter` keeps are read
+// whole: the others (most of an object's, usually: the instantiations of system headers' templates)
+// keep their identity and are skipped, their arcs never parsed.
+Notes read_notes(const std::string& path, const Filter& filter) {
+  MappedFile file(path);
+  std::string_view bytes = file.bytes();
   Reader in(bytes, path);
   if (in.u32() != gcno_magic) in.fail("not a .gcno file");
   Notes notes;
@@ -134,60 +182,90 @@ Notes read_notes(const std::string& path) {
   std::filesystem::path cwd = in.str();
   in.u32();  // has unexecuted blocks
   std::unordered_map<std::string, std::uint32_t> file_index;
+  std::vector<bool> kept;  // per file of notes.files
   // Every block's line record names its file again: the name as written is looked up first,
   // so that paths are built and normalised once per file, not once per block.
-  std::unordered_map<std::string, std::uint32_t> by_written_name;
-  auto file_of = [&](const std::string& name) {
+  std::unordered_map<std::string_view, std::uint32_t> by_written_name;  // views into `bytes`
+  auto file_of = [&](std::string_view name) {
     if (auto known = by_written_name.find(name); known != by_written_name.end())
       return known->second;
     std::filesystem::path p(name);
     if (p.is_relative()) p = cwd / p;
     auto key = p.lexically_normal().string();
     auto [it, inserted] = file_index.emplace(key, static_cast<std::uint32_t>(notes.files.size()));
-    if (inserted) notes.files.push_back(key);
+    if (inserted) {
+      notes.files.push_back(key);
+      kept.push_back(filter.keeps(key));
+    }
     by_written_name.emplace(name, it->second);
     return it->second;
   };
+
   Function* f = nullptr;
+  std::string_view f_name;  // copied into f only when f is kept
+  bool f_kept = false;      // a line of f (or f itself) is in a kept file
+  std::vector<std::pair<std::size_t, std::size_t>> arc_records;  // f's, read once f is kept
+  auto finish_function = [&] {
+    if (!f) return;
+    if (!f_kept) {
+      f->skipped = true;
+      f->blocks = {};
+    } else {
+      f->name = f_name;
+      std::size_t resume = in.pos();
+      for (auto [from, end] : arc_records) {
+        in.seek(from);
+        std::uint32_t src = in.u32();
+        while (in.pos() + 8 <= end) {
+          Arc arc;
+          arc.src = src;
+          arc.dst = in.u32();
+          std::uint32_t flags = in.u32();
+          arc.on_tree = flags & arc_on_tree;
+          arc.fake = flags & arc_fake;
+          arc.fall_through = flags & arc_fall_through;
+          if (src >= f->blocks.size() || arc.dst >= f->blocks.size()) in.fail("arc out of range");
+          auto index = static_cast<std::uint32_t>(f->arcs.size());
+          if (!arc.on_tree) f->counted.push_back(index);
+          f->blocks[src].succ.push_back(index);
+          f->blocks[arc.dst].pred.push_back(index);
+          f->arcs.push_back(arc);
+        }
+      }
+      in.seek(resume);
+      classify(*f);
+    }
+    arc_records.clear();
+    f = nullptr;
+  };
   while (!in.done()) {
     std::uint32_t tag = in.u32();
     std::uint32_t length = in.u32();
     std::size_t end = in.pos() + length;
+    if (end > bytes.size()) in.fail("truncated coverage data (a record runs past the end)");
     if (tag == tag_function) {
+      finish_function();
       notes.functions.emplace_back();
       f = &notes.functions.back();
       f->ident = in.u32();
       f->lineno_checksum = in.u32();
       f->cfg_checksum = in.u32();
-      f->name = in.str();
+      f_name = in.str();
       f->artificial = in.u32() != 0;
+      f_kept = false;
       // GCC 8 and later: the source file, first line and column, last line and column.
       if (in.pos() < end) {
         f->file = file_of(in.str());
         f->first_line = in.u32();
         in.u32();  // column
         f->last_line = in.u32();
+        f_kept = kept[f->file];
       }
       notes.by_ident.emplace(f->ident, notes.functions.size() - 1);
     } else if (f && tag == tag_blocks) {
       f->blocks.resize(in.u32());
     } else if (f && tag == tag_arcs) {
-      std::uint32_t src = in.u32();
-      while (in.pos() + 8 <= end) {
-        Arc arc;
-        arc.src = src;
-        arc.dst = in.u32();
-        std::uint32_t flags = in.u32();
-        arc.on_tree = flags & arc_on_tree;
-        arc.fake = flags & arc_fake;
-        arc.fall_through = flags & arc_fall_through;
-        if (src >= f->blocks.size() || arc.dst >= f->blocks.size()) in.fail("arc out of range");
-        auto index = static_cast<std::uint32_t>(f->arcs.size());
-        if (!arc.on_tree) f->counted.push_back(index);
-        f->blocks[src].succ.push_back(index);
-        f->blocks[arc.dst].pred.push_back(index);
-        f->arcs.push_back(arc);
-      }
+      arc_records.emplace_back(in.pos(), end);
     } else if (f && tag == tag_lines) {
       std::uint32_t block = in.u32();
       if (block >= f->blocks.size()) in.fail("line record for a block out of range");
@@ -196,18 +274,19 @@ Notes read_notes(const std::string& path) {
       while (in.pos() < end) {
         std::uint32_t line = in.u32();
         if (line == 0) {
-          std::string name = in.str();
+          auto name = in.str();
           if (name.empty()) break;
           file = file_of(name);
           have_file = true;
-        } else if (have_file) {
+          f_kept = f_kept || kept[file];
+        } else if (have_file && f_kept) {  // (lines before any kept one would be dropped)
           f->blocks[block].lines.push_back({file, line});
         }
       }
     }
     in.seek(end);  // records and fields of later versions are skipped
   }
-  for (auto& fn : notes.functions) classify(fn);
+  finish_function();
   return notes;
 }
 
@@ -264,6 +343,42 @@ void solve(const Function& f, const std::uint64_t* counters, std::vector<std::in
       }
     }
   }
+}
+
+// Reads every object's notes (the keys of `notes`), on as many threads as there are cores:
+// ~150 files, tens of MB, are most of what the end of a --cov run costs, and each file is
+// independent. The first error, in path order, is thrown once all have finished.
+void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const Filter& filter) {
+  std::vector<std::pair<const std::string*, std::unique_ptr<Notes>*>> work;
+  for (auto& [path, slot] : notes) work.emplace_back(&path, &slot);
+  std::vector<std::exception_ptr> errors(work.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < work.size();) {
+      try {
+        const auto& path = *work[i].first;
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec))
+          throw InputError({path},
+                           "no such file: the notes of an object the binary measures "
+                           "(was the build directory moved or cleaned?)");
+        *work[i].second = std::make_unique<Notes>(read_notes(path, filter));
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::size_t threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), work.size());
+  std::vector<std::thread> pool;
+  try {
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  } catch (const std::system_error&) {  // no more threads: the ones there are do the work
+  }
+  worker();
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 // A function of an object, resolved against its notes, with the record entries its blocks
@@ -341,18 +456,14 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
   Record record;
   record.tests = std::move(tests);
   std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
+  for (const auto& object : layout.objects)
+    notes_by_path.try_emplace(
+        std::filesystem::path(object.gcda).replace_extension(".gcno").string());
+  read_all_notes(notes_by_path, filter);
   std::vector<Resolved> functions;  // ascending by offset
   for (const auto& object : layout.objects) {
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
     auto& notes = notes_by_path[gcno];
-    if (!notes) {
-      std::error_code ec;
-      if (!std::filesystem::exists(gcno, ec))
-        throw InputError({gcno},
-                         "no such file: the notes of an object the binary measures "
-                         "(was the build directory moved or cleaned?)");
-      notes = std::make_unique<Notes>(read_notes(gcno));
-    }
     if (notes->stamp != object.stamp || notes->version != object.version)
       throw InputError({gcno},
                        "belongs to another build than the running binary (its stamp "
@@ -367,9 +478,11 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       if (it == notes->by_ident.end()) continue;
       const Function& fn = notes->functions[it->second];
       if (fn.cfg_checksum != fc.cfg_checksum || fn.lineno_checksum != fc.lineno_checksum ||
-          fn.counted.size() != fc.count)
-        throw InputError({gcno}, "function " + fn.name +
+          (!fn.skipped && fn.counted.size() != fc.count))
+        throw InputError({gcno}, "function " +
+                                     (fn.name.empty() ? "#" + std::to_string(fn.ident) : fn.name) +
                                      " differs from the running binary's: rebuild the binary");
+      if (fn.skipped) continue;  // no line the filter keeps
       Resolved r;
       r.function = &fn;
       r.offset = fc.offset;
@@ -397,7 +510,11 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
   // functions and objects.
   std::vector<std::pair<LineCoverage*, std::int64_t>> line_counts;
   for (auto& r : functions) {
-    solve(*r.function, totals.data() + r.offset, arc, block);
+    // A function that never ran adds nothing (its lines are in the record already, at 0).
+    const auto* first = totals.data() + r.offset;
+    if (std::all_of(first, first + r.function->counted.size(), [](auto v) { return v == 0; }))
+      continue;
+    solve(*r.function, first, arc, block);
     line_counts.clear();
     for (std::size_t b = 0; b < r.block_lines.size(); ++b)
       for (auto* line : r.block_lines[b])

@@ -1,8 +1,11 @@
 #include <attest/coverage/runtime.hpp>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 // libgcov's interface, weak so that a binary built without coverage links and says why
@@ -157,6 +160,7 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
       r->direct_ = bracketed;
     }
   }
+  if (r->direct_) r->find_runs();
   return r;
 }
 
@@ -211,7 +215,59 @@ void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout
   });
 }
 
-void Recorder::begin_test() { snapshot(before_, nullptr); }
+// GCC lays each object's per-function counter arrays out one after the other: a large binary's
+// ~20,000 arrays form a few hundred runs in memory, copied and compared at memory speed, where
+// function by function the calls cost more than the copying. The layout's order (object,
+// function) is not memory's: each counter's layout index is kept to translate a test's delta.
+void Recorder::find_runs() {
+  struct Block {
+    const std::int64_t* values;
+    std::size_t count, offset;
+  };
+  std::vector<Block> blocks;
+  std::size_t offset = 0;
+  for_each_arc_block(layout_, [&](const std::int64_t* v, unsigned n) {
+    if (n) blocks.push_back({v, n, offset});
+    offset += n;
+  });
+  if (offset != layout_.size || offset > UINT32_MAX) return;
+  std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) {
+    return std::less<const std::int64_t*>()(a.values, b.values);
+  });
+  std::vector<Run> runs;
+  std::vector<std::uint32_t> index;
+  index.reserve(offset);
+  for (const auto& b : blocks) {
+    if (!runs.empty()) {
+      const auto* end = runs.back().values + runs.back().count;
+      if (std::less<const std::int64_t*>()(b.values, end)) return;  // overlapping: not ours
+      if (b.values == end) {
+        runs.back().count += b.count;
+      } else {
+        runs.push_back({b.values, b.count});
+      }
+    } else {
+      runs.push_back({b.values, b.count});
+    }
+    for (std::size_t k = 0; k < b.count; ++k)
+      index.push_back(static_cast<std::uint32_t>(b.offset + k));
+  }
+  runs_ = std::move(runs);
+  layout_index_ = std::move(index);
+}
+
+void Recorder::begin_test() {
+  if (runs_.empty()) {
+    snapshot(before_, nullptr);
+    return;
+  }
+  before_.resize(layout_index_.size());
+  std::size_t at = 0;
+  for (const auto& run : runs_) {
+    std::memcpy(before_.data() + at, run.values, run.count * sizeof(std::uint64_t));
+    at += run.count;
+  }
+}
 
 void Recorder::end_test(TestContext context) {
   tests_.push_back(std::move(context));
@@ -220,6 +276,11 @@ void Recorder::end_test(TestContext context) {
   bool read = false;
   if (llvm_) {
     gcov::add_growth(llvm::live_counters(), llvm_->size, before_, at, delta);
+    read = true;
+  } else if (!runs_.empty()) {
+    for (const auto& run : runs_) gcov::add_growth(run.values, run.count, before_, at, delta);
+    for (auto& [index, growth] : delta) index = layout_index_[index];
+    std::sort(delta.begin(), delta.end());
     read = true;
   } else if (direct_) {
     read = for_each_arc_block(layout_,

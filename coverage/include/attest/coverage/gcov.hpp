@@ -5,6 +5,7 @@
 // for every test. Formats of GCC 12 and later (record lengths in bytes).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,10 +48,24 @@ using Delta = std::vector<std::pair<std::uint32_t, std::uint64_t>>;
 template <typename Counter>
 void add_growth(const Counter* now, std::size_t n, const std::vector<std::uint64_t>& before,
                 std::size_t& at, Delta& delta) {
-  for (std::size_t i = 0; i < n && at < before.size(); ++i, ++at) {
+  n = std::min(n, before.size() - std::min(at, before.size()));
+  const std::uint64_t* old = before.data() + at;
+  auto compare = [&](std::size_t i) {
     auto value = static_cast<std::uint64_t>(now[i]);
-    if (value > before[at]) delta.emplace_back(static_cast<std::uint32_t>(at), value - before[at]);
+    if (value > old[i]) delta.emplace_back(static_cast<std::uint32_t>(at + i), value - old[i]);
+  };
+  std::size_t i = 0;
+  // A test moves few of a binary's counters: eight at a time are first asked whether any
+  // differs (a loop the compiler vectorises), and only then looked at one by one.
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t differs = 0;
+    for (std::size_t k = 0; k < 8; ++k)
+      differs |= static_cast<std::uint64_t>(now[i + k]) ^ old[i + k];
+    if (differs)
+      for (std::size_t k = 0; k < 8; ++k) compare(i + k);
   }
+  for (; i < n; ++i) compare(i);
+  at += n;
 }
 
 /// The counters that grew from `before` to `after` (same layout).

@@ -41,8 +41,18 @@ class Recorder {
   /// GCC's layout of them is known; false when not (then the serialiser is used).
   bool read_directly(std::vector<std::uint64_t>& values) const;
 
+  /// Groups the functions' counter arrays into the runs they form in memory (direct reads).
+  void find_runs();
+
   gcov::Layout layout_;
+  // Before a test: in layout order, or in memory order when runs_ are known (direct reads).
   std::vector<std::uint64_t> before_, after_;
+  struct Run {
+    const std::int64_t* values;
+    std::size_t count;
+  };
+  std::vector<Run> runs_;                    // contiguous counters, ascending in memory
+  std::vector<std::uint32_t> layout_index_;  // each counter's index in the layout, memory order
   std::vector<TestContext> tests_;
   std::vector<gcov::Delta> deltas_;
   std::string buffer_;
