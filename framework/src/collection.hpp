@@ -23,7 +23,7 @@ struct TestInfo {
   std::string_view file;
   std::size_t line;
   Marks marks;              // effective: inherited from suites
-  std::string description;  // Boost's description decorator
+  std::string_view description;  // Boost's description decorator (Boost's string: lives as long)
   bool enabled;             // Boost's default run status before attest's selection
   bool selected = true;     // attest's -m/-k/--req verdict
   /// The suites' names and the case's, below the master suite — only when a name holds a '/'

@@ -15,7 +15,7 @@ trace::Manifest manifest_of(const std::string& binary, const std::vector<TestInf
                        t.marks.markers,
                        t.marks.requirements,
                        t.enabled,
-                       t.description,
+                       std::string(t.description),
                        path_of(t)});
   }
   return m;

@@ -34,6 +34,7 @@
 #include "collection.hpp"
 #include "console.hpp"
 #include "coverage_run.hpp"
+#include "debugger_probe.hpp"
 #include "failures.hpp"
 #include "options.hpp"
 #include "registry.hpp"
@@ -514,6 +515,7 @@ int run(int argc, char* argv[], bool (*init)()) {
     return exit_usage_error;
   }
   g_binary = binary_name(argc > 0 ? argv[0] : nullptr);
+  keep_debugger_answer();  // Boost's probe walks /proc before every test case otherwise
   // Bazel says where it wants the JUnit XML; an explicit --junitxml wins.
   if (const char* bazel = std::getenv("XML_OUTPUT_FILE"); bazel && *bazel && !options.junitxml)
     options.junitxml = bazel;
