@@ -10,8 +10,9 @@
 //
 // This definition takes the place of the shared library's for the whole process: the library
 // calls its own under_debugger() through the PLT, which resolves to the executable's definition
-// first. It is weak, so that a static or header-only Boost.Test keeps its own (strong) one, and it
-// asks the library's definition (the next one in lookup order) for the answer. It caches only
+// first; that definition asks the library's (the next in lookup order) for the answer. attest
+// links Boost.Test's shared library (BOOST_TEST_DYN_LINK); the definition is weak so that one
+// compiled into the binary itself (header-only Boost.Test) keeps its place. It caches only
 // once attest's runner has said so (keep_debugger_answer(), at the start of a run), and never
 // with ATTEST_BOOST_DEBUGGER_PROBE=each-test, which keeps Boost's behaviour.
 #include <boost/test/debug.hpp>
