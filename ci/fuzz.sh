@@ -36,12 +36,13 @@ sources[compose]="suites/fuzz/compose_fuzz.cpp ${environment[*]}"
 sources[environment_spec]="suites/fuzz/environment_spec_fuzz.cpp ${environment[*]}"
 sources[coverage]="suites/fuzz/coverage_fuzz.cpp coverage/src/record.cpp coverage/src/affected.cpp ${common[*]}"
 sources[llvm_mapping]="suites/fuzz/llvm_mapping_fuzz.cpp coverage/src/llvm.cpp coverage/src/record.cpp coverage/src/gcov.cpp ${common[*]}"
-for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping; do
+sources[gcov]="suites/fuzz/gcov_fuzz.cpp coverage/src/gcov.cpp coverage/src/record.cpp ${common[*]}"
+for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov; do
   libs[$t]="-lboost_json"
 done
 libs[reqif]+=" -lboost_iostreams -lyaml-cpp"; libs[yaml]+=" -lboost_iostreams -lyaml-cpp"
 libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"; libs[llvm_mapping]+=" -lz"
-targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping)
+targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov)
 
 object() { local s=${1%@*} v=; [[ $1 == *@* ]] && v=-${1#*@}; echo "$out/obj/${s//\//_}$v.o"; }
 compile() {  # one source (path@variant), skipped when its object is newer than it

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <span>
+#include <stdexcept>
 #include <unordered_map>
 
 #include <fcntl.h>
@@ -81,9 +84,34 @@ struct Where {
   std::uint32_t line = 0;
 };
 
-struct Block {
-  std::vector<Where> lines;
-  std::vector<std::uint32_t> succ, pred;  // arc indices
+// Per-block lists stored flat: block b's entries are items[begin[b], begin[b + 1]). A large
+// binary's notes hold hundreds of thousands of blocks; three vectors each made their
+// allocations (and the page faults of a growing heap) the larger part of reading them.
+template <typename T>
+struct PerBlock {
+  std::vector<T> items;
+  std::vector<std::uint32_t> begin;  // block count + 1 entries
+
+  std::span<const T> operator[](std::size_t b) const {
+    return {items.data() + begin[b], items.data() + begin[b + 1]};
+  }
+  // From (block, item) pairs in reading order: a counting sort, stable within a block.
+  template <typename Pairs>
+  void assign(std::size_t blocks, const Pairs& pairs) {
+    begin.assign(blocks + 1, 0);
+    for (const auto& [b, item] : pairs) ++begin[b + 1];
+    for (std::size_t b = 0; b < blocks; ++b) begin[b + 1] += begin[b];
+    items.resize(pairs.size());
+    std::vector<std::uint32_t>& at = scratch();
+    at.assign(begin.begin(), begin.end() - 1);
+    for (const auto& [b, item] : pairs) items[at[b]++] = item;
+  }
+
+ private:
+  static std::vector<std::uint32_t>& scratch() {
+    static thread_local std::vector<std::uint32_t> at;
+    return at;
+  }
 };
 
 struct Function {
@@ -92,7 +120,9 @@ struct Function {
   bool artificial = false;
   bool skipped = false;  // no line in a file the filter keeps: its graph was not read
   std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
-  std::vector<Block> blocks;
+  std::uint32_t blocks = 0;
+  PerBlock<Where> lines;
+  PerBlock<std::uint32_t> succ, pred;  // arc indices
   std::vector<Arc> arcs;
   std::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
   std::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
@@ -112,16 +142,17 @@ void classify(Function& f) {
     auto& arc = f.arcs[a];
     if (arc.fake && arc.src != 0) arc.call_non_return = true;
   }
-  for (auto& block : f.blocks) {
+  for (std::uint32_t b = 0; b < f.blocks; ++b) {
     std::size_t non_fake = 0;
-    for (auto a : block.succ) non_fake += !f.arcs[a].fake;
+    for (auto a : f.succ[b]) non_fake += !f.arcs[a].fake;
     if (non_fake == 1)
-      for (auto a : block.succ)
+      for (auto a : f.succ[b])
         if (!f.arcs[a].fake) f.arcs[a].unconditional = true;
   }
-  for (auto& block : f.blocks) {
-    if (block.lines.empty()) continue;
-    std::vector<std::uint32_t> succ = block.succ;  // gcov sorts successors by destination
+  std::vector<std::uint32_t> succ;
+  for (std::uint32_t b = 0; b < f.blocks; ++b) {
+    if (f.lines[b].empty()) continue;
+    succ.assign(f.succ[b].begin(), f.succ[b].end());  // gcov sorts successors by destination
     std::stable_sort(succ.begin(), succ.end(),
                      [&](auto x, auto y) { return f.arcs[x].dst < f.arcs[y].dst; });
     for (auto a : succ)
@@ -129,24 +160,40 @@ void classify(Function& f) {
   }
 }
 
-// A file's bytes, read into `buffer` (reused from file to file: a large binary's notes are tens
-// of MB, and a fresh buffer — or a mapping — per file costs a page fault per page, more than
-// the copy). InputError when it cannot be read.
-std::string_view read_into(const std::string& path, std::string& buffer) {
+// Room for reading files, reused from file to file: a large binary's notes are tens of MB, and
+// a fresh buffer — or a mapping — per file costs a page fault per page, more than the copy. Not
+// zeroed: read(2) fills what is used.
+struct Buffer {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+  void reserve(std::size_t n) {
+    if (n <= size) return;
+    data = std::make_unique_for_overwrite<char[]>(n);
+    size = n;
+  }
+};
+
+// A file's bytes, read into `buffer`. InputError when it cannot be read.
+std::string_view read_into(const std::string& path, Buffer& buffer) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw InputError({path}, "cannot read");
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) > buffer.size())
-    buffer.resize(static_cast<std::size_t>(st.st_size));
+  // Room for the file and one byte more, so that its end is seen without growing the buffer.
+  if (::fstat(fd, &st) == 0) buffer.reserve(static_cast<std::size_t>(st.st_size) + 1);
   std::size_t used = 0;
   for (;;) {
-    if (used == buffer.size()) buffer.resize(std::max<std::size_t>(2 * buffer.size(), 1 << 16));
-    auto n = ::read(fd, buffer.data() + used, buffer.size() - used);
+    if (used == buffer.size) {  // the file grew since fstat: keep what was read
+      auto more = std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(2 * used, 1 << 16));
+      std::memcpy(more.get(), buffer.data.get(), used);
+      buffer.size = std::max<std::size_t>(2 * used, 1 << 16);
+      buffer.data = std::move(more);
+    }
+    auto n = ::read(fd, buffer.data.get() + used, buffer.size - used);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
       if (n < 0) throw InputError({path}, "cannot read");
-      return std::string_view(buffer.data(), used);
+      return std::string_view(buffer.data.get(), used);
     }
     used += static_cast<std::size_t>(n);
   }
@@ -155,7 +202,7 @@ std::string_view read_into(const std::string& path, std::string& buffer) {
 // Reads one object's notes. Only the functions with a line in a file `filter` keeps are read
 // whole: the others (most of an object's, usually: the instantiations of system headers' templates)
 // keep their identity and are skipped, their arcs never parsed.
-Notes read_notes(const std::string& path, const Filter& filter, std::string& buffer) {
+Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) {
   std::string_view bytes = read_into(path, buffer);
   Reader in(bytes, path);
   if (in.u32() != gcno_magic) in.fail("not a .gcno file");
@@ -165,6 +212,19 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
   in.u32();  // checksum
   std::filesystem::path cwd = in.str();
   in.u32();  // has unexecuted blocks
+  // The functions are counted first (a walk over the records' headers): a Function moved
+  // when the vector grows is a dozen vectors moved, for thousands of functions per object.
+  {
+    std::size_t count = 0;
+    for (std::size_t at = in.pos(); at + 8 <= bytes.size();) {
+      std::uint32_t tag, length;
+      std::memcpy(&tag, bytes.data() + at, 4);
+      std::memcpy(&length, bytes.data() + at + 4, 4);
+      count += tag == tag_function;
+      at += 8 + std::size_t{length};
+    }
+    notes.functions.reserve(count);
+  }
   std::unordered_map<std::string, std::uint32_t> file_index;
   std::vector<bool> kept;  // per file of notes.files
   // Every block's line record names its file again: the name as written is looked up first,
@@ -197,14 +257,18 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
   std::string_view f_name;  // copied into f only when f is kept
   bool f_kept = false;      // a line of f (or f itself) is in a kept file
   std::uint32_t f_blocks = 0;
-  std::vector<std::pair<std::size_t, std::size_t>> arc_records;  // f's, read once f is kept
+  std::vector<std::pair<std::size_t, std::size_t>> arc_records;         // f's, read once f is kept
+  std::vector<std::pair<std::uint32_t, Where>> f_lines;                 // (block, line), f's
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> f_succ, f_pred;  // (block, arc)
   auto finish_function = [&] {
     if (!f) return;
     if (!f_kept) {
       f->skipped = true;
-      f->blocks = {};
     } else {
       f->name = f_name;
+      f->blocks = f_blocks;
+      f_succ.clear();
+      f_pred.clear();
       std::size_t resume = in.pos();
       for (auto [from, end] : arc_records) {
         in.seek(from);
@@ -217,18 +281,22 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
           arc.on_tree = flags & arc_on_tree;
           arc.fake = flags & arc_fake;
           arc.fall_through = flags & arc_fall_through;
-          if (src >= f->blocks.size() || arc.dst >= f->blocks.size()) in.fail("arc out of range");
+          if (src >= f_blocks || arc.dst >= f_blocks) in.fail("arc out of range");
           auto index = static_cast<std::uint32_t>(f->arcs.size());
           if (!arc.on_tree) f->counted.push_back(index);
-          f->blocks[src].succ.push_back(index);
-          f->blocks[arc.dst].pred.push_back(index);
+          f_succ.emplace_back(src, index);
+          f_pred.emplace_back(arc.dst, index);
           f->arcs.push_back(arc);
         }
       }
       in.seek(resume);
+      f->lines.assign(f_blocks, f_lines);
+      f->succ.assign(f_blocks, f_succ);
+      f->pred.assign(f_blocks, f_pred);
       classify(*f);
     }
     arc_records.clear();
+    f_lines.clear();
     f = nullptr;
   };
   while (!in.done()) {
@@ -257,8 +325,13 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
       }
       notes.by_ident.emplace(f->ident, notes.functions.size() - 1);
     } else if (f && tag == tag_blocks) {
+      // (one per function: lines already read name blocks of the first count)
+      if (f_blocks) in.fail("a second blocks record for one function");
       f_blocks = in.u32();
-      if (f_kept) f->blocks.resize(f_blocks);  // (a skipped function's are never built)
+      // Every block but the exit has an arc out of it (8 bytes in an arcs record), so a count
+      // the file cannot describe is corruption, refused before memory is asked for it.
+      if (f_blocks > bytes.size() / 8 + 2)
+        in.fail("block count " + std::to_string(f_blocks) + " larger than the file can describe");
     } else if (f && tag == tag_arcs) {
       arc_records.emplace_back(in.pos(), end);
     } else if (f && tag == tag_lines) {
@@ -273,12 +346,9 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
           if (name.empty()) break;
           file = file_of(name);
           have_file = true;
-          if (!f_kept && kept[file]) {
-            f_kept = true;
-            f->blocks.resize(f_blocks);
-          }
+          if (!f_kept && kept[file]) f_kept = true;
         } else if (have_file && f_kept) {  // (lines before any kept one would be dropped)
-          f->blocks[block].lines.push_back({file, line});
+          f_lines.push_back({block, {file, line}});
         }
       }
     }
@@ -292,13 +362,16 @@ Notes read_notes(const std::string& path, const Filter& filter, std::string& buf
 void solve(const Function& f, const std::uint64_t* counters, std::vector<std::int64_t>& arc,
            std::vector<std::int64_t>& block) {
   arc.assign(f.arcs.size(), 0);
-  std::vector<char> arc_known(f.arcs.size(), 0), block_known(f.blocks.size(), 0);
+  // (solved once per function per test: scratch kept from call to call, not allocated)
+  static thread_local std::vector<char> arc_known, block_known;
+  arc_known.assign(f.arcs.size(), 0);
+  block_known.assign(f.blocks, 0);
   for (std::size_t i = 0; i < f.counted.size(); ++i) {
     arc[f.counted[i]] = static_cast<std::int64_t>(counters[i]);
     arc_known[f.counted[i]] = 1;
   }
-  block.assign(f.blocks.size(), 0);
-  auto sum_known = [&](const std::vector<std::uint32_t>& arcs, std::size_t& unknown,
+  block.assign(f.blocks, 0);
+  auto sum_known = [&](std::span<const std::uint32_t> arcs, std::size_t& unknown,
                        std::uint32_t& last) {
     std::int64_t sum = 0;
     unknown = 0;
@@ -312,16 +385,16 @@ void solve(const Function& f, const std::uint64_t* counters, std::vector<std::in
   };
   for (bool changed = true; changed;) {
     changed = false;
-    for (std::size_t b = 0; b < f.blocks.size(); ++b) {
-      const auto& blk = f.blocks[b];
+    for (std::size_t b = 0; b < f.blocks; ++b) {
+      auto succ = f.succ[b], pred = f.pred[b];
       std::size_t unknown_out = 0, unknown_in = 0;
       std::uint32_t last_out = 0, last_in = 0;
-      std::int64_t out = sum_known(blk.succ, unknown_out, last_out);
-      std::int64_t in = sum_known(blk.pred, unknown_in, last_in);
+      std::int64_t out = sum_known(succ, unknown_out, last_out);
+      std::int64_t in = sum_known(pred, unknown_in, last_in);
       if (!block_known[b]) {
-        if (!blk.succ.empty() && unknown_out == 0) {
+        if (!succ.empty() && unknown_out == 0) {
           block[b] = out;
-        } else if (!blk.pred.empty() && unknown_in == 0) {
+        } else if (!pred.empty() && unknown_in == 0) {
           block[b] = in;
         } else {
           continue;
@@ -347,13 +420,19 @@ void solve(const Function& f, const std::uint64_t* counters, std::vector<std::in
 // (mapped files, malloc's per-thread arenas) made the end of a run of attest's unit suite
 // slower, 0.16 s against 0.11 s.
 void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const Filter& filter) {
-  std::string buffer;
+  Buffer buffer;
+  std::size_t largest = 0;
   for (auto& [path, slot] : notes) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec)
       throw InputError({path},
                        "no such file: the notes of an object the binary measures "
                        "(was the build directory moved or cleaned?)");
+    largest = std::max<std::size_t>(largest, size);
+  }
+  buffer.reserve(largest + 1);  // (once, rather than growing file after file)
+  for (auto& [path, slot] : notes) {
     slot = std::make_unique<Notes>(read_notes(path, filter, buffer));
   }
 }
@@ -363,8 +442,8 @@ void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const 
 struct Resolved {
   const Function* function = nullptr;
   std::size_t offset = 0;
-  std::vector<std::vector<LineCoverage*>> block_lines;  // per block (kept files only)
-  std::vector<BranchCoverage*> branches;                // per Function::branches entry
+  std::vector<LineCoverage*> lines;       // per entry of function->lines (null: a file not kept)
+  std::vector<BranchCoverage*> branches;  // per Function::branches entry
 };
 
 }  // namespace
@@ -393,7 +472,12 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
       }
     } else if (tag == tag_arc_counters) {
       // A negative length: that many counters, all zero, not streamed.
-      std::size_t n = static_cast<std::size_t>(length < 0 ? -length : length) / 8;
+      std::size_t n = static_cast<std::size_t>(length < 0 ? -std::int64_t{length} : length) / 8;
+      // A test's delta indexes the process's counters with 32 bits; and no function has
+      // millions of arcs: a count beyond is a corrupt stream, refused before it is allocated.
+      if (n > (std::size_t{1} << 24) || values.size() + n > UINT32_MAX)
+        in.fail("arc counter record of " + std::to_string(n) +
+                " counters (more than a function has)");
       if (current) current->count = n;
       if (length < 0) {
         values.insert(values.end(), n, 0);
@@ -427,17 +511,29 @@ bool Filter::keeps(const std::string& path) const {
   return false;
 }
 
-Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
-                    std::vector<TestContext> tests, const std::vector<Delta>& deltas,
-                    const Filter& filter) {
-  Record record;
-  record.tests = std::move(tests);
+struct Mapping::State {
   std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
+  Record record;                    // every kept file's lines, branches and functions, at 0
+  std::vector<Resolved> functions;  // ascending by offset, pointing into `record`
+  std::vector<std::pair<std::size_t, std::size_t>> measured;
+  bool built = false;
+};
+
+Mapping::Mapping(Mapping&&) noexcept = default;
+Mapping::~Mapping() = default;
+
+const std::vector<std::pair<std::size_t, std::size_t>>& Mapping::measured() const {
+  return state_->measured;
+}
+
+Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_unique<State>()) {
+  auto& notes_by_path = state_->notes_by_path;
+  auto& record = state_->record;
+  auto& functions = state_->functions;
   for (const auto& object : layout.objects)
     notes_by_path.try_emplace(
         std::filesystem::path(object.gcda).replace_extension(".gcno").string());
   read_all_notes(notes_by_path, filter);
-  std::vector<Resolved> functions;  // ascending by offset
   for (const auto& object : layout.objects) {
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
     auto& notes = notes_by_path[gcno];
@@ -467,12 +563,11 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       if (fn.first_line && fn.last_line >= fn.first_line && fn.file < files.size() &&
           files[fn.file])
         files[fn.file]->functions.emplace(fn.first_line, fn.last_line);
-      r.block_lines.resize(fn.blocks.size());
-      for (std::size_t b = 0; b < fn.blocks.size(); ++b)
-        for (const auto& w : fn.blocks[b].lines)
-          if (files[w.file]) r.block_lines[b].push_back(&files[w.file]->lines[w.line]);
+      r.lines.reserve(fn.lines.items.size());
+      for (const auto& w : fn.lines.items)
+        r.lines.push_back(files[w.file] ? &files[w.file]->lines[w.line] : nullptr);
       for (auto a : fn.branches) {
-        const auto& last = fn.blocks[fn.arcs[a].src].lines.back();
+        const auto& last = fn.lines[fn.arcs[a].src].back();
         auto number = branch_numbers[{last.file, last.line}]++;
         r.branches.push_back(files[last.file] ? &files[last.file]->branches[{last.line, number}]
                                               : nullptr);
@@ -480,7 +575,17 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       functions.push_back(std::move(r));
     }
   }
+  for (const auto& r : functions)
+    state_->measured.emplace_back(r.offset, r.offset + r.function->counted.size());
+}
 
+Record Mapping::build(const std::vector<std::uint64_t>& totals, std::vector<TestContext> tests,
+                      const std::vector<Delta>& deltas) {
+  if (state_->built) throw std::logic_error("gcov::Mapping::build called twice");
+  state_->built = true;
+  Record& record = state_->record;
+  record.tests = std::move(tests);
+  const auto& functions = state_->functions;
   std::vector<std::int64_t> arc, block;
   // The whole run: a line's count is the largest of its blocks' within a function (gcov's
   // count for a line with one block; gcov also adds loops within one line), summed over
@@ -493,9 +598,10 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       continue;
     solve(*r.function, first, arc, block);
     line_counts.clear();
-    for (std::size_t b = 0; b < r.block_lines.size(); ++b)
-      for (auto* line : r.block_lines[b])
-        line_counts.emplace_back(line, std::max<std::int64_t>(block[b], 0));
+    const auto& begin = r.function->lines.begin;
+    for (std::size_t b = 0; b < r.function->blocks; ++b)
+      for (auto i = begin[b]; i < begin[b + 1]; ++i)
+        if (r.lines[i]) line_counts.emplace_back(r.lines[i], std::max<std::int64_t>(block[b], 0));
     std::sort(line_counts.begin(), line_counts.end());
     for (std::size_t i = 0; i < line_counts.size(); ++i)
       if (i + 1 == line_counts.size() || line_counts[i + 1].first != line_counts[i].first)
@@ -529,9 +635,11 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
       for (; i < delta.size() && delta[i].first < r.offset + count; ++i)
         counters[delta[i].first - r.offset] = delta[i].second;
       solve(*r.function, counters.data(), arc, block);
-      for (std::size_t b = 0; b < r.block_lines.size(); ++b)
+      const auto& begin = r.function->lines.begin;
+      for (std::size_t b = 0; b < r.function->blocks; ++b)
         if (block[b] > 0)
-          for (auto* line : r.block_lines[b]) add_test(line->tests, t);
+          for (auto i = begin[b]; i < begin[b + 1]; ++i)
+            if (r.lines[i]) add_test(r.lines[i]->tests, t);
       for (std::size_t k = 0; k < r.branches.size(); ++k)
         if (r.branches[k] && arc[r.function->branches[k]] > 0) add_test(r.branches[k]->tests, t);
     }
@@ -540,7 +648,13 @@ Record build_record(const Layout& layout, const std::vector<std::uint64_t>& tota
   for (auto it = record.files.begin(); it != record.files.end();)
     it = it->second.lines.empty() && it->second.branches.empty() ? record.files.erase(it)
                                                                  : std::next(it);
-  return record;
+  return std::move(record);
+}
+
+Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
+                    std::vector<TestContext> tests, const std::vector<Delta>& deltas,
+                    const Filter& filter) {
+  return Mapping(layout, filter).build(totals, std::move(tests), deltas);
 }
 
 }  // namespace attest::coverage::gcov

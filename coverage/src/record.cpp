@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 namespace attest::coverage {
@@ -106,33 +107,92 @@ void merge(Record& into, const Record& from) {
   }
 }
 
+namespace {
+
+// Written straight into the text rather than built as a json::value first: a record holds a
+// node per line and per test of each line, and building them cost more than the rest of a
+// run's end. The text is what json::serialize would write (strings escaped by it).
+void append_number(std::string& out, std::uint64_t v) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out.append(digits, end);
+}
+
+void append_string(std::string& out, std::string_view s) {
+  out += json::serialize(json::string_view(s.data(), s.size()));
+}
+
+void append_tests(std::string& out, const TestSet& tests) {
+  out += '[';
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    if (i) out += ',';
+    append_number(out, tests[i]);
+  }
+  out += ']';
+}
+
+}  // namespace
+
 std::string to_json(const Record& record) {
-  json::array tests;
-  tests.reserve(record.tests.size());
-  for (const auto& t : record.tests)
-    tests.push_back(
+  std::string out = "{";
+  append_string(out, record_version_key);
+  out += ':';
+  append_number(out, static_cast<std::uint64_t>(record_version));
+  out += ",\"tests\":[";
+  for (std::size_t i = 0; i < record.tests.size(); ++i) {
+    const auto& t = record.tests[i];
+    if (i) out += ',';
+    out += json::serialize(
         json::object{{"binary", t.binary},
                      {"id", t.id},
                      {"requirements", json::array(t.requirements.begin(), t.requirements.end())}});
-  json::object files;
-  for (const auto& [path, file] : record.files) {
-    json::array lines, branches;
-    lines.reserve(file.lines.size());
-    for (const auto& [line, l] : file.lines)
-      lines.push_back(json::array{line, l.hits, json::array(l.tests.begin(), l.tests.end())});
-    for (const auto& [key, b] : file.branches)
-      branches.push_back(
-          json::array{key.first, key.second, b.taken, json::array(b.tests.begin(), b.tests.end())});
-    json::array functions;
-    for (const auto& [first, last] : file.functions) functions.push_back(json::array{first, last});
-    files[path] = json::object{{"lines", std::move(lines)},
-                               {"branches", std::move(branches)},
-                               {"functions", std::move(functions)}};
   }
-  json::object doc{{record_version_key, record_version},
-                   {"tests", std::move(tests)},
-                   {"files", std::move(files)}};
-  return json::serialize(doc) + "\n";
+  out += "],\"files\":{";
+  bool first_file = true;
+  for (const auto& [path, file] : record.files) {
+    if (!first_file) out += ',';
+    first_file = false;
+    append_string(out, path);
+    out += ":{\"lines\":[";
+    bool first = true;
+    for (const auto& [line, l] : file.lines) {
+      out += first ? "[" : ",[";
+      first = false;
+      append_number(out, line);
+      out += ',';
+      append_number(out, l.hits);
+      out += ',';
+      append_tests(out, l.tests);
+      out += ']';
+    }
+    out += "],\"branches\":[";
+    first = true;
+    for (const auto& [key, b] : file.branches) {
+      out += first ? "[" : ",[";
+      first = false;
+      append_number(out, key.first);
+      out += ',';
+      append_number(out, key.second);
+      out += ',';
+      append_number(out, b.taken);
+      out += ',';
+      append_tests(out, b.tests);
+      out += ']';
+    }
+    out += "],\"functions\":[";
+    first = true;
+    for (const auto& [begin, end] : file.functions) {
+      out += first ? "[" : ",[";
+      first = false;
+      append_number(out, begin);
+      out += ',';
+      append_number(out, end);
+      out += ']';
+    }
+    out += "]}";
+  }
+  out += "}}\n";
+  return out;
 }
 
 namespace {

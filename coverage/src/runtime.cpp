@@ -120,11 +120,15 @@ void* on_allocate(unsigned size, void* arg) {
 
 }  // namespace
 
-std::unique_ptr<Recorder> Recorder::create(std::string& why) {
+template <typename F>
+bool for_each_arc_block(unsigned version, F&& f);
+
+std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::string& why) {
   // Clang's source-based coverage: the profile runtime's counters, copied in place.
   std::string llvm_why;
   if (auto layout = llvm::process_layout(llvm_why)) {
     std::unique_ptr<Recorder> r(new Recorder);
+    r->filter_ = filter;
     r->llvm_ = std::move(*layout);
     r->snapshot(r->before_, nullptr);
     return r;
@@ -144,36 +148,56 @@ std::unique_ptr<Recorder> Recorder::create(std::string& why) {
     return nullptr;
   }
   std::unique_ptr<Recorder> r(new Recorder);
-  r->snapshot(r->before_, &r->layout_);
+  r->filter_ = filter;
   // Reading the counters in place is far cheaper than serialising every object twice per
   // test; it is trusted only when it brackets what the serialiser wrote: counters only grow,
   // so read-in-place, serialise, read-in-place must give first <= serialised <= last, value by
-  // value (equality cannot be asked: the measuring code may itself be instrumented).
-  std::vector<std::uint64_t> first, serialised, last;
-  if (r->read_directly(first)) {
-    r->snapshot(serialised, nullptr);
-    if (r->read_directly(last) && first.size() == serialised.size() &&
-        last.size() == serialised.size()) {
-      bool bracketed = true;
-      for (std::size_t i = 0; i < serialised.size() && bracketed; ++i)
-        bracketed = first[i] <= serialised[i] && serialised[i] <= last[i];
-      r->direct_ = bracketed;
-    }
+  // value (equality cannot be asked: the measuring code may itself be instrumented). The
+  // serialised snapshot is also the one that learns the layout, and the first test's start.
+  std::vector<std::uint64_t> first, last;
+  unsigned version = 0;
+  for_each_gcov_object([&](const gcov_info_head* head) {
+    if (!version) version = head->version;
+  });
+  std::size_t counters = 0;  // (counted first: a growing vector of ~10^5 values costs more)
+  for_each_arc_block(version, [&](const std::int64_t*, unsigned n) { counters += n; });
+  first.reserve(counters);
+  bool first_read = for_each_arc_block(
+      version, [&](const std::int64_t* v, unsigned n) { first.insert(first.end(), v, v + n); });
+  r->snapshot(r->before_, &r->layout_);
+  const auto& serialised = r->before_;
+  if (first_read && !r->layout_.objects.empty() && r->layout_.objects.front().version == version &&
+      r->read_directly(last) && first.size() == serialised.size() &&
+      last.size() == serialised.size()) {
+    bool bracketed = true;
+    for (std::size_t i = 0; i < serialised.size() && bracketed; ++i)
+      bracketed = first[i] <= serialised[i] && serialised[i] <= last[i];
+    r->direct_ = bracketed;
   }
-  if (r->direct_) r->find_runs();
+  if (r->direct_) {
+    // The notes now rather than at the end: a test's counters are then compared only in the
+    // functions that can reach a measured line (in attest's own unit suite a third of them; the
+    // rest instantiate system headers' templates). Notes that cannot be read now are reported
+    // by finish(), as when they are read there.
+    try {
+      r->mapping_.emplace(r->layout_, filter);
+    } catch (const InputError&) {
+    }
+    r->find_runs();
+  }
   return r;
 }
 
 // Every function's arc counters, in the order of the serialised stream: f(values, count) per
 // function; false when this GCC's structures are not known (or not this GCC's).
 template <typename F>
-bool for_each_arc_block(const gcov::Layout& layout, F&& f) {
+bool for_each_arc_block(unsigned version, F&& f) {
 #if ATTEST_GCOV_DIRECT
   bool known = true;
   for_each_gcov_object([&](const gcov_info_head* head) {
     const auto* info = reinterpret_cast<const gcov_info*>(head);
     // The stream's version is the objects' (gcov_info.version): they must be this GCC's.
-    if (!known || layout.objects.empty() || info->version != layout.objects.front().version) {
+    if (!known || !version || info->version != version) {
       known = false;
       return;
     }
@@ -186,7 +210,7 @@ bool for_each_arc_block(const gcov::Layout& layout, F&& f) {
   });
   return known;
 #else
-  (void)layout;
+  (void)version;
   (void)f;
   return false;
 #endif
@@ -195,8 +219,9 @@ bool for_each_arc_block(const gcov::Layout& layout, F&& f) {
 bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
   values.clear();
   values.reserve(layout_.size);
-  bool known = for_each_arc_block(
-      layout_, [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); });
+  bool known = for_each_arc_block(layout_version(), [&](const std::int64_t* v, unsigned n) {
+    values.insert(values.end(), v, v + n);
+  });
   return known && values.size() == layout_.size;
 }
 
@@ -226,8 +251,15 @@ void Recorder::find_runs() {
   };
   std::vector<Block> blocks;
   std::size_t offset = 0;
-  for_each_arc_block(layout_, [&](const std::int64_t* v, unsigned n) {
-    if (n) blocks.push_back({v, n, offset});
+  const auto* measured = mapping_ ? &mapping_->measured() : nullptr;
+  auto next = measured ? measured->begin() : decltype(measured->begin()){};
+  for_each_arc_block(layout_version(), [&](const std::int64_t* v, unsigned n) {
+    bool wanted = true;
+    if (measured) {  // both ascend by offset
+      while (next != measured->end() && next->first < offset) ++next;
+      wanted = next != measured->end() && next->first == offset;
+    }
+    if (n && wanted) blocks.push_back({v, n, offset});
     offset += n;
   });
   if (offset != layout_.size || offset > UINT32_MAX) return;
@@ -283,7 +315,7 @@ void Recorder::end_test(TestContext context) {
     std::sort(delta.begin(), delta.end());
     read = true;
   } else if (direct_) {
-    read = for_each_arc_block(layout_,
+    read = for_each_arc_block(layout_version(),
                               [&](const std::int64_t* v, unsigned n) {
                                 gcov::add_growth(v, n, before_, at, delta);
                               }) &&
@@ -297,10 +329,11 @@ void Recorder::end_test(TestContext context) {
   deltas_.push_back(std::move(delta));
 }
 
-Record Recorder::finish(const gcov::Filter& filter) {
+Record Recorder::finish() {
   snapshot(after_, nullptr);
-  if (llvm_) return llvm::build_record(*llvm_, after_, std::move(tests_), deltas_, filter);
-  return gcov::build_record(layout_, after_, std::move(tests_), deltas_, filter);
+  if (llvm_) return llvm::build_record(*llvm_, after_, std::move(tests_), deltas_, filter_);
+  if (mapping_) return mapping_->build(after_, std::move(tests_), deltas_);
+  return gcov::build_record(layout_, after_, std::move(tests_), deltas_, filter_);
 }
 
 }  // namespace attest::coverage

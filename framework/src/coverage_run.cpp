@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace attest::detail {
 namespace ut = boost::unit_test;
@@ -39,7 +40,7 @@ std::unique_ptr<CoverageRun> CoverageRun::start(const CoverageOptions& options,
   for (const auto& source : options.sources)
     run->filter_.include.push_back(std::filesystem::absolute(source).lexically_normal().string());
   std::string why;
-  run->recorder_ = coverage::Recorder::create(why);
+  run->recorder_ = coverage::Recorder::create(run->filter_, why);
   if (!run->recorder_) throw UsageError("--cov: " + why);
   run->binary_ = binary;
   for (const auto& t : tests)
@@ -63,10 +64,17 @@ void CoverageRun::test_unit_finish(const ut::test_unit& tu, unsigned long) {
 }
 
 std::vector<std::string> CoverageRun::finish(std::ostream& terminal) {
-  coverage::Record raw = recorder_->finish(filter_);
-  // A test that ran more than once (--reruns) is one test.
+  coverage::Record raw = recorder_->finish();
+  // A test that ran more than once (--reruns) is one test: merged into one (a copy of the
+  // record, so only when one did).
+  std::unordered_set<std::string> ids;
+  bool reran = false;
+  for (const auto& t : raw.tests) reran = reran || !ids.insert(t.id).second;
   coverage::Record record;
-  coverage::merge(record, raw);
+  if (reran)
+    coverage::merge(record, raw);
+  else
+    record = std::move(raw);
   coverage::ReportOptions report_options{gate_.root};
   for (const auto& r : reports_) {
     std::string file = r.file.empty() ? r.kind->default_file : r.file;

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "test_support.hpp"
+
 using namespace attest::coverage;
 
 namespace {
@@ -99,6 +101,57 @@ BOOST_AUTO_TEST_CASE(gcda_streams_are_read_with_zero_runs_elided, *attest::requi
   BOOST_TEST((delta == gcov::Delta{{1, 2}, {3, 1}}));
   BOOST_CHECK_THROW(gcov::read_gcda(s.substr(0, 30), "/b/x.gcda", nullptr, values),
                     attest::InputError);
+}
+
+// Found by suites/fuzz/gcov_fuzz.cpp: counts that a few corrupt bytes make huge were
+// allocated before anything checked them (gigabytes, then out of memory).
+BOOST_AUTO_TEST_CASE(corrupt_counts_are_refused_before_memory_is_asked_for_them,
+                     *attest::requirement("FR-152")) {
+  // A .gcda stream whose counter record stands for 2^28 zero counters (8 bytes of stream).
+  std::string s;
+  for (std::uint32_t w :
+       {0x67636461u, 0x4232322au, 7u, 0u, 0x01000000u, 12u, 1u, 2u, 3u, 0x01a10000u, 0x80000000u})
+    put32(s, w);
+  gcov::Layout layout;
+  std::vector<std::uint64_t> values;
+  BOOST_CHECK_EXCEPTION(gcov::read_gcda(s, "/b/x.gcda", &layout, values), attest::InputError,
+                        [](const attest::InputError& e) {
+                          return contains(e.what(), "/b/x.gcda") &&
+                                 contains(e.what(), "more than a function has");
+                        });
+  BOOST_TEST(values.capacity() < 1024u);
+
+  // Notes of one function in a measured file claiming 2^31 - 1 blocks.
+  attest_test::TempDir dir;
+  auto source = (dir.path / "f.cpp").string();
+  std::string notes;
+  auto put_string = [&](const std::string& text) {
+    put32(notes, static_cast<std::uint32_t>(text.size() + 1));
+    notes.append(text).push_back('\0');
+  };
+  for (std::uint32_t w : {0x67636e6fu, 0x4232322au, 7u, 0u}) put32(notes, w);
+  put_string(dir.path.string());  // the compilation directory
+  put32(notes, 0);                // no unexecuted blocks
+  std::string function;
+  std::swap(notes, function);
+  for (std::uint32_t w : {1u, 2u, 3u}) put32(notes, w);  // ident, checksums
+  put_string("f");
+  put32(notes, 0);  // not artificial
+  put_string(source);
+  for (std::uint32_t w : {1u, 1u, 3u}) put32(notes, w);  // first line, column, last line
+  std::swap(notes, function);
+  put32(notes, 0x01000000u);
+  put32(notes, static_cast<std::uint32_t>(function.size()));
+  notes += function;
+  for (std::uint32_t w : {0x01410000u, 4u, 0x7fffffffu}) put32(notes, w);
+  attest_test::write_file(dir.path / "x.gcno", notes);
+  gcov::Layout one;
+  one.objects.push_back({(dir.path / "x.gcda").string(), 0x4232322au, 7u, {{1, 2, 3, 0, 0}}});
+  BOOST_CHECK_EXCEPTION(gcov::build_record(one, {}, {}, {}, gcov::Filter{{dir.path.string()}}),
+                        attest::InputError, [](const attest::InputError& e) {
+                          return contains(e.what(), "x.gcno") &&
+                                 contains(e.what(), "block count 2147483647");
+                        });
 }
 
 BOOST_AUTO_TEST_CASE(lcov_has_one_section_per_test, *attest::requirement("FR-153")) {

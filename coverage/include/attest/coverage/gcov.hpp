@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -77,9 +78,33 @@ struct Filter {
   bool keeps(const std::string& path) const;
 };
 
-/// The record of a run: `totals` is the last snapshot (whole run), `deltas[i]` what
-/// `tests[i]` executed. Reads each object's .gcno once; InputError when one is missing or
+/// The running binary's counters mapped onto its objects' notes (the .gcno files beside them):
+/// which of its functions have lines `filter` keeps, and how their counters become lines and
+/// branches. Built once, before the tests when it can be: a test's counters then need to be
+/// compared only where `measured()` says (most of a binary's functions are instantiations of
+/// system headers' templates, which no report shows). InputError when a .gcno is missing or
 /// belongs to another build than the running binary (its stamp differs).
+class Mapping {
+ public:
+  Mapping(const Layout& layout, const Filter& filter);
+  Mapping(Mapping&&) noexcept;
+  ~Mapping();
+
+  /// The layout's counters that can reach a kept line: [begin, end) ranges, ascending, one per
+  /// function.
+  const std::vector<std::pair<std::size_t, std::size_t>>& measured() const;
+
+  /// The record of a run: `totals` is the last snapshot (whole run), `deltas[i]` what
+  /// `tests[i]` executed (counters outside measured() are ignored). Once per mapping.
+  Record build(const std::vector<std::uint64_t>& totals, std::vector<TestContext> tests,
+               const std::vector<Delta>& deltas);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+/// Mapping(layout, filter).build(totals, tests, deltas).
 Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
                     std::vector<TestContext> tests, const std::vector<Delta>& deltas,
                     const Filter& filter);

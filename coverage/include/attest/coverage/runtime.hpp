@@ -25,14 +25,15 @@ namespace attest::coverage {
 class Recorder {
  public:
   /// Empty when this binary carries neither GCC's nor Clang's coverage counters, with the
-  /// reason in `why`.
-  static std::unique_ptr<Recorder> create(std::string& why);
+  /// reason in `why`. `filter` says which sources are measured: with GCC, the notes are read
+  /// now, and a test's counters are compared only where they can reach those sources.
+  static std::unique_ptr<Recorder> create(const gcov::Filter& filter, std::string& why);
 
   void begin_test();
   /// The test that began last ended; its counters are kept as `tests.size()`th context.
   void end_test(TestContext context);
-  /// Maps the counters to lines and branches (reads the .gcno files).
-  Record finish(const gcov::Filter& filter);
+  /// Maps the counters to lines and branches (reads the .gcno files, unless create() could).
+  Record finish();
 
  private:
   Recorder() = default;
@@ -40,11 +41,17 @@ class Recorder {
   /// The arc counters read straight from libgcov's structures (no serialising), when this
   /// GCC's layout of them is known; false when not (then the serialiser is used).
   bool read_directly(std::vector<std::uint64_t>& values) const;
+  unsigned layout_version() const {
+    return layout_.objects.empty() ? 0 : layout_.objects.front().version;
+  }
 
-  /// Groups the functions' counter arrays into the runs they form in memory (direct reads).
+  /// Groups the measured functions' counter arrays (all when `mapping_` is empty) into the
+  /// runs they form in memory (direct reads).
   void find_runs();
 
+  gcov::Filter filter_;
   gcov::Layout layout_;
+  std::optional<gcov::Mapping> mapping_;  // the notes, read at create() when they could be
   // Before a test: in layout order, or in memory order when runs_ are known (direct reads).
   std::vector<std::uint64_t> before_, after_;
   struct Run {
