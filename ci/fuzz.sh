@@ -17,7 +17,7 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src"
        -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src"
        -I"$root/coverage/include")
-common=(common/src/{input_error,json_input,yaml_input,markup}.cpp)
+common=(common/src/{input_error,json_input,yaml_input,markup,json_output}.cpp)
 trace=("${common[@]}"
   traceability/src/{model,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
 catalog=("${trace[@]}" traceability/src/{zip_archive,catalogs,catalog_reqif,catalog_yaml}.cpp)

@@ -1,12 +1,14 @@
 #include <attest/coverage/record.hpp>
 
 #include <attest/detail/json_input.hpp>
+#include <attest/detail/json_output.hpp>
 
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <charconv>
+#include <initializer_list>
 #include <unordered_map>
+#include <utility>
 
 namespace attest::coverage {
 namespace json = boost::json;
@@ -111,22 +113,27 @@ namespace {
 
 // Written straight into the text rather than built as a json::value first: a record holds a
 // node per line and per test of each line, and building them cost more than the rest of a
-// run's end. The text is what json::serialize would write (strings escaped by it).
-void append_number(std::string& out, std::uint64_t v) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  out.append(digits, end);
-}
+// run's end.
+using detail::write_json_number;
+using detail::write_json_string;
 
-void append_string(std::string& out, std::string_view s) {
-  out += json::serialize(json::string_view(s.data(), s.size()));
-}
-
-void append_tests(std::string& out, const TestSet& tests) {
-  out += '[';
-  for (std::size_t i = 0; i < tests.size(); ++i) {
-    if (i) out += ',';
-    append_number(out, tests[i]);
+// `[n1,n2,...]`, then `,[tests]` inside it when given: an entry of a file's lines, branches or
+// functions.
+void write_entry(std::string& out, std::initializer_list<std::uint64_t> numbers,
+                 const TestSet* tests = nullptr) {
+  char separator = '[';
+  for (auto n : numbers) {
+    out += separator;
+    separator = ',';
+    write_json_number(out, n);
+  }
+  if (tests) {
+    out += ",[";
+    for (std::size_t i = 0; i < tests->size(); ++i) {
+      if (i) out += ',';
+      write_json_number(out, (*tests)[i]);
+    }
+    out += ']';
   }
   out += ']';
 }
@@ -135,59 +142,44 @@ void append_tests(std::string& out, const TestSet& tests) {
 
 std::string to_json(const Record& record) {
   std::string out = "{";
-  append_string(out, record_version_key);
+  write_json_string(out, record_version_key);
   out += ':';
-  append_number(out, static_cast<std::uint64_t>(record_version));
+  write_json_number(out, static_cast<std::uint64_t>(record_version));
   out += ",\"tests\":[";
   for (std::size_t i = 0; i < record.tests.size(); ++i) {
     const auto& t = record.tests[i];
     if (i) out += ',';
-    out += json::serialize(
-        json::object{{"binary", t.binary},
-                     {"id", t.id},
-                     {"requirements", json::array(t.requirements.begin(), t.requirements.end())}});
+    out += "{\"binary\":";
+    write_json_string(out, t.binary);
+    out += ",\"id\":";
+    write_json_string(out, t.id);
+    out += ",\"requirements\":";
+    detail::write_json_strings(out, t.requirements);
+    out += '}';
   }
   out += "],\"files\":{";
   bool first_file = true;
   for (const auto& [path, file] : record.files) {
     if (!first_file) out += ',';
     first_file = false;
-    append_string(out, path);
+    write_json_string(out, path);
     out += ":{\"lines\":[";
-    bool first = true;
+    const char* separator = "";
     for (const auto& [line, l] : file.lines) {
-      out += first ? "[" : ",[";
-      first = false;
-      append_number(out, line);
-      out += ',';
-      append_number(out, l.hits);
-      out += ',';
-      append_tests(out, l.tests);
-      out += ']';
+      out += std::exchange(separator, ",");
+      write_entry(out, {line, l.hits}, &l.tests);
     }
     out += "],\"branches\":[";
-    first = true;
+    separator = "";
     for (const auto& [key, b] : file.branches) {
-      out += first ? "[" : ",[";
-      first = false;
-      append_number(out, key.first);
-      out += ',';
-      append_number(out, key.second);
-      out += ',';
-      append_number(out, b.taken);
-      out += ',';
-      append_tests(out, b.tests);
-      out += ']';
+      out += std::exchange(separator, ",");
+      write_entry(out, {key.first, key.second, b.taken}, &b.tests);
     }
     out += "],\"functions\":[";
-    first = true;
+    separator = "";
     for (const auto& [begin, end] : file.functions) {
-      out += first ? "[" : ",[";
-      first = false;
-      append_number(out, begin);
-      out += ',';
-      append_number(out, end);
-      out += ']';
+      out += std::exchange(separator, ",");
+      write_entry(out, {begin, end});
     }
     out += "]}";
   }

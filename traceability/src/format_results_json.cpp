@@ -1,6 +1,7 @@
 // The results JSON (`--report-json`), written and read here only.
 #include <attest/trace/formats.hpp>
 
+#include <attest/detail/json_output.hpp>
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -37,62 +38,6 @@ namespace {
 // 10,000 tests writes it into the run cache every time, and the tree cost more than the run's
 // own bookkeeping (docs/benchmarks.md, per-test overhead). Read back by boost::json like any.
 
-// Whether any of eight bytes needs an escape (below 0x20, '"' or '\\'): the bit tricks of
-// "Bit Twiddling Hacks" (haszero/hasless), exact about whether one does. Ids, paths and
-// messages rarely hold one: most of a string is then copied eight bytes per step.
-bool needs_escape(std::uint64_t word) {
-  constexpr std::uint64_t ones = 0x0101010101010101, high = 0x8080808080808080;
-  auto zero_byte = [&](std::uint64_t x) { return (x - ones) & ~x & high; };
-  return (((word - ones * 0x20) & ~word & high) | zero_byte(word ^ (ones * '"')) |
-          zero_byte(word ^ (ones * '\\'))) != 0;
-}
-
-void write_string(std::string& out, std::string_view text) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0, i = 0;
-  while (i < text.size()) {
-    if (i + 8 <= text.size()) {
-      std::uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      if (!needs_escape(word)) {
-        i += 8;
-        continue;
-      }
-    }
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      ++i;
-      continue;
-    }
-    out.append(text.data() + plain, i - plain);
-    plain = ++i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 0xf];
-    }
-  }
-  out.append(text.data() + plain, text.size() - plain);
-  out += '"';
-}
-
 void write_number(std::string& out, double value) {
   if (!std::isfinite(value)) value = 0.0;  // JSON has no NaN or infinity
   // Durations are whole microseconds as a rule (Boost measures in them): such a value is
@@ -120,9 +65,10 @@ void write_number(std::string& out, double value) {
 }
 
 void write_number(std::string& out, std::size_t value) {
-  char buffer[24];
-  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+  attest::detail::write_json_number(out, value);
 }
+using attest::detail::write_json_string;
+using attest::detail::write_json_strings;
 
 // `,"outcome":"passed","duration_ms":1.5` — of a test and of each of its phases.
 void write_outcome(std::string& out, Outcome outcome, double duration_ms) {
@@ -130,15 +76,6 @@ void write_outcome(std::string& out, Outcome outcome, double duration_ms) {
   out += to_string(outcome);
   out += "\",\"duration_ms\":";
   write_number(out, duration_ms);
-}
-
-void write_strings(std::string& out, const std::vector<std::string>& list) {
-  out += '[';
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i) out += ',';
-    write_string(out, list[i]);
-  }
-  out += ']';
 }
 
 }  // namespace
@@ -159,34 +96,34 @@ void write_results_json(std::ostream& stream, const ResultsSource& results) {
   static const std::vector<std::string> none;
   static const std::vector<Phase> no_phases;
   std::string out = "{";
-  write_string(out, results_version_key);
+  write_json_string(out, results_version_key);
   out += ':';
   write_number(out, static_cast<std::size_t>(results_version));
   out += ",\"binary\":";
-  write_string(out, results.binary);
+  write_json_string(out, results.binary);
   out += ",\"tests\":[";
   for (std::size_t index = 0; index < results.count; ++index) {
     const auto r = results.test(index);
     const auto& phases = r.phases ? *r.phases : no_phases;
     const auto& failed_attempts = r.failed_attempts ? *r.failed_attempts : none;
     out += index ? ",{\"id\":" : "{\"id\":";
-    write_string(out, r.id);
+    write_json_string(out, r.id);
     write_outcome(out, r.outcome, r.duration_ms);
     out += ",\"requirements\":";
-    write_strings(out, r.requirements ? *r.requirements : none);
+    write_json_strings(out, r.requirements ? *r.requirements : none);
     out += ",\"markers\":";
-    write_strings(out, r.markers ? *r.markers : none);
+    write_json_strings(out, r.markers ? *r.markers : none);
     out += ",\"message\":";
-    write_string(out, r.message);
+    write_json_string(out, r.message);
     out += ",\"file\":";
-    write_string(out, r.file);
+    write_json_string(out, r.file);
     out += ",\"line\":";
     write_number(out, r.line);
     out += ",\"phases\":[";
     for (std::size_t i = 0; i < phases.size(); ++i) {
       const auto& p = phases[i];
       out += i ? ",{\"name\":" : "{\"name\":";
-      write_string(out, p.name);
+      write_json_string(out, p.name);
       write_outcome(out, p.outcome, p.duration_ms);
       out += '}';
     }
@@ -195,7 +132,7 @@ void write_results_json(std::ostream& stream, const ResultsSource& results) {
       // A pass after failed attempts is a flaky pass (TestOutcome::flaky()).
       out += r.outcome == Outcome::passed ? ",\"flaky\":true" : ",\"flaky\":false";
       out += ",\"failed_attempts\":";
-      write_strings(out, failed_attempts);
+      write_json_strings(out, failed_attempts);
     }
     out += '}';
     stream.write(out.data(), static_cast<std::streamsize>(out.size()));
