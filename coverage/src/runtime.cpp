@@ -176,7 +176,7 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
   }
   if (r->direct_) {
     // The notes now rather than at the end: a test's counters are then compared only in the
-    // functions that can reach a measured line (in attest's own unit suite a third of them; the
+    // functions that can reach a measured line (in attest's own unit suite a quarter of them; the
     // rest instantiate system headers' templates). Notes that cannot be read now are reported
     // by finish(), as when they are read there.
     try {
