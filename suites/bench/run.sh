@@ -102,11 +102,14 @@ rows = [
      median_of([plain, "--run_test=@FR-00001"]), "plain --run_test=@FR-00001"),
 ]
 pytest_dir = os.path.join(os.path.dirname(build), "gen", "pytest")
-if subprocess.run(["/usr/bin/python3", "-c", "import pytest"], capture_output=True).returncode == 0:
-    pytest = ["/usr/bin/python3", "-m", "pytest", "-p", "no:cacheprovider", "-q", pytest_dir]
+# Isolated (-I): from here, the working directory's generated `pytest` folder would otherwise
+# be imported as the pytest package (then "No module named pytest.__main__").
+python = ["/usr/bin/python3", "-I"]
+if subprocess.run(python + ["-c", "import pytest"], capture_output=True).returncode == 0:
+    pytest = python + ["-m", "pytest", "-p", "no:cacheprovider", "-q", pytest_dir]
     rows.insert(1, ("collect 10k: attest JSON vs pytest --collect-only", rows[0][1],
                     median_of(pytest + ["--collect-only"]), "pytest " + subprocess.run(
-                        ["/usr/bin/python3", "-c", "import pytest; print(pytest.__version__)"],
+                        python + ["-c", "import pytest; print(pytest.__version__)"],
                         capture_output=True, text=True).stdout.strip()))
     rows.insert(3, ("run 10k: attest vs pytest", rows[2][1], median_of(pytest), "pytest, same cases"))
 else:
