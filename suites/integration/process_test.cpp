@@ -4,6 +4,8 @@
 #include <attest/run_dir.hpp>
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -63,6 +65,54 @@ BOOST_AUTO_TEST_CASE(stop_escalates_to_sigkill_and_takes_the_group,
   BOOST_TEST(!alive(pid));
   wait_gone(child, "the service's child");
   p.reset();  // stop() again from the destructor is harmless
+}
+
+// The number of a reaped leader can be handed out again, to another program's group leader.
+// Made to happen: the kernel's next pid set (as root, /proc/sys/kernel/ns_last_pid) so that an
+// unrelated process leading its own group gets the number of a service that exited by itself;
+// stopping the service must leave it alone.
+BOOST_AUTO_TEST_CASE(stop_never_signals_a_group_that_reused_the_number,
+                     *attest::requirement("FR-028")) {
+  attest::Process p("sh", {.args = {"-c", "exit 0"}, .name = "short_lived"});
+  attest::wait_for_condition([&] { return !p.running(); }, {.description = "the service to exit"});
+  const pid_t number = p.pid();
+  pid_t other = -1;
+  for (int attempt = 0; attempt < 50 && other != number; ++attempt) {
+    if (other > 0) {
+      ::kill(other, SIGKILL);
+      ::waitpid(other, nullptr, 0);
+    }
+    std::ofstream last("/proc/sys/kernel/ns_last_pid");
+    if (!(last << (number - 1) << std::flush)) break;  // not root: the number cannot be chosen
+    last.close();
+    other = ::fork();
+    if (other == 0) {  // async-signal-safe only: the test process may have threads
+      ::setpgid(0, 0);
+      for (;;) ::pause();
+    }
+    if (other > 0) ::setpgid(other, other);
+  }
+  if (other != number) {
+    if (other > 0) {
+      ::kill(other, SIGKILL);
+      ::waitpid(other, nullptr, 0);
+    }
+    throw attest::SkipTest("the next pid could not be chosen (needs root)");
+  }
+  p.stop();
+  // A signal is delivered when its target next runs: wait a while for a death that must not come.
+  bool killed = false;
+  try {
+    attest::wait_for_condition([&] { return ::waitpid(other, nullptr, WNOHANG) == other; },
+                               {.timeout = 500ms, .description = "the other group to die"});
+    killed = true;
+  } catch (const attest::TimeoutError&) {
+  }
+  BOOST_TEST(!killed, "stopping the service killed the group that got its number");
+  if (!killed) {  // (once reaped, its number is free again: not signalled)
+    ::kill(other, SIGKILL);
+    ::waitpid(other, nullptr, 0);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(cannot_start_is_an_error, *attest::requirement("FR-028")) {
