@@ -515,16 +515,14 @@ struct Mapping::State {
   std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
   Record record;                    // every kept file's lines, branches and functions, at 0
   std::vector<Resolved> functions;  // ascending by offset, pointing into `record`
-  std::vector<std::pair<std::size_t, std::size_t>> measured;
+  std::vector<std::size_t> measured;
   bool built = false;
 };
 
 Mapping::Mapping(Mapping&&) noexcept = default;
 Mapping::~Mapping() = default;
 
-const std::vector<std::pair<std::size_t, std::size_t>>& Mapping::measured() const {
-  return state_->measured;
-}
+const std::vector<std::size_t>& Mapping::measured() const { return state_->measured; }
 
 Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_unique<State>()) {
   auto& notes_by_path = state_->notes_by_path;
@@ -575,8 +573,7 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
       functions.push_back(std::move(r));
     }
   }
-  for (const auto& r : functions)
-    state_->measured.emplace_back(r.offset, r.offset + r.function->counted.size());
+  for (const auto& r : functions) state_->measured.push_back(r.offset);
 }
 
 Record Mapping::build(const std::vector<std::uint64_t>& totals, std::vector<TestContext> tests,

@@ -122,6 +122,7 @@ void* on_allocate(unsigned size, void* arg) {
 
 template <typename F>
 bool for_each_arc_block(unsigned version, F&& f);
+bool read_in_place(unsigned version, std::size_t size, std::vector<std::uint64_t>& values);
 
 std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::string& why) {
   // Clang's source-based coverage: the profile runtime's counters, copied in place.
@@ -161,9 +162,7 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
   });
   std::size_t counters = 0;  // (counted first: a growing vector of ~10^5 values costs more)
   for_each_arc_block(version, [&](const std::int64_t*, unsigned n) { counters += n; });
-  first.reserve(counters);
-  bool first_read = for_each_arc_block(
-      version, [&](const std::int64_t* v, unsigned n) { first.insert(first.end(), v, v + n); });
+  bool first_read = read_in_place(version, counters, first);
   r->snapshot(r->before_, &r->layout_);
   const auto& serialised = r->before_;
   if (first_read && !r->layout_.objects.empty() && r->layout_.objects.front().version == version &&
@@ -216,13 +215,17 @@ bool for_each_arc_block(unsigned version, F&& f) {
 #endif
 }
 
-bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
+// Every arc counter of the process's objects (of GCC version `version`), `size` of them
+// expected: false when this GCC's structures are not known.
+bool read_in_place(unsigned version, std::size_t size, std::vector<std::uint64_t>& values) {
   values.clear();
-  values.reserve(layout_.size);
-  bool known = for_each_arc_block(layout_version(), [&](const std::int64_t* v, unsigned n) {
-    values.insert(values.end(), v, v + n);
-  });
-  return known && values.size() == layout_.size;
+  values.reserve(size);
+  return for_each_arc_block(
+      version, [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); });
+}
+
+bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
+  return read_in_place(layout_version(), layout_.size, values) && values.size() == layout_.size;
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
@@ -252,12 +255,12 @@ void Recorder::find_runs() {
   std::vector<Block> blocks;
   std::size_t offset = 0;
   const auto* measured = mapping_ ? &mapping_->measured() : nullptr;
-  auto next = measured ? measured->begin() : decltype(measured->begin()){};
+  std::size_t next = 0;  // into *measured: both ascend by offset
   for_each_arc_block(layout_version(), [&](const std::int64_t* v, unsigned n) {
     bool wanted = true;
-    if (measured) {  // both ascend by offset
-      while (next != measured->end() && next->first < offset) ++next;
-      wanted = next != measured->end() && next->first == offset;
+    if (measured) {
+      while (next < measured->size() && (*measured)[next] < offset) ++next;
+      wanted = next < measured->size() && (*measured)[next] == offset;
     }
     if (n && wanted) blocks.push_back({v, n, offset});
     offset += n;

@@ -90,9 +90,9 @@ class Mapping {
   Mapping(Mapping&&) noexcept;
   ~Mapping();
 
-  /// The layout's counters that can reach a kept line: [begin, end) ranges, ascending, one per
-  /// function.
-  const std::vector<std::pair<std::size_t, std::size_t>>& measured() const;
+  /// Where the counters that can reach a kept line start in the layout: one offset per
+  /// function (its counters run on for its count), ascending.
+  const std::vector<std::size_t>& measured() const;
 
   /// The record of a run: `totals` is the last snapshot (whole run), `deltas[i]` what
   /// `tests[i]` executed (counters outside measured() are ignored). Once per mapping.
