@@ -7,14 +7,17 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <new>
 #include <span>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,11 +117,10 @@ struct PerBlock {
   }
 };
 
+// A function of the notes whose graph was read: one with a line in a file the filter keeps.
 struct Function {
-  std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
   std::string name;
   bool artificial = false;
-  bool skipped = false;  // no line in a file the filter keeps: its graph was not read
   std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
   std::uint32_t blocks = 0;
   PerBlock<Where> lines;
@@ -128,11 +130,27 @@ struct Function {
   std::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
 };
 
+// Every function of the notes, read or not: what a running binary's function is checked
+// against. Most of a large object's functions are skipped (instantiations of system headers'
+// templates): 16 bytes each here, where a Function is ~300 and its page faults cost more than
+// reading the file (tens of thousands of functions per binary).
+struct Identity {
+  static constexpr std::uint32_t skipped = UINT32_MAX;
+  std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
+  std::uint32_t graph = skipped;  // index into Notes::graphs
+};
+
 struct Notes {
   std::uint32_t version = 0, stamp = 0;
   std::vector<std::string> files;
-  std::vector<Function> functions;
-  std::unordered_map<std::uint32_t, std::size_t> by_ident;
+  std::vector<Identity> functions;  // ascending by ident once read (a lookup by ident)
+  std::deque<Function> graphs;
+
+  const Identity* find(std::uint32_t ident) const {
+    auto it = std::lower_bound(functions.begin(), functions.end(), ident,
+                               [](const Identity& f, std::uint32_t id) { return f.ident < id; });
+    return it != functions.end() && it->ident == ident ? &*it : nullptr;
+  }
 };
 
 // gcov's reading of the graph (gcov.cc read_graph_file, solve_flow_graph): which arcs
@@ -162,15 +180,49 @@ void classify(Function& f) {
 
 // Room for reading files, reused from file to file: a large binary's notes are tens of MB, and
 // a fresh buffer — or a mapping — per file costs a page fault per page, more than the copy. Not
-// zeroed: read(2) fills what is used.
-struct Buffer {
-  std::unique_ptr<char[]> data;
-  std::size_t size = 0;
+// zeroed: read(2) fills what is used. Asked of the kernel in huge pages where it allows them
+// (transparent huge pages on request, "madvise", as Debian's kernels do): the buffer of the
+// largest notes file is megabytes, and touching it page by page (4 KiB) cost as much as
+// reading every file into it.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  ~Buffer() { release(); }
+  char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  // Room for n bytes; what the buffer held is lost when it grows.
   void reserve(std::size_t n) {
-    if (n <= size) return;
-    data = std::make_unique_for_overwrite<char[]>(n);
-    size = n;
+    if (n <= size_) return;
+    release();
+    constexpr std::size_t huge = std::size_t{2} << 20;
+    std::size_t length = (n + huge - 1) / huge * huge;
+    void* p =
+        ::mmap(nullptr, length + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    mapped_ = p;
+    mapped_size_ = length + huge;
+    // (aligned to a huge page within the mapping: the kernel backs only aligned ranges)
+    auto aligned = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+    data_ = reinterpret_cast<char*>(aligned);
+    size_ = length;
+#ifdef MADV_HUGEPAGE
+    ::madvise(data_, size_, MADV_HUGEPAGE);  // a request: refused, the pages are small ones
+#endif
   }
+
+ private:
+  void release() {
+    if (mapped_) ::munmap(mapped_, mapped_size_);
+    mapped_ = nullptr;
+    data_ = nullptr;
+    size_ = 0;
+  }
+  void* mapped_ = nullptr;
+  std::size_t mapped_size_ = 0;
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 // A file's bytes, read into `buffer`. InputError when it cannot be read.
@@ -182,18 +234,20 @@ std::string_view read_into(const std::string& path, Buffer& buffer) {
   if (::fstat(fd, &st) == 0) buffer.reserve(static_cast<std::size_t>(st.st_size) + 1);
   std::size_t used = 0;
   for (;;) {
-    if (used == buffer.size) {  // the file grew since fstat: keep what was read
-      auto more = std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(2 * used, 1 << 16));
-      std::memcpy(more.get(), buffer.data.get(), used);
-      buffer.size = std::max<std::size_t>(2 * used, 1 << 16);
-      buffer.data = std::move(more);
+    if (used == buffer.size()) {  // the file grew since fstat: read it again, with more room
+      buffer.reserve(std::max<std::size_t>(2 * used, 1 << 16));
+      if (::lseek(fd, 0, SEEK_SET) != 0) {
+        ::close(fd);
+        throw InputError({path}, "cannot read");
+      }
+      used = 0;
     }
-    auto n = ::read(fd, buffer.data.get() + used, buffer.size - used);
+    auto n = ::read(fd, buffer.data() + used, buffer.size() - used);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
       if (n < 0) throw InputError({path}, "cannot read");
-      return std::string_view(buffer.data.get(), used);
+      return std::string_view(buffer.data(), used);
     }
     used += static_cast<std::size_t>(n);
   }
@@ -253,20 +307,22 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
     return last_file;
   };
 
-  Function* f = nullptr;
-  std::string_view f_name;  // copied into f only when f is kept
-  bool f_kept = false;      // a line of f (or f itself) is in a kept file
+  bool in_function = false;  // a function record was read: the records after it are its
+  Function head;             // its header (name, file, lines); its graph too once kept
+  std::string_view f_name;   // copied into the function only when it is kept
+  bool f_kept = false;       // a line of it (or the function itself) is in a kept file
   std::uint32_t f_blocks = 0;
-  std::vector<std::pair<std::size_t, std::size_t>> arc_records;         // f's, read once f is kept
-  std::vector<std::pair<std::uint32_t, Where>> f_lines;                 // (block, line), f's
+  std::vector<std::pair<std::size_t, std::size_t>> arc_records;         // read once it is kept
+  std::vector<std::pair<std::uint32_t, Where>> f_lines;                 // (block, line)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> f_succ, f_pred;  // (block, arc)
   auto finish_function = [&] {
-    if (!f) return;
-    if (!f_kept) {
-      f->skipped = true;
-    } else {
-      f->name = f_name;
-      f->blocks = f_blocks;
+    if (!in_function) return;
+    in_function = false;
+    if (f_kept) {
+      notes.functions.back().graph = static_cast<std::uint32_t>(notes.graphs.size());
+      Function& f = notes.graphs.emplace_back(std::move(head));
+      f.name = f_name;
+      f.blocks = f_blocks;
       f_succ.clear();
       f_pred.clear();
       std::size_t resume = in.pos();
@@ -282,22 +338,21 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
           arc.fake = flags & arc_fake;
           arc.fall_through = flags & arc_fall_through;
           if (src >= f_blocks || arc.dst >= f_blocks) in.fail("arc out of range");
-          auto index = static_cast<std::uint32_t>(f->arcs.size());
-          if (!arc.on_tree) f->counted.push_back(index);
+          auto index = static_cast<std::uint32_t>(f.arcs.size());
+          if (!arc.on_tree) f.counted.push_back(index);
           f_succ.emplace_back(src, index);
           f_pred.emplace_back(arc.dst, index);
-          f->arcs.push_back(arc);
+          f.arcs.push_back(arc);
         }
       }
       in.seek(resume);
-      f->lines.assign(f_blocks, f_lines);
-      f->succ.assign(f_blocks, f_succ);
-      f->pred.assign(f_blocks, f_pred);
-      classify(*f);
+      f.lines.assign(f_blocks, f_lines);
+      f.succ.assign(f_blocks, f_succ);
+      f.pred.assign(f_blocks, f_pred);
+      classify(f);
     }
     arc_records.clear();
     f_lines.clear();
-    f = nullptr;
   };
   while (!in.done()) {
     std::uint32_t tag = in.u32();
@@ -306,25 +361,25 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
     if (end > bytes.size()) in.fail("truncated coverage data (a record runs past the end)");
     if (tag == tag_function) {
       finish_function();
-      notes.functions.emplace_back();
-      f = &notes.functions.back();
-      f->ident = in.u32();
-      f->lineno_checksum = in.u32();
-      f->cfg_checksum = in.u32();
+      in_function = true;
+      head = Function{};
+      auto& id = notes.functions.emplace_back();
+      id.ident = in.u32();
+      id.lineno_checksum = in.u32();
+      id.cfg_checksum = in.u32();
       f_name = in.str();
-      f->artificial = in.u32() != 0;
+      head.artificial = in.u32() != 0;
       f_kept = false;
       f_blocks = 0;
       // GCC 8 and later: the source file, first line and column, last line and column.
       if (in.pos() < end) {
-        f->file = file_of(in.str());
-        f->first_line = in.u32();
+        head.file = file_of(in.str());
+        head.first_line = in.u32();
         in.u32();  // column
-        f->last_line = in.u32();
-        f_kept = kept[f->file];
+        head.last_line = in.u32();
+        f_kept = kept[head.file];
       }
-      notes.by_ident.emplace(f->ident, notes.functions.size() - 1);
-    } else if (f && tag == tag_blocks) {
+    } else if (in_function && tag == tag_blocks) {
       // (one per function: lines already read name blocks of the first count)
       if (f_blocks) in.fail("a second blocks record for one function");
       f_blocks = in.u32();
@@ -332,9 +387,9 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
       // the file cannot describe is corruption, refused before memory is asked for it.
       if (f_blocks > bytes.size() / 8 + 2)
         in.fail("block count " + std::to_string(f_blocks) + " larger than the file can describe");
-    } else if (f && tag == tag_arcs) {
+    } else if (in_function && tag == tag_arcs) {
       arc_records.emplace_back(in.pos(), end);
-    } else if (f && tag == tag_lines) {
+    } else if (in_function && tag == tag_lines) {
       std::uint32_t block = in.u32();
       if (block >= f_blocks) in.fail("line record for a block out of range");
       std::uint32_t file = 0;
@@ -355,6 +410,9 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
     in.seek(end);  // records and fields of later versions are skipped
   }
   finish_function();
+  // (stable: of two functions with one ident, the first is found, as before)
+  std::stable_sort(notes.functions.begin(), notes.functions.end(),
+                   [](const Identity& x, const Identity& y) { return x.ident < y.ident; });
   return notes;
 }
 
@@ -454,6 +512,9 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
   if (in.u32() != gcda_magic) in.fail("not .gcda data");
   ObjectCounters object;
   if (layout) object.gcda = gcda_path;
+  // Offsets continue the layout's: `values` may hold this object's counters alone.
+  const std::size_t start = values.size();
+  const std::size_t base = layout ? layout->size : 0;
   object.version = in.u32();
   object.stamp = in.u32();
   in.u32();  // checksum
@@ -467,7 +528,7 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
       current = nullptr;
       // The layout is read once; later snapshots want the counters only.
       if (layout && length >= 12) {
-        object.functions.push_back({in.u32(), in.u32(), in.u32(), values.size(), 0});
+        object.functions.push_back({in.u32(), in.u32(), in.u32(), base + values.size() - start, 0});
         current = &object.functions.back();
       }
     } else if (tag == tag_arc_counters) {
@@ -475,7 +536,7 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
       std::size_t n = static_cast<std::size_t>(length < 0 ? -std::int64_t{length} : length) / 8;
       // A test's delta indexes the process's counters with 32 bits; and no function has
       // millions of arcs: a count beyond is a corrupt stream, refused before it is allocated.
-      if (n > (std::size_t{1} << 24) || values.size() + n > UINT32_MAX)
+      if (n > (std::size_t{1} << 24) || base + values.size() - start + n > UINT32_MAX)
         in.fail("arc counter record of " + std::to_string(n) +
                 " counters (more than a function has)");
       if (current) current->count = n;
@@ -489,7 +550,7 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
   }
   if (layout) {
     layout->objects.push_back(std::move(object));
-    layout->size = values.size();
+    layout->size = base + values.size() - start;
   }
 }
 
@@ -545,15 +606,18 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     for (std::size_t i = 0; i < notes->files.size(); ++i)
       if (filter.keeps(notes->files[i])) files[i] = &record.files[notes->files[i]];
     for (const auto& fc : object.functions) {
-      auto it = notes->by_ident.find(fc.ident);
-      if (it == notes->by_ident.end()) continue;
-      const Function& fn = notes->functions[it->second];
-      if (fn.cfg_checksum != fc.cfg_checksum || fn.lineno_checksum != fc.lineno_checksum ||
-          (!fn.skipped && fn.counted.size() != fc.count))
-        throw InputError({gcno}, "function " +
-                                     (fn.name.empty() ? "#" + std::to_string(fn.ident) : fn.name) +
-                                     " differs from the running binary's: rebuild the binary");
-      if (fn.skipped) continue;  // no line the filter keeps
+      const Identity* id = notes->find(fc.ident);
+      if (!id) continue;
+      const Function* graph = id->graph == Identity::skipped ? nullptr : &notes->graphs[id->graph];
+      if (id->cfg_checksum != fc.cfg_checksum || id->lineno_checksum != fc.lineno_checksum ||
+          (graph && graph->counted.size() != fc.count))
+        throw InputError(
+            {gcno},
+            "function " +
+                (graph && !graph->name.empty() ? graph->name : "#" + std::to_string(id->ident)) +
+                " differs from the running binary's: rebuild the binary");
+      if (!graph) continue;  // no line the filter keeps
+      const Function& fn = *graph;
       Resolved r;
       r.function = &fn;
       r.offset = fc.offset;

@@ -120,10 +120,6 @@ void* on_allocate(unsigned size, void* arg) {
 
 }  // namespace
 
-template <typename F>
-bool for_each_arc_block(unsigned version, F&& f);
-bool read_in_place(unsigned version, std::size_t size, std::vector<std::uint64_t>& values);
-
 std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::string& why) {
   // Clang's source-based coverage: the profile runtime's counters, copied in place.
   std::string llvm_why;
@@ -150,82 +146,96 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
   }
   std::unique_ptr<Recorder> r(new Recorder);
   r->filter_ = filter;
-  // Reading the counters in place is far cheaper than serialising every object twice per
-  // test; it is trusted only when it brackets what the serialiser wrote: counters only grow,
-  // so read-in-place, serialise, read-in-place must give first <= serialised <= last, value by
-  // value (equality cannot be asked: the measuring code may itself be instrumented). The
-  // serialised snapshot is also the one that learns the layout, and the first test's start.
-  std::vector<std::uint64_t> first, last;
-  unsigned version = 0;
-  for_each_gcov_object([&](const gcov_info_head* head) {
-    if (!version) version = head->version;
-  });
-  std::size_t counters = 0;  // (counted first: a growing vector of ~10^5 values costs more)
-  for_each_arc_block(version, [&](const std::int64_t*, unsigned n) { counters += n; });
-  bool first_read = read_in_place(version, counters, first);
-  r->snapshot(r->before_, &r->layout_);
-  const auto& serialised = r->before_;
-  if (first_read && !r->layout_.objects.empty() && r->layout_.objects.front().version == version &&
-      r->read_directly(last) && first.size() == serialised.size() &&
-      last.size() == serialised.size()) {
-    bool bracketed = true;
-    for (std::size_t i = 0; i < serialised.size() && bracketed; ++i)
-      bracketed = first[i] <= serialised[i] && serialised[i] <= last[i];
-    r->direct_ = bracketed;
+  r->direct_ = r->learn_layout();
+  if (!r->direct_) return r;  // each test serialised (begin_test, end_test)
+  // The notes now rather than at the end: a test's counters are then compared only in the
+  // functions that can reach a measured line (in attest's own unit suite a quarter of them; the
+  // rest instantiate system headers' templates). Notes that cannot be read now are reported
+  // by finish(), as when they are read there.
+  try {
+    r->mapping_.emplace(r->layout_, filter);
+  } catch (const InputError&) {
   }
-  if (r->direct_) {
-    // The notes now rather than at the end: a test's counters are then compared only in the
-    // functions that can reach a measured line (in attest's own unit suite a quarter of them; the
-    // rest instantiate system headers' templates). Notes that cannot be read now are reported
-    // by finish(), as when they are read there.
-    try {
-      r->mapping_.emplace(r->layout_, filter);
-    } catch (const InputError&) {
-    }
-    r->find_runs();
-  }
+  r->find_runs();
   return r;
 }
 
-// Every function's arc counters, in the order of the serialised stream: f(values, count) per
-// function; false when this GCC's structures are not known (or not this GCC's).
+// One object's arc counters, in the order of its serialised stream: f(values, count) per
+// function; false when this GCC's structures are not known (or not this GCC's: the stream's
+// version is the object's, gcov_info.version, and must be `version`).
 template <typename F>
-bool for_each_arc_block(unsigned version, F&& f) {
+bool for_each_arc_block_of(const gcov_info_head* head, unsigned version, F&& f) {
 #if ATTEST_GCOV_DIRECT
-  bool known = true;
-  for_each_gcov_object([&](const gcov_info_head* head) {
-    const auto* info = reinterpret_cast<const gcov_info*>(head);
-    // The stream's version is the objects' (gcov_info.version): they must be this GCC's.
-    if (!known || !version || info->version != version) {
-      known = false;
-      return;
-    }
-    if (!info->merge[0]) return;  // no arc counters: nothing streamed either
-    for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
-      const auto* fn = info->functions[f_index];
-      if (!fn || fn->key != info) continue;  // a COMDAT copy counted in another object
-      f(fn->ctrs[0].values, fn->ctrs[0].num);
-    }
-  });
-  return known;
+  const auto* info = reinterpret_cast<const gcov_info*>(head);
+  if (!version || info->version != version) return false;
+  if (!info->merge[0]) return true;  // no arc counters: nothing streamed either
+  for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
+    const auto* fn = info->functions[f_index];
+    if (!fn || fn->key != info) continue;  // a COMDAT copy counted in another object
+    f(fn->ctrs[0].values, fn->ctrs[0].num);
+  }
+  return true;
 #else
+  (void)head;
   (void)version;
   (void)f;
   return false;
 #endif
 }
 
-// Every arc counter of the process's objects (of GCC version `version`), `size` of them
-// expected: false when this GCC's structures are not known.
-bool read_in_place(unsigned version, std::size_t size, std::vector<std::uint64_t>& values) {
-  values.clear();
-  values.reserve(size);
-  return for_each_arc_block(
-      version, [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); });
+// Every object's, one after the other (the layout's order).
+template <typename F>
+bool for_each_arc_block(unsigned version, F&& f) {
+  bool known = true;
+  for_each_gcov_object([&](const gcov_info_head* head) {
+    if (known) known = for_each_arc_block_of(head, version, f);
+  });
+  return known;
+}
+
+// Reading the counters in place is far cheaper than serialising every object twice per test; it
+// is trusted only when it brackets what the serialiser wrote: counters only grow, so
+// read-in-place, serialise, read-in-place must give first <= serialised <= last, value by value
+// (equality cannot be asked: the measuring code may itself be instrumented). Object by object,
+// so that what is held at once is one object's counters, not the process's three times over:
+// on a machine where a page fault costs microseconds, megabytes touched once were most of a
+// start-up. The serialiser is also what learns the layout.
+bool Recorder::learn_layout() {
+  unsigned version = 0;
+  for_each_gcov_object([&](const gcov_info_head* head) {
+    if (!version) version = head->version;
+  });
+  std::vector<std::uint64_t> first, serialised, last;
+  auto read_object = [&](const gcov_info_head* head, std::vector<std::uint64_t>& values) {
+    values.clear();
+    return for_each_arc_block_of(head, version, [&](const std::int64_t* v, unsigned n) {
+      values.insert(values.end(), v, v + n);
+    });
+  };
+  bool direct = true;
+  for_each_gcov_object([&](const gcov_info_head* info) {
+    if (direct) direct = read_object(info, first);
+    Stream stream{&buffer_, 0, {}, {}};
+    __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
+    serialised.clear();
+    gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, &layout_,
+                    serialised);
+    if (direct)
+      direct = read_object(info, last) && first.size() == serialised.size() &&
+               last.size() == serialised.size();
+    for (std::size_t i = 0; direct && i < serialised.size(); ++i)
+      direct = first[i] <= serialised[i] && serialised[i] <= last[i];
+  });
+  return direct && !layout_.objects.empty() && layout_.objects.front().version == version;
 }
 
 bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
-  return read_in_place(layout_version(), layout_.size, values) && values.size() == layout_.size;
+  values.clear();
+  values.reserve(layout_.size);
+  return for_each_arc_block(
+             layout_version(),
+             [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); }) &&
+         values.size() == layout_.size;
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {

@@ -38,6 +38,9 @@ class Recorder {
  private:
   Recorder() = default;
   void snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout);
+  /// Learns the layout from libgcov's serialiser, object by object; true when reading the
+  /// counters in place agrees with it (then read_directly() is used).
+  bool learn_layout();
   /// The arc counters read straight from libgcov's structures (no serialising), when this
   /// GCC's layout of them is known; false when not (then the serialiser is used).
   bool read_directly(std::vector<std::uint64_t>& values) const;
