@@ -3,21 +3,23 @@
 #include <attest/detail/json_input.hpp>
 #include <attest/input_error.hpp>
 
+#include "huge_pages.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
-#include <new>
+#include <memory_resource>
 #include <span>
 #include <stdexcept>
 #include <unordered_map>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,8 +94,9 @@ struct Where {
 // allocations (and the page faults of a growing heap) the larger part of reading them.
 template <typename T>
 struct PerBlock {
-  std::vector<T> items;
-  std::vector<std::uint32_t> begin;  // block count + 1 entries
+  explicit PerBlock(std::pmr::memory_resource* memory) : items(memory), begin(memory) {}
+  std::pmr::vector<T> items;
+  std::pmr::vector<std::uint32_t> begin;  // block count + 1 entries
 
   std::span<const T> operator[](std::size_t b) const {
     return {items.data() + begin[b], items.data() + begin[b + 1]};
@@ -118,16 +121,25 @@ struct PerBlock {
 };
 
 // A function of the notes whose graph was read: one with a line in a file the filter keeps.
+// Its storage is the notes' arena (see Notes).
 struct Function {
-  std::string name;
+  explicit Function(std::pmr::memory_resource* memory)
+      : name(memory),
+        lines(memory),
+        succ(memory),
+        pred(memory),
+        arcs(memory),
+        counted(memory),
+        branches(memory) {}
+  std::pmr::string name;
   bool artificial = false;
   std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
   std::uint32_t blocks = 0;
   PerBlock<Where> lines;
   PerBlock<std::uint32_t> succ, pred;  // arc indices
-  std::vector<Arc> arcs;
-  std::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
-  std::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
+  std::pmr::vector<Arc> arcs;
+  std::pmr::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
+  std::pmr::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
 };
 
 // Every function of the notes, read or not: what a running binary's function is checked
@@ -140,11 +152,14 @@ struct Identity {
   std::uint32_t graph = skipped;  // index into Notes::graphs
 };
 
+// One object's notes. What grows with the notes' size (every function's identity, the graphs
+// read) lives in an arena the caller owns: built once, dropped together, in huge pages.
 struct Notes {
+  explicit Notes(std::pmr::memory_resource* memory) : functions(memory), graphs(memory) {}
   std::uint32_t version = 0, stamp = 0;
   std::vector<std::string> files;
-  std::vector<Identity> functions;  // ascending by ident once read (a lookup by ident)
-  std::deque<Function> graphs;
+  std::pmr::vector<Identity> functions;  // ascending by ident once read (a lookup by ident)
+  std::pmr::deque<Function> graphs;
 
   const Identity* find(std::uint32_t ident) const {
     auto it = std::lower_bound(functions.begin(), functions.end(), ident,
@@ -180,49 +195,21 @@ void classify(Function& f) {
 
 // Room for reading files, reused from file to file: a large binary's notes are tens of MB, and
 // a fresh buffer — or a mapping — per file costs a page fault per page, more than the copy. Not
-// zeroed: read(2) fills what is used. Asked of the kernel in huge pages where it allows them
-// (transparent huge pages on request, "madvise", as Debian's kernels do): the buffer of the
-// largest notes file is megabytes, and touching it page by page (4 KiB) cost as much as
-// reading every file into it.
+// zeroed: read(2) fills what is used. In huge pages (see huge_pages.hpp).
 class Buffer {
  public:
-  Buffer() = default;
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-  ~Buffer() { release(); }
-  char* data() const { return data_; }
-  std::size_t size() const { return size_; }
+  char* data() const { return pages_.data(); }
+  std::size_t size() const { return pages_.size(); }
   // Room for n bytes; what the buffer held is lost when it grows.
   void reserve(std::size_t n) {
-    if (n <= size_) return;
-    release();
-    constexpr std::size_t huge = std::size_t{2} << 20;
-    std::size_t length = (n + huge - 1) / huge * huge;
-    void* p =
-        ::mmap(nullptr, length + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    mapped_ = p;
-    mapped_size_ = length + huge;
-    // (aligned to a huge page within the mapping: the kernel backs only aligned ranges)
-    auto aligned = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
-    data_ = reinterpret_cast<char*>(aligned);
-    size_ = length;
-#ifdef MADV_HUGEPAGE
-    ::madvise(data_, size_, MADV_HUGEPAGE);  // a request: refused, the pages are small ones
-#endif
+    if (n > pages_.size()) {
+      pages_ = {};  // (the old pages first: the new ones may take their place)
+      pages_ = detail::HugePages(n);
+    }
   }
 
  private:
-  void release() {
-    if (mapped_) ::munmap(mapped_, mapped_size_);
-    mapped_ = nullptr;
-    data_ = nullptr;
-    size_ = 0;
-  }
-  void* mapped_ = nullptr;
-  std::size_t mapped_size_ = 0;
-  char* data_ = nullptr;
-  std::size_t size_ = 0;
+  detail::HugePages pages_;
 };
 
 // A file's bytes, read into `buffer`. InputError when it cannot be read.
@@ -256,11 +243,12 @@ std::string_view read_into(const std::string& path, Buffer& buffer) {
 // Reads one object's notes. Only the functions with a line in a file `filter` keeps are read
 // whole: the others (most of an object's, usually: the instantiations of system headers' templates)
 // keep their identity and are skipped, their arcs never parsed.
-Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) {
+Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
+                 std::pmr::memory_resource* memory) {
   std::string_view bytes = read_into(path, buffer);
   Reader in(bytes, path);
   if (in.u32() != gcno_magic) in.fail("not a .gcno file");
-  Notes notes;
+  Notes notes(memory);
   notes.version = in.u32();
   notes.stamp = in.u32();
   in.u32();  // checksum
@@ -308,9 +296,12 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
   };
 
   bool in_function = false;  // a function record was read: the records after it are its
-  Function head;             // its header (name, file, lines); its graph too once kept
-  std::string_view f_name;   // copied into the function only when it is kept
-  bool f_kept = false;       // a line of it (or the function itself) is in a kept file
+  struct {
+    std::string_view name;
+    bool artificial = false;
+    std::uint32_t file = 0, first_line = 0, last_line = 0;
+  } head;               // its header, copied into the function only when it is kept
+  bool f_kept = false;  // a line of it (or the function itself) is in a kept file
   std::uint32_t f_blocks = 0;
   std::vector<std::pair<std::size_t, std::size_t>> arc_records;         // read once it is kept
   std::vector<std::pair<std::uint32_t, Where>> f_lines;                 // (block, line)
@@ -320,9 +311,18 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
     in_function = false;
     if (f_kept) {
       notes.functions.back().graph = static_cast<std::uint32_t>(notes.graphs.size());
-      Function& f = notes.graphs.emplace_back(std::move(head));
-      f.name = f_name;
+      Function& f = notes.graphs.emplace_back(memory);
+      f.name = head.name;
+      f.artificial = head.artificial;
+      f.file = head.file;
+      f.first_line = head.first_line;
+      f.last_line = head.last_line;
       f.blocks = f_blocks;
+      // (sized once: grown arc by arc, the vectors' reallocations were a tenth of reading)
+      std::size_t arc_count = 0;
+      for (auto [from, end] : arc_records) arc_count += end - from >= 4 ? (end - from - 4) / 8 : 0;
+      f.arcs.reserve(arc_count);
+      f.counted.reserve(arc_count);
       f_succ.clear();
       f_pred.clear();
       std::size_t resume = in.pos();
@@ -362,12 +362,12 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
     if (tag == tag_function) {
       finish_function();
       in_function = true;
-      head = Function{};
+      head = {};
       auto& id = notes.functions.emplace_back();
       id.ident = in.u32();
       id.lineno_checksum = in.u32();
       id.cfg_checksum = in.u32();
-      f_name = in.str();
+      head.name = in.str();
       head.artificial = in.u32() != 0;
       f_kept = false;
       f_blocks = 0;
@@ -416,68 +416,82 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer) 
   return notes;
 }
 
-// Counts of every arc and block from the counted arcs, by flow conservation.
+// Counts of every arc and block from the counted arcs, by flow conservation: a block's count
+// is the sum of its arcs in, and of its arcs out; where all but one arc of a known block are
+// known, the last is the difference. The spanning tree GCC left uncounted makes the solution
+// unique, so the order of the deductions does not matter: a worklist of the blocks that
+// changed (gcov's solve_flow_graph), not sweeps over the whole graph until nothing changes —
+// solving was two thirds of building a record.
 void solve(const Function& f, const std::uint64_t* counters, std::vector<std::int64_t>& arc,
            std::vector<std::int64_t>& block) {
-  arc.assign(f.arcs.size(), 0);
   // (solved once per function per test: scratch kept from call to call, not allocated)
-  static thread_local std::vector<char> arc_known, block_known;
-  arc_known.assign(f.arcs.size(), 0);
-  block_known.assign(f.blocks, 0);
-  for (std::size_t i = 0; i < f.counted.size(); ++i) {
-    arc[f.counted[i]] = static_cast<std::int64_t>(counters[i]);
-    arc_known[f.counted[i]] = 1;
-  }
-  block.assign(f.blocks, 0);
-  auto sum_known = [&](std::span<const std::uint32_t> arcs, std::size_t& unknown,
-                       std::uint32_t& last) {
-    std::int64_t sum = 0;
-    unknown = 0;
-    for (auto a : arcs) {
-      if (arc_known[a])
-        sum += arc[a];
-      else
-        ++unknown, last = a;
-    }
-    return sum;
+  struct Scratch {
+    std::vector<char> arc_known, block_known;
+    std::vector<std::uint32_t> unknown_out, unknown_in, work;
+    std::vector<std::int64_t> sum_out, sum_in;
   };
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (std::size_t b = 0; b < f.blocks; ++b) {
-      auto succ = f.succ[b], pred = f.pred[b];
-      std::size_t unknown_out = 0, unknown_in = 0;
-      std::uint32_t last_out = 0, last_in = 0;
-      std::int64_t out = sum_known(succ, unknown_out, last_out);
-      std::int64_t in = sum_known(pred, unknown_in, last_in);
-      if (!block_known[b]) {
-        if (!succ.empty() && unknown_out == 0) {
-          block[b] = out;
-        } else if (!pred.empty() && unknown_in == 0) {
-          block[b] = in;
-        } else {
-          continue;
-        }
-        block_known[b] = 1;
-        changed = true;
+  static thread_local Scratch s;
+  const std::size_t arcs = f.arcs.size(), blocks = f.blocks;
+  arc.assign(arcs, 0);
+  block.assign(blocks, 0);
+  s.arc_known.assign(arcs, 0);
+  s.block_known.assign(blocks, 0);
+  s.sum_out.assign(blocks, 0);
+  s.sum_in.assign(blocks, 0);
+  s.unknown_out.resize(blocks);
+  s.unknown_in.resize(blocks);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    s.unknown_out[b] = static_cast<std::uint32_t>(f.succ[b].size());
+    s.unknown_in[b] = static_cast<std::uint32_t>(f.pred[b].size());
+  }
+  auto learn = [&](std::uint32_t a, std::int64_t value) {
+    arc[a] = value;
+    s.arc_known[a] = 1;
+    const auto& e = f.arcs[a];
+    --s.unknown_out[e.src];
+    s.sum_out[e.src] += value;
+    --s.unknown_in[e.dst];
+    s.sum_in[e.dst] += value;
+    s.work.push_back(e.src);
+    s.work.push_back(e.dst);
+  };
+  s.work.clear();
+  for (std::size_t i = 0; i < f.counted.size(); ++i)
+    learn(f.counted[i], static_cast<std::int64_t>(counters[i]));
+  for (std::uint32_t b = 0; b < blocks; ++b) s.work.push_back(b);
+  while (!s.work.empty()) {
+    std::uint32_t b = s.work.back();
+    s.work.pop_back();
+    if (!s.block_known[b]) {
+      if (!f.succ[b].empty() && s.unknown_out[b] == 0) {
+        block[b] = s.sum_out[b];
+      } else if (!f.pred[b].empty() && s.unknown_in[b] == 0) {
+        block[b] = s.sum_in[b];
+      } else {
+        continue;
       }
-      if (unknown_out == 1) {
-        arc[last_out] = block[b] - out;
-        arc_known[last_out] = 1;
-        changed = true;
-      }
-      if (unknown_in == 1 && !arc_known[last_in]) {
-        arc[last_in] = block[b] - in;
-        arc_known[last_in] = 1;
-        changed = true;
-      }
+      s.block_known[b] = 1;
     }
+    if (s.unknown_out[b] == 1)
+      for (auto a : f.succ[b])
+        if (!s.arc_known[a]) {
+          learn(a, block[b] - s.sum_out[b]);
+          break;
+        }
+    if (s.unknown_in[b] == 1)
+      for (auto a : f.pred[b])
+        if (!s.arc_known[a]) {
+          learn(a, block[b] - s.sum_in[b]);
+          break;
+        }
   }
 }
 
 // Reads every object's notes (the keys of `notes`), one buffer for all. On one thread: two
 // (mapped files, malloc's per-thread arenas) made the end of a run of attest's unit suite
 // slower, 0.16 s against 0.11 s.
-void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const Filter& filter) {
+void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const Filter& filter,
+                    std::pmr::memory_resource* memory) {
   Buffer buffer;
   std::size_t largest = 0;
   for (auto& [path, slot] : notes) {
@@ -491,17 +505,18 @@ void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const 
   }
   buffer.reserve(largest + 1);  // (once, rather than growing file after file)
   for (auto& [path, slot] : notes) {
-    slot = std::make_unique<Notes>(read_notes(path, filter, buffer));
+    slot = std::make_unique<Notes>(read_notes(path, filter, buffer, memory));
   }
 }
 
 // A function of an object, resolved against its notes, with the record entries its blocks
 // and branches feed.
 struct Resolved {
+  explicit Resolved(std::pmr::memory_resource* memory) : lines(memory), branches(memory) {}
   const Function* function = nullptr;
   std::size_t offset = 0;
-  std::vector<LineCoverage*> lines;       // per entry of function->lines (null: a file not kept)
-  std::vector<BranchCoverage*> branches;  // per Function::branches entry
+  std::pmr::vector<LineCoverage*> lines;  // per entry of function->lines (null: a file not kept)
+  std::pmr::vector<BranchCoverage*> branches;  // per Function::branches entry
 };
 
 }  // namespace
@@ -573,9 +588,10 @@ bool Filter::keeps(const std::string& path) const {
 }
 
 struct Mapping::State {
+  detail::Arena arena;  // the notes' graphs and what points into them: first made, last gone
   std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
-  Record record;                    // every kept file's lines, branches and functions, at 0
-  std::vector<Resolved> functions;  // ascending by offset, pointing into `record`
+  Record record;  // every kept file's lines, branches and functions, at 0
+  std::pmr::vector<Resolved> functions{arena.resource()};  // ascending by offset, into `record`
   std::vector<std::size_t> measured;
   bool built = false;
 };
@@ -592,7 +608,35 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   for (const auto& object : layout.objects)
     notes_by_path.try_emplace(
         std::filesystem::path(object.gcda).replace_extension(".gcno").string());
-  read_all_notes(notes_by_path, filter);
+  read_all_notes(notes_by_path, filter, state_->arena.resource());
+  // A line is named by the blocks of every function that has code on it, in every object that
+  // compiled it (a header's inline functions): tens of thousands of names for a few thousand
+  // lines. Each is looked up in the record's map once, then in this table.
+  struct Slot {
+    const FileCoverage* file;
+    std::uint32_t line, number;  // (number: a branch's on its line; 0 for a line)
+    bool operator==(const Slot&) const = default;
+  };
+  struct SlotHash {
+    std::size_t operator()(const Slot& s) const {
+      return std::hash<const void*>()(s.file) ^
+             ((std::size_t{s.line} << 20 | s.number) * 0x9E3779B97F4A7C15ull);
+    }
+  };
+  std::pmr::unordered_map<Slot, LineCoverage*, SlotHash> line_slots(state_->arena.resource());
+  std::pmr::unordered_map<Slot, BranchCoverage*, SlotHash> branch_slots(state_->arena.resource());
+  line_slots.reserve(std::size_t{1} << 14);
+  branch_slots.reserve(std::size_t{1} << 14);
+  auto line_of = [&](FileCoverage* file, std::uint32_t line) {
+    auto [it, inserted] = line_slots.try_emplace(Slot{file, line, 0}, nullptr);
+    if (inserted) it->second = &file->lines[line];
+    return it->second;
+  };
+  auto branch_of = [&](FileCoverage* file, std::uint32_t line, std::uint32_t number) {
+    auto [it, inserted] = branch_slots.try_emplace(Slot{file, line, number}, nullptr);
+    if (inserted) it->second = &file->branches[{line, number}];
+    return it->second;
+  };
   for (const auto& object : layout.objects) {
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
     auto& notes = notes_by_path[gcno];
@@ -601,7 +645,8 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
                        "belongs to another build than the running binary (its stamp "
                        "differs): rebuild the binary");
     // Branch numbers count up per line within an object, as gcov numbers them.
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> branch_numbers;
+    std::pmr::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> branch_numbers(
+        state_->arena.resource());
     std::vector<FileCoverage*> files(notes->files.size(), nullptr);
     for (std::size_t i = 0; i < notes->files.size(); ++i)
       if (filter.keeps(notes->files[i])) files[i] = &record.files[notes->files[i]];
@@ -611,14 +656,14 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
       const Function* graph = id->graph == Identity::skipped ? nullptr : &notes->graphs[id->graph];
       if (id->cfg_checksum != fc.cfg_checksum || id->lineno_checksum != fc.lineno_checksum ||
           (graph && graph->counted.size() != fc.count))
-        throw InputError(
-            {gcno},
-            "function " +
-                (graph && !graph->name.empty() ? graph->name : "#" + std::to_string(id->ident)) +
-                " differs from the running binary's: rebuild the binary");
+        throw InputError({gcno},
+                         "function " +
+                             (graph && !graph->name.empty() ? std::string(graph->name)
+                                                            : "#" + std::to_string(id->ident)) +
+                             " differs from the running binary's: rebuild the binary");
       if (!graph) continue;  // no line the filter keeps
       const Function& fn = *graph;
-      Resolved r;
+      Resolved r(state_->arena.resource());
       r.function = &fn;
       r.offset = fc.offset;
       if (fn.artificial) continue;  // gcov leaves compiler-made functions out
@@ -627,11 +672,11 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
         files[fn.file]->functions.emplace(fn.first_line, fn.last_line);
       r.lines.reserve(fn.lines.items.size());
       for (const auto& w : fn.lines.items)
-        r.lines.push_back(files[w.file] ? &files[w.file]->lines[w.line] : nullptr);
+        r.lines.push_back(files[w.file] ? line_of(files[w.file], w.line) : nullptr);
       for (auto a : fn.branches) {
         const auto& last = fn.lines[fn.arcs[a].src].back();
         auto number = branch_numbers[{last.file, last.line}]++;
-        r.branches.push_back(files[last.file] ? &files[last.file]->branches[{last.line, number}]
+        r.branches.push_back(files[last.file] ? branch_of(files[last.file], last.line, number)
                                               : nullptr);
       }
       functions.push_back(std::move(r));

@@ -193,18 +193,66 @@ bool for_each_arc_block(unsigned version, F&& f) {
   return known;
 }
 
-// Reading the counters in place is far cheaper than serialising every object twice per test; it
-// is trusted only when it brackets what the serialiser wrote: counters only grow, so
-// read-in-place, serialise, read-in-place must give first <= serialised <= last, value by value
-// (equality cannot be asked: the measuring code may itself be instrumented). Object by object,
-// so that what is held at once is one object's counters, not the process's three times over:
-// on a machine where a page fault costs microseconds, megabytes touched once were most of a
-// start-up. The serialiser is also what learns the layout.
+// One object's layout read in place (its functions' identities and counter counts, from
+// offset `offset` on); false when this GCC's structures are not known.
+bool layout_in_place(const gcov_info_head* head, unsigned version, std::size_t& offset,
+                     gcov::ObjectCounters& object) {
+#if ATTEST_GCOV_DIRECT
+  const auto* info = reinterpret_cast<const gcov_info*>(head);
+  if (!version || info->version != version || !info->filename) return false;
+  object.gcda = info->filename;
+  object.version = info->version;
+  object.stamp = info->stamp;
+  object.functions.clear();
+  for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
+    const auto* fn = info->functions[f_index];
+    if (!fn || fn->key != info) continue;  // a COMDAT copy: the stream leaves it out too
+    std::size_t count = info->merge[0] ? fn->ctrs[0].num : 0;
+    object.functions.push_back({fn->ident, fn->lineno_checksum, fn->cfg_checksum, offset, count});
+    offset += count;
+  }
+  return true;
+#else
+  (void)head;
+  (void)version;
+  (void)offset;
+  (void)object;
+  return false;
+#endif
+}
+
+// The layout is read in place (libgcov's structures of this GCC), which is cheap; it is trusted
+// only where libgcov's own serialiser agrees, checked on a few objects spread over the binary
+// (the structures are the compiler's, one layout for all objects of one GCC version): the same
+// functions, counts, stamp and file, and counters that bracket the serialised ones (counters
+// only grow, so read-in-place, serialise, read-in-place must give first <= serialised <= last,
+// value by value; equality cannot be asked: the measuring code may itself be instrumented).
+// Serialising every object was most of a start-up. When the check fails, the layout is the
+// serialiser's and each test is serialised (slow, right).
 bool Recorder::learn_layout() {
   unsigned version = 0;
+  std::vector<const gcov_info_head*> objects;
   for_each_gcov_object([&](const gcov_info_head* head) {
     if (!version) version = head->version;
+    objects.push_back(head);
   });
+  bool direct = true;
+  std::size_t offset = 0;
+  layout_.objects.resize(objects.size());
+  std::vector<std::size_t> with_counters;
+  for (std::size_t i = 0; i < objects.size() && direct; ++i) {
+    std::size_t start = offset;
+    direct = layout_in_place(objects[i], version, offset, layout_.objects[i]);
+    if (offset > start) with_counters.push_back(i);
+  }
+  layout_.size = offset;
+  if (direct && offset > UINT32_MAX) direct = false;  // (a delta indexes counters with 32 bits)
+  std::vector<std::size_t> checked;
+  if (!with_counters.empty())
+    for (std::size_t k = 0; k < 4; ++k)
+      checked.push_back(with_counters[k * (with_counters.size() - 1) / 3]);
+  checked.erase(std::unique(checked.begin(), checked.end()), checked.end());
+  if (with_counters.empty() && direct) direct = !objects.empty();
   std::vector<std::uint64_t> first, serialised, last;
   auto read_object = [&](const gcov_info_head* head, std::vector<std::uint64_t>& values) {
     values.clear();
@@ -212,21 +260,36 @@ bool Recorder::learn_layout() {
       values.insert(values.end(), v, v + n);
     });
   };
-  bool direct = true;
-  for_each_gcov_object([&](const gcov_info_head* info) {
-    if (direct) direct = read_object(info, first);
+  for (std::size_t i : checked) {
+    if (!direct) break;
+    direct = read_object(objects[i], first);
     Stream stream{&buffer_, 0, {}, {}};
-    __gcov_info_to_gcda(info, on_filename, on_data, on_allocate, &stream);
+    __gcov_info_to_gcda(objects[i], on_filename, on_data, on_allocate, &stream);
+    gcov::Layout theirs;
+    theirs.size = layout_.objects[i].functions.empty() ? 0 : layout_.objects[i].functions[0].offset;
     serialised.clear();
-    gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, &layout_,
+    gcov::read_gcda(std::string_view(buffer_.data(), stream.used), stream.filename, &theirs,
                     serialised);
-    if (direct)
-      direct = read_object(info, last) && first.size() == serialised.size() &&
-               last.size() == serialised.size();
-    for (std::size_t i = 0; direct && i < serialised.size(); ++i)
-      direct = first[i] <= serialised[i] && serialised[i] <= last[i];
-  });
-  return direct && !layout_.objects.empty() && layout_.objects.front().version == version;
+    const auto& mine = layout_.objects[i];
+    direct = direct && read_object(objects[i], last) && theirs.objects.size() == 1 &&
+             theirs.objects[0].gcda == mine.gcda && theirs.objects[0].version == mine.version &&
+             theirs.objects[0].stamp == mine.stamp &&
+             theirs.objects[0].functions.size() == mine.functions.size() &&
+             first.size() == serialised.size() && last.size() == serialised.size();
+    for (std::size_t f = 0; direct && f < mine.functions.size(); ++f) {
+      const auto &x = mine.functions[f], &y = theirs.objects[0].functions[f];
+      direct = x.ident == y.ident && x.lineno_checksum == y.lineno_checksum &&
+               x.cfg_checksum == y.cfg_checksum && x.offset == y.offset && x.count == y.count;
+    }
+    for (std::size_t v = 0; direct && v < serialised.size(); ++v)
+      direct = first[v] <= serialised[v] && serialised[v] <= last[v];
+  }
+  if (!direct) {  // the serialiser's layout, for tests serialised one by one
+    layout_ = {};
+    std::vector<std::uint64_t> values;
+    snapshot(values, &layout_);
+  }
+  return direct;
 }
 
 bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
