@@ -611,31 +611,32 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   read_all_notes(notes_by_path, filter, state_->arena.resource());
   // A line is named by the blocks of every function that has code on it, in every object that
   // compiled it (a header's inline functions): tens of thousands of names for a few thousand
-  // lines. Each is looked up in the record's map once, then in this table.
-  struct Slot {
-    const FileCoverage* file;
-    std::uint32_t line, number;  // (number: a branch's on its line; 0 for a line)
-    bool operator==(const Slot&) const = default;
+  // lines. Each is looked up in the record's map once, then by its number in these tables.
+  auto* memory = state_->arena.resource();
+  struct Dense {
+    explicit Dense(std::pmr::memory_resource* m) : lines(m), branches(m) {}
+    std::pmr::vector<LineCoverage*> lines;                         // by line
+    std::pmr::vector<std::pmr::vector<BranchCoverage*>> branches;  // by line, then number
   };
-  struct SlotHash {
-    std::size_t operator()(const Slot& s) const {
-      return std::hash<const void*>()(s.file) ^
-             ((std::size_t{s.line} << 20 | s.number) * 0x9E3779B97F4A7C15ull);
-    }
+  // (a line number no source file has is not given a table entry: looked up in the map)
+  constexpr std::uint32_t dense_lines = 1u << 20;
+  std::unordered_map<FileCoverage*, Dense> dense;
+  auto line_of = [&](FileCoverage* file, Dense& d, std::uint32_t line) {
+    if (line >= dense_lines) return &file->lines[line];
+    if (line >= d.lines.size()) d.lines.resize(std::max<std::size_t>(line + 1, 2 * d.lines.size()));
+    auto*& slot = d.lines[line];
+    if (!slot) slot = &file->lines[line];
+    return slot;
   };
-  std::pmr::unordered_map<Slot, LineCoverage*, SlotHash> line_slots(state_->arena.resource());
-  std::pmr::unordered_map<Slot, BranchCoverage*, SlotHash> branch_slots(state_->arena.resource());
-  line_slots.reserve(std::size_t{1} << 14);
-  branch_slots.reserve(std::size_t{1} << 14);
-  auto line_of = [&](FileCoverage* file, std::uint32_t line) {
-    auto [it, inserted] = line_slots.try_emplace(Slot{file, line, 0}, nullptr);
-    if (inserted) it->second = &file->lines[line];
-    return it->second;
-  };
-  auto branch_of = [&](FileCoverage* file, std::uint32_t line, std::uint32_t number) {
-    auto [it, inserted] = branch_slots.try_emplace(Slot{file, line, number}, nullptr);
-    if (inserted) it->second = &file->branches[{line, number}];
-    return it->second;
+  auto branch_of = [&](FileCoverage* file, Dense& d, std::uint32_t line, std::uint32_t number) {
+    if (line >= dense_lines) return &file->branches[{line, number}];
+    if (line >= d.branches.size())
+      d.branches.resize(std::max<std::size_t>(line + 1, 2 * d.branches.size()));
+    auto& numbers = d.branches[line];
+    if (number >= numbers.size()) numbers.resize(number + 1);
+    auto*& slot = numbers[number];
+    if (!slot) slot = &file->branches[{line, number}];
+    return slot;
   };
   for (const auto& object : layout.objects) {
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
@@ -644,12 +645,24 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
       throw InputError({gcno},
                        "belongs to another build than the running binary (its stamp "
                        "differs): rebuild the binary");
-    // Branch numbers count up per line within an object, as gcov numbers them.
-    std::pmr::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> branch_numbers(
-        state_->arena.resource());
+    // Branch numbers count up per line within an object, as gcov numbers them: per file of
+    // the object, by line (in the map beyond the tables' lines).
+    std::vector<std::vector<std::uint32_t>> next_number(notes->files.size());
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> far_numbers;
+    auto number_of = [&](const Where& w) {
+      if (w.line >= dense_lines) return far_numbers[{w.file, w.line}]++;
+      auto& numbers = next_number[w.file];
+      if (w.line >= numbers.size())
+        numbers.resize(std::max<std::size_t>(w.line + 1, 2 * numbers.size()));
+      return numbers[w.line]++;
+    };
     std::vector<FileCoverage*> files(notes->files.size(), nullptr);
+    std::vector<Dense*> tables(notes->files.size(), nullptr);
     for (std::size_t i = 0; i < notes->files.size(); ++i)
-      if (filter.keeps(notes->files[i])) files[i] = &record.files[notes->files[i]];
+      if (filter.keeps(notes->files[i])) {
+        files[i] = &record.files[notes->files[i]];
+        tables[i] = &dense.try_emplace(files[i], memory).first->second;
+      }
     for (const auto& fc : object.functions) {
       const Identity* id = notes->find(fc.ident);
       if (!id) continue;
@@ -672,12 +685,14 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
         files[fn.file]->functions.emplace(fn.first_line, fn.last_line);
       r.lines.reserve(fn.lines.items.size());
       for (const auto& w : fn.lines.items)
-        r.lines.push_back(files[w.file] ? line_of(files[w.file], w.line) : nullptr);
+        r.lines.push_back(files[w.file] ? line_of(files[w.file], *tables[w.file], w.line)
+                                        : nullptr);
       for (auto a : fn.branches) {
         const auto& last = fn.lines[fn.arcs[a].src].back();
-        auto number = branch_numbers[{last.file, last.line}]++;
-        r.branches.push_back(files[last.file] ? branch_of(files[last.file], last.line, number)
-                                              : nullptr);
+        auto number = number_of(last);
+        r.branches.push_back(
+            files[last.file] ? branch_of(files[last.file], *tables[last.file], last.line, number)
+                             : nullptr);
       }
       functions.push_back(std::move(r));
     }
