@@ -16,7 +16,7 @@ char* HugePages::map(std::size_t& size) {
   // One huge page more than asked, then the ends cut off: the kernel backs only whole, aligned
   // huge pages, and mmap aligns to small ones.
   auto* p = static_cast<char*>(::mmap(nullptr, size + huge_page, PROT_READ | PROT_WRITE,
-                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+                                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
   if (p == MAP_FAILED) throw std::bad_alloc();
   auto* data = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(p) + huge_page - 1) &
                                        ~(huge_page - 1));
@@ -49,14 +49,21 @@ HugePages& HugePages::operator=(HugePages&& other) noexcept {
 
 HugePages::~HugePages() { unmap(data_, size_); }
 
-void* HugePageResource::do_allocate(std::size_t bytes, std::size_t alignment) {
+void* Arena::do_allocate(std::size_t bytes, std::size_t alignment) {
+  // Address space is reserved generously (never backed until written); a larger need gets a
+  // region of its own.
+  constexpr std::size_t region = std::size_t{64} << 20;
   if (alignment > huge_page) throw std::bad_alloc();
-  return HugePages::map(bytes);
-}
-
-void HugePageResource::do_deallocate(void* p, std::size_t bytes, std::size_t) {
-  std::size_t length = (bytes + huge_page - 1) / huge_page * huge_page;
-  HugePages::unmap(static_cast<char*>(p), length);
+  if (!regions_.empty()) {
+    std::size_t at = (used_ + alignment - 1) / alignment * alignment;
+    if (at <= regions_.back().size() && bytes <= regions_.back().size() - at) {
+      used_ = at + bytes;
+      return regions_.back().data() + at;
+    }
+  }
+  regions_.emplace_back(std::max(bytes, region));
+  used_ = bytes;
+  return regions_.back().data();
 }
 
 }  // namespace attest::coverage::detail

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory_resource>
+#include <vector>
 
 namespace attest::coverage::detail {
 
@@ -15,10 +16,6 @@ namespace attest::coverage::detail {
 /// rounded up to whole huge pages. std::bad_alloc when the kernel has none.
 class HugePages {
  public:
-  /// The mapping alone, for owners of their own (HugePageResource): unmap(p, size) frees it.
-  static char* map(std::size_t& size);
-  static void unmap(char* p, std::size_t size);
-
   HugePages() = default;
   explicit HugePages(std::size_t size);
   HugePages(HugePages&& other) noexcept;
@@ -29,32 +26,31 @@ class HugePages {
   std::size_t size() const { return size_; }
 
  private:
+  static char* map(std::size_t& size);  // rounds size up
+  static void unmap(char* p, std::size_t size);
   char* data_ = nullptr;
   std::size_t size_ = 0;
 };
 
-/// A memory resource handing out HugePages: the upstream of a monotonic arena (see arena()).
-class HugePageResource final : public std::pmr::memory_resource {
+/// An arena for structures built once and dropped together: allocation is a pointer bump into
+/// a large reservation of address space, freeing waits for the arena's end, and only the huge
+/// pages actually written are ever backed (the standard monotonic resource puts each block's
+/// bookkeeping at its end, which alone cost a huge page per block).
+class Arena final : public std::pmr::memory_resource {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  std::pmr::memory_resource* resource() { return this; }
+
  private:
   void* do_allocate(std::size_t bytes, std::size_t alignment) override;
-  void do_deallocate(void* p, std::size_t bytes, std::size_t alignment) override;
+  void do_deallocate(void*, std::size_t, std::size_t) override {}
   bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
     return this == &other;
   }
-};
-
-/// An arena for structures built once and dropped together: allocation is a pointer bump,
-/// freeing waits for the arena's end, its memory comes in huge pages.
-class Arena {
- public:
-  Arena() : arena_(std::size_t{2} << 20, &upstream_) {}
-  Arena(const Arena&) = delete;
-  Arena& operator=(const Arena&) = delete;
-  std::pmr::memory_resource* resource() { return &arena_; }
-
- private:
-  HugePageResource upstream_;
-  std::pmr::monotonic_buffer_resource arena_;
+  std::vector<HugePages> regions_;
+  std::size_t used_ = 0;  // of regions_.back()
 };
 
 }  // namespace attest::coverage::detail
