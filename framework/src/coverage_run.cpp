@@ -7,7 +7,6 @@
 #include <attest/subprocess.hpp>
 
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -83,9 +82,9 @@ std::vector<std::string> CoverageRun::finish(std::ostream& terminal) {
       r.kind->write(terminal, record, report_options);
       continue;
     }
-    std::ostringstream text;
-    r.kind->write(text, record, report_options);
-    if (!write_file_atomically(file, text.str()))
+    // Written straight to the file (no copy of a report of megabytes in memory first).
+    if (!write_file_atomically(
+            file, [&](std::ostream& out) { r.kind->write(out, record, report_options); }))
       throw std::runtime_error("--cov-report " + std::string(r.kind->name) + ": cannot write '" +
                                file + "'");
     terminal << "attest: coverage " << r.kind->name << " written to " << file << '\n';
