@@ -38,8 +38,9 @@ class Recorder {
  private:
   Recorder() = default;
   void snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout);
-  /// Learns the layout from libgcov's serialiser, object by object; true when reading the
-  /// counters in place agrees with it (then read_directly() is used).
+  /// Learns the layout: read in place from libgcov's structures when libgcov's serialiser
+  /// agrees with that reading on a few objects (true: read_directly() is used from then on),
+  /// else from the serialiser.
   bool learn_layout();
   /// The arc counters read straight from libgcov's structures (no serialising), when this
   /// GCC's layout of them is known; false when not (then the serialiser is used).
