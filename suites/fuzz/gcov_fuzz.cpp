@@ -26,19 +26,23 @@ std::uint32_t word(const std::uint8_t* data, std::size_t size, std::size_t at) {
   return v;
 }
 
-// A directory of this process for the notes file, removed at exit.
-const fs::path& work_dir() {
-  static const fs::path dir = [] {
+// A directory for the notes file, made for one input and removed after it: libFuzzer ends a
+// run without the process's exit handlers, so a directory kept for the process stayed in /tmp
+// after every run.
+struct WorkDir {
+  fs::path path;
+  WorkDir() {
     std::string pattern = (fs::temp_directory_path() / "attest-gcov-fuzz-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) std::abort();
-    std::atexit([] {
-      std::error_code ec;
-      fs::remove_all(work_dir(), ec);
-    });
-    return fs::path(pattern);
-  }();
-  return dir;
-}
+    path = pattern;
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  ~WorkDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
 
 bool names(const attest::InputError& e, std::string_view file) {
   return std::string_view(e.what()).find(file) != std::string_view::npos;
@@ -69,13 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
   // 2. The input as notes: a layout of one object agreeing with it.
-  const auto gcno = work_dir() / "fuzz.gcno";
+  WorkDir work;
+  const auto gcno = work.path / "fuzz.gcno";
   {
     std::ofstream out(gcno, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
   cov::gcov::ObjectCounters object;
-  object.gcda = (work_dir() / "fuzz.gcda").string();
+  object.gcda = (work.path / "fuzz.gcda").string();
   object.version = word(data, size, 4);
   object.stamp = word(data, size, 8);
   // The records after the header (magic, version, stamp, checksum, cwd string, a flag).
