@@ -20,13 +20,14 @@ using attest::CommandResult;
 /// they write none into the source tree or a directory a test expects empty.
 const std::filesystem::path& run_cache_dir();
 
-/// Runs argv (argv[0] a path) with `env` added to the environment, in `cwd` if given.
-/// ATTEST_CACHE_DIR is run_cache_dir() unless `env` says otherwise.
+/// Runs argv (argv[0] a path) with `env` added to the environment, in `cwd` if given, for
+/// `timeout` at most. ATTEST_CACHE_DIR is run_cache_dir() unless `env` says otherwise.
 inline CommandResult run_command(const std::vector<std::string>& argv,
                                  const std::filesystem::path& cwd = {},
-                                 std::map<std::string, std::string> env = {}) {
+                                 std::map<std::string, std::string> env = {},
+                                 std::chrono::seconds timeout = std::chrono::minutes(5)) {
   env.emplace("ATTEST_CACHE_DIR", run_cache_dir().string());
-  return attest::run_command(argv, {cwd, env, std::chrono::minutes(5)});
+  return attest::run_command(argv, {cwd, env, timeout});
 }
 
 /// A fresh directory under $TMPDIR, removed by the destructor.
