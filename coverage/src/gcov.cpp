@@ -11,7 +11,6 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <memory>
 #include <memory_resource>
@@ -614,28 +613,29 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   // lines. Each is looked up in the record's map once, then by its number in these tables.
   auto* memory = state_->arena.resource();
   struct Dense {
-    explicit Dense(std::pmr::memory_resource* m) : lines(m), branches(m) {}
+    Dense(FileCoverage* f, std::pmr::memory_resource* m) : file(f), lines(m), branches(m) {}
+    FileCoverage* file;
     std::pmr::vector<LineCoverage*> lines;                         // by line
     std::pmr::vector<std::pmr::vector<BranchCoverage*>> branches;  // by line, then number
   };
   // (a line number no source file has is not given a table entry: looked up in the map)
   constexpr std::uint32_t dense_lines = 1u << 20;
   std::unordered_map<FileCoverage*, Dense> dense;
-  auto line_of = [&](FileCoverage* file, Dense& d, std::uint32_t line) {
-    if (line >= dense_lines) return &file->lines[line];
+  auto line_of = [&](Dense& d, std::uint32_t line) {
+    if (line >= dense_lines) return &d.file->lines[line];
     if (line >= d.lines.size()) d.lines.resize(std::max<std::size_t>(line + 1, 2 * d.lines.size()));
     auto*& slot = d.lines[line];
-    if (!slot) slot = &file->lines[line];
+    if (!slot) slot = &d.file->lines[line];
     return slot;
   };
-  auto branch_of = [&](FileCoverage* file, Dense& d, std::uint32_t line, std::uint32_t number) {
-    if (line >= dense_lines) return &file->branches[{line, number}];
+  auto branch_of = [&](Dense& d, std::uint32_t line, std::uint32_t number) {
+    if (line >= dense_lines) return &d.file->branches[{line, number}];
     if (line >= d.branches.size())
       d.branches.resize(std::max<std::size_t>(line + 1, 2 * d.branches.size()));
     auto& numbers = d.branches[line];
     if (number >= numbers.size()) numbers.resize(number + 1);
     auto*& slot = numbers[number];
-    if (!slot) slot = &file->branches[{line, number}];
+    if (!slot) slot = &d.file->branches[{line, number}];
     return slot;
   };
   for (const auto& object : layout.objects) {
@@ -656,12 +656,11 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
         numbers.resize(std::max<std::size_t>(w.line + 1, 2 * numbers.size()));
       return numbers[w.line]++;
     };
-    std::vector<FileCoverage*> files(notes->files.size(), nullptr);
-    std::vector<Dense*> tables(notes->files.size(), nullptr);
+    std::vector<Dense*> files(notes->files.size(), nullptr);  // null: a file not kept
     for (std::size_t i = 0; i < notes->files.size(); ++i)
       if (filter.keeps(notes->files[i])) {
-        files[i] = &record.files[notes->files[i]];
-        tables[i] = &dense.try_emplace(files[i], memory).first->second;
+        auto* file = &record.files[notes->files[i]];
+        files[i] = &dense.try_emplace(file, file, memory).first->second;
       }
     for (const auto& fc : object.functions) {
       const Identity* id = notes->find(fc.ident);
@@ -676,23 +675,21 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
                              " differs from the running binary's: rebuild the binary");
       if (!graph) continue;  // no line the filter keeps
       const Function& fn = *graph;
-      Resolved r(state_->arena.resource());
+      Resolved r(memory);
       r.function = &fn;
       r.offset = fc.offset;
       if (fn.artificial) continue;  // gcov leaves compiler-made functions out
       if (fn.first_line && fn.last_line >= fn.first_line && fn.file < files.size() &&
           files[fn.file])
-        files[fn.file]->functions.emplace(fn.first_line, fn.last_line);
+        files[fn.file]->file->functions.emplace(fn.first_line, fn.last_line);
       r.lines.reserve(fn.lines.items.size());
       for (const auto& w : fn.lines.items)
-        r.lines.push_back(files[w.file] ? line_of(files[w.file], *tables[w.file], w.line)
-                                        : nullptr);
+        r.lines.push_back(files[w.file] ? line_of(*files[w.file], w.line) : nullptr);
       for (auto a : fn.branches) {
         const auto& last = fn.lines[fn.arcs[a].src].back();
         auto number = number_of(last);
-        r.branches.push_back(
-            files[last.file] ? branch_of(files[last.file], *tables[last.file], last.line, number)
-                             : nullptr);
+        r.branches.push_back(files[last.file] ? branch_of(*files[last.file], last.line, number)
+                                              : nullptr);
       }
       functions.push_back(std::move(r));
     }
@@ -734,9 +731,7 @@ Record Mapping::build(const std::vector<std::uint64_t>& totals, std::vector<Test
   }
 
   // Each test: the functions whose counters it moved, solved with its increases alone.
-  std::vector<std::size_t> offsets;
-  offsets.reserve(functions.size());
-  for (const auto& r : functions) offsets.push_back(r.offset);
+  const auto& offsets = state_->measured;  // each function's first counter, ascending
   std::vector<std::uint64_t> counters;
   for (std::uint32_t t = 0; t < deltas.size() && t < record.tests.size(); ++t) {
     const auto& delta = deltas[t];

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <span>
 
 // libgcov's interface, weak so that a binary built without coverage links and says why
 // --cov cannot work. __gcov_root (the list of this executable's objects) has hidden
@@ -160,19 +161,20 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
   return r;
 }
 
-// One object's arc counters, in the order of its serialised stream: f(values, count) per
-// function; false when this GCC's structures are not known (or not this GCC's: the stream's
-// version is the object's, gcov_info.version, and must be `version`).
+// Each function one object counts (not the COMDAT copies counted in another object), in the
+// order of its serialised stream: f(fn, arcs) with its arc counters (none when the object has
+// no arc counters); false when this GCC's structures are not known (or not this GCC's: the
+// stream's version is the object's, gcov_info.version, and must be `version`).
 template <typename F>
-bool for_each_arc_block_of(const gcov_info_head* head, unsigned version, F&& f) {
+bool for_each_function_of(const gcov_info_head* head, unsigned version, F&& f) {
 #if ATTEST_GCOV_DIRECT
   const auto* info = reinterpret_cast<const gcov_info*>(head);
   if (!version || info->version != version) return false;
-  if (!info->merge[0]) return true;  // no arc counters: nothing streamed either
   for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
     const auto* fn = info->functions[f_index];
-    if (!fn || fn->key != info) continue;  // a COMDAT copy counted in another object
-    f(fn->ctrs[0].values, fn->ctrs[0].num);
+    if (!fn || fn->key != info) continue;
+    f(*fn, info->merge[0] ? std::span<const std::int64_t>(fn->ctrs[0].values, fn->ctrs[0].num)
+                          : std::span<const std::int64_t>());
   }
   return true;
 #else
@@ -183,15 +185,25 @@ bool for_each_arc_block_of(const gcov_info_head* head, unsigned version, F&& f) 
 #endif
 }
 
-// Every object's, one after the other (the layout's order).
+// Every function's arc counters, object after object (the layout's order).
 template <typename F>
 bool for_each_arc_block(unsigned version, F&& f) {
   bool known = true;
   for_each_gcov_object([&](const gcov_info_head* head) {
-    if (known) known = for_each_arc_block_of(head, version, f);
+    if (known)
+      known = for_each_function_of(
+          head, version, [&](const auto&, std::span<const std::int64_t> arcs) { f(arcs); });
   });
   return known;
 }
+
+// Appends arc counters to `values`.
+struct Append {
+  std::vector<std::uint64_t>& values;
+  void operator()(std::span<const std::int64_t> arcs) const {
+    values.insert(values.end(), arcs.begin(), arcs.end());
+  }
+};
 
 // One object's layout read in place (its functions' identities and counter counts, from
 // offset `offset` on); false when this GCC's structures are not known.
@@ -199,26 +211,17 @@ bool layout_in_place(const gcov_info_head* head, unsigned version, std::size_t& 
                      gcov::ObjectCounters& object) {
 #if ATTEST_GCOV_DIRECT
   const auto* info = reinterpret_cast<const gcov_info*>(head);
-  if (!version || info->version != version || !info->filename) return false;
+  if (!info->filename) return false;
   object.gcda = info->filename;
   object.version = info->version;
   object.stamp = info->stamp;
-  object.functions.clear();
-  for (unsigned f_index = 0; f_index < info->n_functions; ++f_index) {
-    const auto* fn = info->functions[f_index];
-    if (!fn || fn->key != info) continue;  // a COMDAT copy: the stream leaves it out too
-    std::size_t count = info->merge[0] ? fn->ctrs[0].num : 0;
-    object.functions.push_back({fn->ident, fn->lineno_checksum, fn->cfg_checksum, offset, count});
-    offset += count;
-  }
-  return true;
-#else
-  (void)head;
-  (void)version;
-  (void)offset;
-  (void)object;
-  return false;
 #endif
+  object.functions.clear();
+  return for_each_function_of(head, version, [&](const auto& fn, auto arcs) {
+    object.functions.push_back(
+        {fn.ident, fn.lineno_checksum, fn.cfg_checksum, offset, arcs.size()});
+    offset += arcs.size();
+  });
 }
 
 // The layout is read in place (libgcov's structures of this GCC), which is cheap; it is trusted
@@ -252,13 +255,12 @@ bool Recorder::learn_layout() {
     for (std::size_t k = 0; k < 4; ++k)
       checked.push_back(with_counters[k * (with_counters.size() - 1) / 3]);
   checked.erase(std::unique(checked.begin(), checked.end()), checked.end());
-  if (with_counters.empty() && direct) direct = !objects.empty();
   std::vector<std::uint64_t> first, serialised, last;
   auto read_object = [&](const gcov_info_head* head, std::vector<std::uint64_t>& values) {
     values.clear();
-    return for_each_arc_block_of(head, version, [&](const std::int64_t* v, unsigned n) {
-      values.insert(values.end(), v, v + n);
-    });
+    Append append{values};
+    return for_each_function_of(
+        head, version, [&](const auto&, std::span<const std::int64_t> arcs) { append(arcs); });
   };
   for (std::size_t i : checked) {
     if (!direct) break;
@@ -295,10 +297,7 @@ bool Recorder::learn_layout() {
 bool Recorder::read_directly(std::vector<std::uint64_t>& values) const {
   values.clear();
   values.reserve(layout_.size);
-  return for_each_arc_block(
-             layout_version(),
-             [&](const std::int64_t* v, unsigned n) { values.insert(values.end(), v, v + n); }) &&
-         values.size() == layout_.size;
+  return for_each_arc_block(layout_version(), Append{values}) && values.size() == layout_.size;
 }
 
 void Recorder::snapshot(std::vector<std::uint64_t>& values, gcov::Layout* layout) {
@@ -329,7 +328,9 @@ void Recorder::find_runs() {
   std::size_t offset = 0;
   const auto* measured = mapping_ ? &mapping_->measured() : nullptr;
   std::size_t next = 0;  // into *measured: both ascend by offset
-  for_each_arc_block(layout_version(), [&](const std::int64_t* v, unsigned n) {
+  for_each_arc_block(layout_version(), [&](std::span<const std::int64_t> arcs) {
+    const std::int64_t* v = arcs.data();
+    std::size_t n = arcs.size();
     bool wanted = true;
     if (measured) {
       while (next < measured->size() && (*measured)[next] < offset) ++next;
@@ -392,8 +393,8 @@ void Recorder::end_test(TestContext context) {
     read = true;
   } else if (direct_) {
     read = for_each_arc_block(layout_version(),
-                              [&](const std::int64_t* v, unsigned n) {
-                                gcov::add_growth(v, n, before_, at, delta);
+                              [&](std::span<const std::int64_t> arcs) {
+                                gcov::add_growth(arcs.data(), arcs.size(), before_, at, delta);
                               }) &&
            at == layout_.size;
     if (!read) delta.clear();
