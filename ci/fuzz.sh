@@ -35,8 +35,8 @@ environment=(fixtures/environment/src/{environment_spec,service_parts,compose_fi
 sources[compose]="suites/fuzz/compose_fuzz.cpp ${environment[*]}"
 sources[environment_spec]="suites/fuzz/environment_spec_fuzz.cpp ${environment[*]}"
 sources[coverage]="suites/fuzz/coverage_fuzz.cpp coverage/src/record.cpp coverage/src/affected.cpp ${common[*]}"
-sources[llvm_mapping]="suites/fuzz/llvm_mapping_fuzz.cpp coverage/src/llvm.cpp coverage/src/record.cpp coverage/src/gcov.cpp coverage/src/huge_pages.cpp ${common[*]}"
-sources[gcov]="suites/fuzz/gcov_fuzz.cpp coverage/src/gcov.cpp coverage/src/huge_pages.cpp coverage/src/record.cpp ${common[*]}"
+sources[llvm_mapping]="suites/fuzz/llvm_mapping_fuzz.cpp coverage/src/llvm.cpp coverage/src/record.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/huge_pages.cpp ${common[*]}"
+sources[gcov]="suites/fuzz/gcov_fuzz.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/huge_pages.cpp coverage/src/record.cpp ${common[*]}"
 for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov; do
   libs[$t]="-lboost_json"
 done

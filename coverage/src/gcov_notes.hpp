@@ -1,0 +1,140 @@
+// An object's notes (its .gcno file) as the mapping uses them: every function's identity, and
+// the flow graph of those with a line in a file the filter keeps. Read from the file
+// (read_notes), or from the cache a previous run left beside it (notes_cache.hpp).
+#pragma once
+
+#include <attest/coverage/gcov.hpp>
+
+#include "huge_pages.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory_resource>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attest::coverage::gcov::internal {
+
+struct Arc {
+  std::uint32_t src = 0, dst = 0;
+  bool on_tree = false, fake = false, fall_through = false;
+  bool unconditional = false, call_non_return = false;
+};
+
+struct Where {
+  std::uint32_t file = 0;  // index into Notes::files
+  std::uint32_t line = 0;
+};
+
+// Per-block lists stored flat: block b's entries are items[begin[b], begin[b + 1]). A large
+// binary's notes hold hundreds of thousands of blocks; three vectors each made their
+// allocations (and the page faults of a growing heap) the larger part of reading them.
+template <typename T>
+struct PerBlock {
+  explicit PerBlock(std::pmr::memory_resource* memory) : items(memory), begin(memory) {}
+  std::pmr::vector<T> items;
+  std::pmr::vector<std::uint32_t> begin;  // block count + 1 entries
+
+  std::span<const T> operator[](std::size_t b) const {
+    return {items.data() + begin[b], items.data() + begin[b + 1]};
+  }
+  // From (block, item) pairs in reading order: a counting sort, stable within a block.
+  template <typename Pairs>
+  void assign(std::size_t blocks, const Pairs& pairs) {
+    begin.assign(blocks + 1, 0);
+    for (const auto& [b, item] : pairs) ++begin[b + 1];
+    for (std::size_t b = 0; b < blocks; ++b) begin[b + 1] += begin[b];
+    items.resize(pairs.size());
+    std::vector<std::uint32_t>& at = scratch();
+    at.assign(begin.begin(), begin.end() - 1);
+    for (const auto& [b, item] : pairs) items[at[b]++] = item;
+  }
+
+ private:
+  static std::vector<std::uint32_t>& scratch() {
+    static thread_local std::vector<std::uint32_t> at;
+    return at;
+  }
+};
+
+// A function of the notes whose graph was read: one with a line in a file the filter keeps.
+// Its storage is the notes' arena (see Notes).
+struct Function {
+  explicit Function(std::pmr::memory_resource* memory)
+      : name(memory),
+        lines(memory),
+        succ(memory),
+        pred(memory),
+        arcs(memory),
+        counted(memory),
+        branches(memory) {}
+  std::pmr::string name;
+  bool artificial = false;
+  std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
+  std::uint32_t blocks = 0;
+  PerBlock<Where> lines;
+  PerBlock<std::uint32_t> succ, pred;  // arc indices
+  std::pmr::vector<Arc> arcs;
+  std::pmr::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
+  std::pmr::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
+};
+
+// Every function of the notes, read or not: what a running binary's function is checked
+// against. Most of a large object's functions are skipped (instantiations of system headers'
+// templates): 16 bytes each here, where a Function is ~300 and its page faults cost more than
+// reading the file (tens of thousands of functions per binary).
+struct Identity {
+  static constexpr std::uint32_t skipped = UINT32_MAX;
+  std::uint32_t ident = 0, lineno_checksum = 0, cfg_checksum = 0;
+  std::uint32_t graph = skipped;  // index into Notes::graphs
+};
+
+// One object's notes. What grows with the notes' size (every function's identity, the graphs
+// read) lives in an arena the caller owns: built once, dropped together, in huge pages.
+struct Notes {
+  explicit Notes(std::pmr::memory_resource* memory) : functions(memory), graphs(memory) {}
+  std::uint32_t version = 0, stamp = 0;
+  std::vector<std::string> files;
+  std::pmr::vector<Identity> functions;  // ascending by ident once read (a lookup by ident)
+  std::pmr::deque<Function> graphs;
+
+  const Identity* find(std::uint32_t ident) const {
+    auto it = std::lower_bound(functions.begin(), functions.end(), ident,
+                               [](const Identity& f, std::uint32_t id) { return f.ident < id; });
+    return it != functions.end() && it->ident == ident ? &*it : nullptr;
+  }
+};
+
+// Room for reading files, reused from file to file: a large binary's notes are tens of MB, and
+// a fresh buffer — or a mapping — per file costs a page fault per page, more than the copy. Not
+// zeroed: read(2) fills what is used. In huge pages (see huge_pages.hpp).
+class Buffer {
+ public:
+  char* data() const { return pages_.data(); }
+  std::size_t size() const { return pages_.size(); }
+  // Room for n bytes; what the buffer held is lost when it grows.
+  void reserve(std::size_t n) {
+    if (n > pages_.size()) {
+      pages_ = {};  // (the old pages first: the new ones may take their place)
+      pages_ = detail::HugePages(n);
+    }
+  }
+
+ private:
+  detail::HugePages pages_;
+};
+
+/// A file's bytes, read into `buffer`. InputError when it cannot be read.
+std::string_view read_into(const std::string& path, Buffer& buffer);
+
+/// Reads one object's notes. Only the functions with a line in a file `filter` keeps are read
+/// whole: the others (most of an object's, usually: the instantiations of system headers'
+/// templates) keep their identity and are skipped, their arcs never parsed.
+Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
+                 std::pmr::memory_resource* memory);
+
+}  // namespace attest::coverage::gcov::internal
