@@ -16,7 +16,7 @@ flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$root/traceability/src" -I"$root/fixtures/mock_http/include"
        -I"$root/fixtures/core/include" -I"$root/fixtures/mock_http/src"
        -I"$root/fixtures/environment/include" -I"$root/fixtures/environment/src"
-       -I"$root/coverage/include")
+       -I"$root/coverage/include" -I"$root/coverage/src")
 common=(common/src/{input_error,json_input,yaml_input,markup,json_output}.cpp)
 trace=("${common[@]}"
   traceability/src/{model,catalog_markdown,catalog_json,test_list,format_manifest,format_results_json,format_junit,results,xml_input}.cpp)
@@ -35,14 +35,15 @@ environment=(fixtures/environment/src/{environment_spec,service_parts,compose_fi
 sources[compose]="suites/fuzz/compose_fuzz.cpp ${environment[*]}"
 sources[environment_spec]="suites/fuzz/environment_spec_fuzz.cpp ${environment[*]}"
 sources[coverage]="suites/fuzz/coverage_fuzz.cpp coverage/src/record.cpp coverage/src/affected.cpp ${common[*]}"
-sources[llvm_mapping]="suites/fuzz/llvm_mapping_fuzz.cpp coverage/src/llvm.cpp coverage/src/record.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/huge_pages.cpp ${common[*]}"
-sources[gcov]="suites/fuzz/gcov_fuzz.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/huge_pages.cpp coverage/src/record.cpp ${common[*]}"
-for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov; do
+sources[llvm_mapping]="suites/fuzz/llvm_mapping_fuzz.cpp coverage/src/llvm.cpp coverage/src/record.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/notes_cache.cpp coverage/src/huge_pages.cpp ${common[*]}"
+sources[gcov]="suites/fuzz/gcov_fuzz.cpp coverage/src/gcov.cpp coverage/src/gcov_notes.cpp coverage/src/notes_cache.cpp coverage/src/huge_pages.cpp coverage/src/record.cpp ${common[*]}"
+sources[notes_cache]="suites/fuzz/notes_cache_fuzz.cpp coverage/src/notes_cache.cpp coverage/src/gcov_notes.cpp coverage/src/gcov.cpp coverage/src/record.cpp coverage/src/huge_pages.cpp ${common[*]}"
+for t in config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov notes_cache; do
   libs[$t]="-lboost_json"
 done
 libs[reqif]+=" -lboost_iostreams -lyaml-cpp"; libs[yaml]+=" -lboost_iostreams -lyaml-cpp"
 libs[compose]+=" -lyaml-cpp"; libs[environment_spec]+=" -lyaml-cpp"; libs[llvm_mapping]+=" -lz"
-targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov)
+targets=(expression config markdown trace_json junit mock_definitions reqif yaml compose environment_spec coverage llvm_mapping gcov notes_cache)
 
 object() { local s=${1%@*} v=; [[ $1 == *@* ]] && v=-${1#*@}; echo "$out/obj/${s//\//_}$v.o"; }
 compile() {  # one source (path@variant), skipped when its object is newer than it

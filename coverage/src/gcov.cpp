@@ -6,6 +6,7 @@
 #include "gcov_format.hpp"
 #include "gcov_notes.hpp"
 #include "huge_pages.hpp"
+#include "notes_cache.hpp"
 
 #include <algorithm>
 #include <climits>
@@ -92,12 +93,18 @@ void solve(const Function& f, const std::uint64_t* counters, std::vector<std::in
   }
 }
 
-// Reads every object's notes (the keys of `notes`), one buffer for all. On one thread: two
-// (mapped files, malloc's per-thread arenas) made the end of a run of attest's unit suite
-// slower, 0.16 s against 0.11 s.
-void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const Filter& filter,
-                    std::pmr::memory_resource* memory) {
-  Buffer buffer;
+// An object's notes, and the stamp of the running object they must belong to.
+struct NotesSlot {
+  std::uint32_t stamp = 0;
+  std::unique_ptr<Notes> notes;
+};
+
+// Reads every object's notes (the keys of `notes`), one buffer for all, each from its cache
+// when it has a valid one (notes_cache.hpp). On one thread: two (mapped files, malloc's
+// per-thread arenas) made the end of a run of attest's unit suite slower, 0.16 s against 0.11 s.
+void read_all_notes(std::map<std::string, NotesSlot>& notes, const Filter& filter,
+                    detail::Arena& arena) {
+  auto* memory = arena.resource();
   std::size_t largest = 0;
   for (auto& [path, slot] : notes) {
     std::error_code ec;
@@ -108,10 +115,11 @@ void read_all_notes(std::map<std::string, std::unique_ptr<Notes>>& notes, const 
                        "(was the build directory moved or cleaned?)");
     largest = std::max<std::size_t>(largest, size);
   }
-  buffer.reserve(largest + 1);  // (once, rather than growing file after file)
-  for (auto& [path, slot] : notes) {
-    slot = std::make_unique<Notes>(read_notes(path, filter, buffer, memory));
-  }
+  Buffer buffer(largest + 1);  // (taken once, when a file is parsed: caches are mapped)
+  for (auto& [path, slot] : notes)
+    slot.notes =
+        std::make_unique<Notes>(read_notes_cached(path, slot.stamp, filter, buffer, memory));
+  arena.adopt(buffer.release());  // (its pages, touched already, for what is built next)
 }
 
 // A function of an object, resolved against its notes, with the record entries its blocks
@@ -194,7 +202,7 @@ bool Filter::keeps(const std::string& path) const {
 
 struct Mapping::State {
   detail::Arena arena;  // the notes' graphs and what points into them: first made, last gone
-  std::map<std::string, std::unique_ptr<Notes>> notes_by_path;
+  std::map<std::string, NotesSlot> notes_by_path;
   Record record;  // every kept file's lines, branches and functions, at 0
   std::pmr::vector<Resolved> functions{arena.resource()};  // ascending by offset, into `record`
   std::vector<std::size_t> measured;
@@ -212,17 +220,22 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   auto& functions = state_->functions;
   for (const auto& object : layout.objects)
     notes_by_path.try_emplace(
-        std::filesystem::path(object.gcda).replace_extension(".gcno").string());
-  read_all_notes(notes_by_path, filter, state_->arena.resource());
+        std::filesystem::path(object.gcda).replace_extension(".gcno").string(),
+        NotesSlot{object.stamp, nullptr});
+  read_all_notes(notes_by_path, filter, state_->arena);
   // A line is named by the blocks of every function that has code on it, in every object that
   // compiled it (a header's inline functions): tens of thousands of names for a few thousand
   // lines. Each is looked up in the record's map once, then by its number in these tables.
   auto* memory = state_->arena.resource();
   struct Dense {
-    Dense(FileCoverage* f, std::pmr::memory_resource* m) : file(f), lines(m), branches(m) {}
+    Dense(FileCoverage* f, std::pmr::memory_resource* m)
+        : file(f), lines(m), branches(m), next_number(m), numbered_in(m) {}
     FileCoverage* file;
     std::pmr::vector<LineCoverage*> lines;                         // by line
     std::pmr::vector<std::pmr::vector<BranchCoverage*>> branches;  // by line, then number
+    // Branch numbers count up per line within an object, as gcov numbers them: the next number
+    // of a line, valid while numbered_in (1 + the object's index) is the object's.
+    std::pmr::vector<std::uint32_t> next_number, numbered_in;
   };
   // (a line number no source file has is not given a table entry: looked up in the map)
   constexpr std::uint32_t dense_lines = 1u << 20;
@@ -244,27 +257,33 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     if (!slot) slot = &d.file->branches[{line, number}];
     return slot;
   };
+  std::uint32_t object_number = 0;
   for (const auto& object : layout.objects) {
+    ++object_number;
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
-    auto& notes = notes_by_path[gcno];
+    auto& notes = notes_by_path[gcno].notes;
     if (notes->stamp != object.stamp || notes->version != object.version)
       throw InputError({gcno},
                        "belongs to another build than the running binary (its stamp "
                        "differs): rebuild the binary");
-    // Branch numbers count up per line within an object, as gcov numbers them: per file of
-    // the object, by line (in the map beyond the tables' lines).
-    std::vector<std::vector<std::uint32_t>> next_number(notes->files.size());
+    // A kept line's next branch number in this object (in a map beyond the tables' lines).
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> far_numbers;
-    auto number_of = [&](const Where& w) {
+    auto number_of = [&](Dense& d, const Where& w) {
       if (w.line >= dense_lines) return far_numbers[{w.file, w.line}]++;
-      auto& numbers = next_number[w.file];
-      if (w.line >= numbers.size())
-        numbers.resize(std::max<std::size_t>(w.line + 1, 2 * numbers.size()));
-      return numbers[w.line]++;
+      if (w.line >= d.next_number.size()) {
+        auto size = std::max<std::size_t>(w.line + 1, 2 * d.next_number.size());
+        d.next_number.resize(size);
+        d.numbered_in.resize(size);
+      }
+      if (d.numbered_in[w.line] != object_number) {
+        d.numbered_in[w.line] = object_number;
+        d.next_number[w.line] = 0;
+      }
+      return d.next_number[w.line]++;
     };
     std::vector<Dense*> files(notes->files.size(), nullptr);  // null: a file not kept
     for (std::size_t i = 0; i < notes->files.size(); ++i)
-      if (filter.keeps(notes->files[i])) {
+      if (notes->kept[i]) {
         auto* file = &record.files[notes->files[i]];
         files[i] = &dense.try_emplace(file, file, memory).first->second;
       }
@@ -291,11 +310,10 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
       r.lines.reserve(fn.lines.items.size());
       for (const auto& w : fn.lines.items)
         r.lines.push_back(files[w.file] ? line_of(*files[w.file], w.line) : nullptr);
-      for (auto a : fn.branches) {
+      for (auto a : fn.branches) {  // (numbered where they are reported: in kept files)
         const auto& last = fn.lines[fn.arcs[a].src].back();
-        auto number = number_of(last);
-        r.branches.push_back(files[last.file] ? branch_of(*files[last.file], last.line, number)
-                                              : nullptr);
+        Dense* d = files[last.file];
+        r.branches.push_back(d ? branch_of(*d, last.line, number_of(*d, last)) : nullptr);
       }
       functions.push_back(std::move(r));
     }

@@ -30,12 +30,21 @@ void classify(Function& f) {
       for (auto a : f.succ[b])
         if (!f.arcs[a].fake) f.arcs[a].unconditional = true;
   }
-  std::vector<std::uint32_t> succ;
+  static thread_local std::vector<std::uint32_t> succ;
   for (std::uint32_t b = 0; b < f.blocks; ++b) {
     if (f.lines[b].empty()) continue;
-    succ.assign(f.succ[b].begin(), f.succ[b].end());  // gcov sorts successors by destination
-    std::stable_sort(succ.begin(), succ.end(),
-                     [&](auto x, auto y) { return f.arcs[x].dst < f.arcs[y].dst; });
+    // gcov sorts successors by destination, stably. A block has one or two, rarely more than a
+    // few: an insertion sort, where std::stable_sort asked for a buffer every time (kept for a
+    // switch's many).
+    succ.assign(f.succ[b].begin(), f.succ[b].end());
+    auto by_destination = [&](auto x, auto y) { return f.arcs[x].dst < f.arcs[y].dst; };
+    if (succ.size() > 16) {
+      std::stable_sort(succ.begin(), succ.end(), by_destination);
+    } else {
+      for (std::size_t i = 1; i < succ.size(); ++i)
+        for (std::size_t k = i; k > 0 && by_destination(succ[k], succ[k - 1]); --k)
+          std::swap(succ[k], succ[k - 1]);
+    }
     for (auto a : succ)
       if (!f.arcs[a].unconditional && !f.arcs[a].call_non_return) f.branches.push_back(a);
   }
@@ -43,9 +52,26 @@ void classify(Function& f) {
 
 }  // namespace
 
-std::string_view read_into(const std::string& path, Buffer& buffer) {
+void complete_graph(Function& f) {
+  static thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> succ, pred;
+  succ.clear();
+  pred.clear();
+  f.counted.clear();
+  f.counted.reserve(f.arcs.size());
+  for (std::uint32_t a = 0; a < f.arcs.size(); ++a) {
+    if (!f.arcs[a].on_tree) f.counted.push_back(a);
+    succ.emplace_back(f.arcs[a].src, a);
+    pred.emplace_back(f.arcs[a].dst, a);
+  }
+  f.succ.assign(f.blocks, succ);
+  f.pred.assign(f.blocks, pred);
+  f.branches.clear();
+  classify(f);
+}
+
+std::optional<std::string_view> try_read_into(const std::string& path, Buffer& buffer) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError({path}, "cannot read");
+  if (fd < 0) return std::nullopt;
   struct stat st {};
   // Room for the file and one byte more, so that its end is seen without growing the buffer.
   if (::fstat(fd, &st) == 0) buffer.reserve(static_cast<std::size_t>(st.st_size) + 1);
@@ -55,7 +81,7 @@ std::string_view read_into(const std::string& path, Buffer& buffer) {
       buffer.reserve(std::max<std::size_t>(2 * used, 1 << 16));
       if (::lseek(fd, 0, SEEK_SET) != 0) {
         ::close(fd);
-        throw InputError({path}, "cannot read");
+        return std::nullopt;
       }
       used = 0;
     }
@@ -63,11 +89,16 @@ std::string_view read_into(const std::string& path, Buffer& buffer) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       ::close(fd);
-      if (n < 0) throw InputError({path}, "cannot read");
+      if (n < 0) return std::nullopt;
       return std::string_view(buffer.data(), used);
     }
     used += static_cast<std::size_t>(n);
   }
+}
+
+std::string_view read_into(const std::string& path, Buffer& buffer) {
+  if (auto bytes = try_read_into(path, buffer)) return *bytes;
+  throw InputError({path}, "cannot read");
 }
 
 Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
@@ -95,7 +126,7 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
     notes.functions.reserve(count);
   }
   std::unordered_map<std::string, std::uint32_t> file_index;
-  std::vector<bool> kept;  // per file of notes.files
+  std::vector<bool>& kept = notes.kept;
   // Every block's line record names its file again: the name as written is looked up first,
   // so that paths are built and normalised once per file, not once per block.
   std::unordered_map<std::string_view, std::uint32_t> by_written_name;  // views into `bytes`
@@ -130,9 +161,8 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
   } head;               // its header, copied into the function only when it is kept
   bool f_kept = false;  // a line of it (or the function itself) is in a kept file
   std::uint32_t f_blocks = 0;
-  std::vector<std::pair<std::size_t, std::size_t>> arc_records;         // read once it is kept
-  std::vector<std::pair<std::uint32_t, Where>> f_lines;                 // (block, line)
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> f_succ, f_pred;  // (block, arc)
+  std::vector<std::pair<std::size_t, std::size_t>> arc_records;  // read once it is kept
+  std::vector<std::pair<std::uint32_t, Where>> f_lines;          // (block, line)
   auto finish_function = [&] {
     if (!in_function) return;
     in_function = false;
@@ -149,9 +179,6 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
       std::size_t arc_count = 0;
       for (auto [from, end] : arc_records) arc_count += end - from >= 4 ? (end - from - 4) / 8 : 0;
       f.arcs.reserve(arc_count);
-      f.counted.reserve(arc_count);
-      f_succ.clear();
-      f_pred.clear();
       std::size_t resume = in.pos();
       for (auto [from, end] : arc_records) {
         in.seek(from);
@@ -165,18 +192,12 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
           arc.fake = flags & arc_fake;
           arc.fall_through = flags & arc_fall_through;
           if (src >= f_blocks || arc.dst >= f_blocks) in.fail("arc out of range");
-          auto index = static_cast<std::uint32_t>(f.arcs.size());
-          if (!arc.on_tree) f.counted.push_back(index);
-          f_succ.emplace_back(src, index);
-          f_pred.emplace_back(arc.dst, index);
           f.arcs.push_back(arc);
         }
       }
       in.seek(resume);
       f.lines.assign(f_blocks, f_lines);
-      f.succ.assign(f_blocks, f_succ);
-      f.pred.assign(f_blocks, f_pred);
-      classify(f);
+      complete_graph(f);
     }
     arc_records.clear();
     f_lines.clear();

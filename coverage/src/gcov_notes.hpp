@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory_resource>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -99,6 +100,7 @@ struct Notes {
   explicit Notes(std::pmr::memory_resource* memory) : functions(memory), graphs(memory) {}
   std::uint32_t version = 0, stamp = 0;
   std::vector<std::string> files;
+  std::vector<bool> kept;                // per file: the filter keeps it
   std::pmr::vector<Identity> functions;  // ascending by ident once read (a lookup by ident)
   std::pmr::deque<Function> graphs;
 
@@ -114,22 +116,36 @@ struct Notes {
 // zeroed: read(2) fills what is used. In huge pages (see huge_pages.hpp).
 class Buffer {
  public:
+  // `planned`: the room to take the first time any is needed (the largest file to come), so
+  // that it is not grown file after file — and not taken at all when no file is read into it.
+  explicit Buffer(std::size_t planned = 0) : planned_(planned) {}
   char* data() const { return pages_.data(); }
   std::size_t size() const { return pages_.size(); }
+  // Its pages, the buffer left empty.
+  detail::HugePages release() { return std::move(pages_); }
   // Room for n bytes; what the buffer held is lost when it grows.
   void reserve(std::size_t n) {
     if (n > pages_.size()) {
       pages_ = {};  // (the old pages first: the new ones may take their place)
-      pages_ = detail::HugePages(n);
+      pages_ = detail::HugePages(std::max(n, planned_));
     }
   }
 
  private:
   detail::HugePages pages_;
+  std::size_t planned_ = 0;
 };
+
+/// The rest of a graph from its blocks, arcs (ends, on_tree, fake, fall_through) and lines:
+/// the counted arcs, each block's arcs out and in, and gcov's reading of them (which arcs are
+/// unconditional, which calls may not return, the branches in gcov's order). Arcs must name
+/// blocks below `blocks`.
+void complete_graph(Function& f);
 
 /// A file's bytes, read into `buffer`. InputError when it cannot be read.
 std::string_view read_into(const std::string& path, Buffer& buffer);
+/// The same, nullopt when it cannot be read (no such file, no permission, an I/O error).
+std::optional<std::string_view> try_read_into(const std::string& path, Buffer& buffer);
 
 /// Reads one object's notes. Only the functions with a line in a file `filter` keeps are read
 /// whole: the others (most of an object's, usually: the instantiations of system headers'

@@ -54,6 +54,13 @@ void* Arena::do_allocate(std::size_t bytes, std::size_t alignment) {
   // region of its own.
   constexpr std::size_t region = std::size_t{64} << 20;
   if (alignment > huge_page) throw std::bad_alloc();
+  if (spare_.data()) {
+    std::size_t at = (spare_used_ + alignment - 1) / alignment * alignment;
+    if (at <= spare_.size() && bytes <= spare_.size() - at) {
+      spare_used_ = at + bytes;
+      return spare_.data() + at;
+    }
+  }
   if (!regions_.empty()) {
     std::size_t at = (used_ + alignment - 1) / alignment * alignment;
     if (at <= regions_.back().size() && bytes <= regions_.back().size() - at) {

@@ -42,6 +42,12 @@ class Arena final : public std::pmr::memory_resource {
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
   std::pmr::memory_resource* resource() { return this; }
+  /// Pages the caller is done with (a buffer whose bytes were read), given to the arena to
+  /// allocate from first: pages already touched are reused rather than new ones zeroed.
+  void adopt(HugePages pages) {
+    spare_ = std::move(pages);
+    spare_used_ = 0;
+  }
 
  private:
   void* do_allocate(std::size_t bytes, std::size_t alignment) override;
@@ -51,6 +57,8 @@ class Arena final : public std::pmr::memory_resource {
   }
   std::vector<HugePages> regions_;
   std::size_t used_ = 0;  // of regions_.back()
+  HugePages spare_;
+  std::size_t spare_used_ = 0;
 };
 
 }  // namespace attest::coverage::detail

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <set>
 
 #include "test_support.hpp"
@@ -174,6 +175,61 @@ BOOST_AUTO_TEST_CASE(the_gate_names_the_file_and_the_requirement_below,
   BOOST_TEST(met.exit_code == 0, met.out + met.err);
   auto bad = run_tests(p, {src, "--cov-fail-under=line=ninety"});
   BOOST_TEST(bad.exit_code == 2, bad.out + bad.err);
+}
+
+// The notes a run parsed are kept beside each .gcno for the next run (notes_cache.hpp): used
+// when they still describe that file for the build and the filter, ignored and written anew
+// when not — never a different record.
+BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
+                     *attest::requirement("FR-169")) {
+  const auto& p = measured();
+  auto src = "--cov=" + (p.source / "src").string();
+  auto record_of = [&](const strings& filter, const std::string& name) {
+    strings args = filter;
+    args.push_back("--cov-report=json:" + name);
+    auto r = run_tests(p, args);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    return attest_test::read_file(p.build / name);
+  };
+  auto first = record_of({src}, "cache-1.json");
+  // calc.cpp's notes (the object of the measured library) and their cache beside them.
+  fs::path gcno, cache;
+  for (const auto& e : fs::recursive_directory_iterator(p.build))
+    if (e.path().filename() == "calc.cpp.gcno") gcno = e.path();
+  BOOST_TEST_REQUIRE(!gcno.empty());
+  cache = gcno.string() + ".attest-cache";
+  BOOST_TEST_REQUIRE(fs::exists(cache));
+  const auto written = attest_test::read_file(cache);
+  const auto written_at = fs::last_write_time(cache);
+
+  // Used as it is: not written again, the same record.
+  BOOST_TEST(record_of({src}, "cache-2.json") == first);
+  BOOST_TEST((fs::last_write_time(cache) == written_at));
+
+  // Damaged (a byte in the middle), cut short, or another file's: the same record, and the
+  // cache made again as the notes give it.
+  auto damaged = written;
+  damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x5a);
+  for (const auto& bad :
+       {damaged, written.substr(0, written.size() / 2), std::string("attestNC")}) {
+    attest_test::write_file(cache, bad);
+    BOOST_TEST(record_of({src}, "cache-3.json") == first);
+    BOOST_TEST(attest_test::read_file(cache) == written);
+  }
+
+  // Notes written again (as a rebuild does): the cache no longer names them and is replaced.
+  fs::last_write_time(gcno, fs::last_write_time(gcno) + std::chrono::seconds(1));
+  BOOST_TEST(record_of({src}, "cache-4.json") == first);
+  BOOST_TEST((fs::last_write_time(cache) != written_at));
+
+  // A filter keeping other files of the object (here none of calc.cpp's) reads the notes for
+  // itself and leaves its own cache; the first filter's record is the same afterwards.
+  const auto current = attest_test::read_file(cache);
+  auto other = record_of({"--cov=" + (p.source / "calc_tests.cpp").string()}, "cache-5.json");
+  BOOST_TEST(!contains(other, "calc.cpp"), other);
+  BOOST_TEST(attest_test::read_file(cache) != current);
+  BOOST_TEST(record_of({src}, "cache-6.json") == first);
+  BOOST_TEST(attest_test::read_file(cache) == current);
 }
 
 BOOST_AUTO_TEST_CASE(trace_check_shows_the_code_each_requirement_reaches,

@@ -2,7 +2,8 @@
 // input is read twice: as the .gcda stream libgcov hands the runner (read_gcda), and as an
 // object's .gcno notes, written to a file and mapped to lines and branches by build_record with
 // a layout made from the input's own records — its version and stamp, and each function's
-// identity and count of counted arcs — so that mutations reach the flow solver too. Each parses
+// identity and count of counted arcs — so that mutations reach the flow solver too — and mapped
+// again from the cache of parsed notes the first mapping left (the same record). Each parses
 // or throws InputError naming its file; nothing may crash.
 #include <attest/coverage/gcov.hpp>
 #include <attest/input_error.hpp>
@@ -114,6 +115,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto record =
         cov::gcov::build_record(layout, totals, {{"fuzz", "t", {}}}, deltas, cov::gcov::Filter{});
     (void)cov::totals(record);
+    // Read again: from the cache the first reading left beside the notes, the same record.
+    auto again =
+        cov::gcov::build_record(layout, totals, {{"fuzz", "t", {}}}, deltas, cov::gcov::Filter{});
+    if (!(again == record)) std::abort();
   } catch (const attest::InputError& e) {
     if (!names(e, "fuzz.gcno")) std::abort();
   }

@@ -1,0 +1,310 @@
+#include "notes_cache.hpp"
+
+#include "gcov_format.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <type_traits>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace attest::coverage::gcov::internal {
+namespace {
+
+// The format: the magic, this format's number and a byte-order mark (a cache moved to another
+// machine, or left by another attest, is simply not this format); the notes file it was made
+// from; the notes (files with whether the filter kept each, every function's identity, the
+// graphs read: blocks, lines per block, arcs); a checksum of all that. Native 32- and 64-bit
+// words. What the graphs imply (counted arcs, arcs per block, branches) is derived again on
+// reading (complete_graph), so that a cache cannot hold a graph the notes' reader would not
+// make.
+constexpr char magic[8] = {'a', 't', 't', 'e', 's', 't', 'N', 'C'};
+constexpr std::uint32_t format = 1;
+constexpr std::uint32_t byte_order = 0x01020304;
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void u32(std::uint32_t v) { bytes(&v, 4); }
+  void u64(std::uint64_t v) { bytes(&v, 8); }
+  void str(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+
+ private:
+  std::string& out_;
+};
+
+// Reads what Writer wrote; a read past the end makes it bad (and reads zeros), never throws.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view bytes) : bytes_(bytes) {}
+  bool ok() const { return ok_; }
+  bool at_end() const { return pos_ == bytes_.size(); }
+  std::size_t left() const { return bytes_.size() - pos_; }
+  void bad() { ok_ = false; }
+  const char* take(std::size_t n) {
+    if (!ok_ || n > left()) {
+      ok_ = false;
+      return nullptr;
+    }
+    const char* p = bytes_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  std::uint32_t u32() {
+    std::uint32_t v = 0;
+    if (const char* p = take(4)) std::memcpy(&v, p, 4);
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    if (const char* p = take(8)) std::memcpy(&v, p, 8);
+    return v;
+  }
+  std::string_view str() {
+    std::uint32_t n = u32();
+    const char* p = take(n);
+    return p ? std::string_view(p, n) : std::string_view();
+  }
+  // `count` elements of `size` bytes each, when that many are left.
+  const char* array(std::size_t count, std::size_t size) {
+    if (size && count > left() / size) {
+      ok_ = false;
+      return nullptr;
+    }
+    return take(count * size);
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+template <typename T, typename Vector>
+void copy_array(const char* from, std::size_t count, Vector& into) {
+  static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
+  into.resize(count);
+  if (count) std::memcpy(into.data(), from, count * sizeof(T));
+}
+
+constexpr std::uint32_t arc_unknown_flags = ~(arc_on_tree | arc_fake | arc_fall_through);
+
+bool read_graph(Cursor& in, std::size_t files, Function& f) {
+  f.name = in.str();
+  std::uint32_t artificial = in.u32();
+  f.artificial = artificial != 0;
+  f.file = in.u32();
+  f.first_line = in.u32();
+  f.last_line = in.u32();
+  f.blocks = in.u32();
+  if (!in.ok() || artificial > 1 || f.file >= files) return false;
+  std::uint32_t line_count = in.u32();
+  const char* lines = in.array(line_count, sizeof(Where));
+  const char* begin = in.array(std::size_t{f.blocks} + 1, sizeof(std::uint32_t));
+  if (!in.ok()) return false;
+  copy_array<Where>(lines, line_count, f.lines.items);
+  copy_array<std::uint32_t>(begin, std::size_t{f.blocks} + 1, f.lines.begin);
+  for (const auto& w : f.lines.items)
+    if (w.file >= files) return false;
+  if (f.lines.begin.front() != 0 || f.lines.begin.back() != line_count) return false;
+  for (std::size_t b = 0; b < f.blocks; ++b)
+    if (f.lines.begin[b] > f.lines.begin[b + 1]) return false;
+  std::uint32_t arc_count = in.u32();
+  const char* arcs = in.array(arc_count, 3 * sizeof(std::uint32_t));
+  if (!in.ok()) return false;
+  f.arcs.resize(arc_count);
+  for (std::uint32_t a = 0; a < arc_count; ++a) {
+    std::uint32_t word[3];
+    std::memcpy(word, arcs + 12 * std::size_t{a}, 12);
+    if (word[0] >= f.blocks || word[1] >= f.blocks || (word[2] & arc_unknown_flags)) return false;
+    Arc& arc = f.arcs[a];
+    arc.src = word[0];
+    arc.dst = word[1];
+    arc.on_tree = word[2] & arc_on_tree;
+    arc.fake = word[2] & arc_fake;
+    arc.fall_through = word[2] & arc_fall_through;
+  }
+  complete_graph(f);
+  return true;
+}
+
+void write_graph(Writer& out, const Function& f) {
+  out.str(f.name);
+  out.u32(f.artificial);
+  out.u32(f.file);
+  out.u32(f.first_line);
+  out.u32(f.last_line);
+  out.u32(f.blocks);
+  out.u32(static_cast<std::uint32_t>(f.lines.items.size()));
+  out.bytes(f.lines.items.data(), f.lines.items.size() * sizeof(Where));
+  out.bytes(f.lines.begin.data(), f.lines.begin.size() * sizeof(std::uint32_t));
+  out.u32(static_cast<std::uint32_t>(f.arcs.size()));
+  for (const auto& arc : f.arcs) {
+    out.u32(arc.src);
+    out.u32(arc.dst);
+    out.u32((arc.on_tree ? arc_on_tree : 0) | (arc.fake ? arc_fake : 0) |
+            (arc.fall_through ? arc_fall_through : 0));
+  }
+}
+
+void write_identity(Writer& out, const FileIdentity& id) {
+  out.u64(id.device);
+  out.u64(id.inode);
+  out.u64(id.size);
+  out.u64(id.mtime_ns);
+}
+
+// `bytes` as the file `path`, whole or not at all: written to an unnamed file in the same
+// directory (O_TMPFILE) and only then given its name, so that neither a reader nor a process
+// killed while writing leaves half a cache. Best effort: where the directory cannot be written
+// or does not know O_TMPFILE, there is no cache.
+void write_whole(const std::string& path, std::string_view bytes) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  if (done == bytes.size()) {
+    char self[64];
+    std::snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    ::unlink(path.c_str());  // (linkat does not replace; a racing run's cache is as good)
+    ::linkat(AT_FDCWD, self, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+std::uint64_t cache_checksum(std::string_view bytes) {
+  std::uint64_t lane[4] = {0x9e3779b97f4a7c15u, 0xbf58476d1ce4e5b9u, 0x94d049bb133111ebu,
+                           bytes.size()};
+  auto mix = [](std::uint64_t h, std::uint64_t w) {
+    h = (h ^ w) * 0xff51afd7ed558ccdu;
+    return h ^ (h >> 32);
+  };
+  std::size_t i = 0;
+  for (; i + 32 <= bytes.size(); i += 32)
+    for (int k = 0; k < 4; ++k) {
+      std::uint64_t w;
+      std::memcpy(&w, bytes.data() + i + 8 * k, 8);
+      lane[k] = mix(lane[k], w);
+    }
+  for (; i < bytes.size(); ++i) lane[0] = mix(lane[0], static_cast<unsigned char>(bytes[i]));
+  return mix(mix(mix(lane[0], lane[1]), lane[2]), lane[3]);
+}
+
+std::optional<FileIdentity> identify(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                      static_cast<std::uint64_t>(st.st_size),
+                      static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1000000000u +
+                          static_cast<std::uint64_t>(st.st_mtim.tv_nsec)};
+}
+
+std::string cache_path(const std::string& gcno) { return gcno + ".attest-cache"; }
+
+std::string encode_notes(const Notes& notes, const FileIdentity& source) {
+  std::string bytes;
+  Writer out(bytes);
+  out.bytes(magic, sizeof magic);
+  out.u32(format);
+  out.u32(byte_order);
+  write_identity(out, source);
+  out.u32(notes.version);
+  out.u32(notes.stamp);
+  out.u32(static_cast<std::uint32_t>(notes.files.size()));
+  for (std::size_t i = 0; i < notes.files.size(); ++i) {
+    out.str(notes.files[i]);
+    out.u32(i < notes.kept.size() && notes.kept[i]);
+  }
+  out.u32(static_cast<std::uint32_t>(notes.functions.size()));
+  out.bytes(notes.functions.data(), notes.functions.size() * sizeof(Identity));
+  out.u32(static_cast<std::uint32_t>(notes.graphs.size()));
+  for (const auto& f : notes.graphs) write_graph(out, f);
+  out.u64(cache_checksum(bytes));
+  return bytes;
+}
+
+std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& source,
+                                  std::pmr::memory_resource* memory) {
+  if (bytes.size() < sizeof magic + 8 || std::memcmp(bytes.data(), magic, sizeof magic) != 0)
+    return std::nullopt;
+  std::uint64_t sum;
+  std::memcpy(&sum, bytes.data() + bytes.size() - 8, 8);
+  std::string_view body = bytes.substr(0, bytes.size() - 8);
+  if (cache_checksum(body) != sum) return std::nullopt;
+  Cursor in(body);
+  in.take(sizeof magic);
+  if (in.u32() != format || in.u32() != byte_order) return std::nullopt;
+  FileIdentity id;
+  id.device = in.u64();
+  id.inode = in.u64();
+  id.size = in.u64();
+  id.mtime_ns = in.u64();
+  if (!in.ok() || id != source) return std::nullopt;
+  Notes notes(memory);
+  notes.version = in.u32();
+  notes.stamp = in.u32();
+  std::uint32_t file_count = in.u32();
+  if (file_count > in.left() / 8) return std::nullopt;  // each at least a length and a flag
+  notes.files.reserve(file_count);
+  notes.kept.reserve(file_count);
+  for (std::uint32_t i = 0; i < file_count && in.ok(); ++i) {
+    notes.files.emplace_back(in.str());
+    std::uint32_t kept = in.u32();
+    if (kept > 1) return std::nullopt;
+    notes.kept.push_back(kept != 0);
+  }
+  std::uint32_t function_count = in.u32();
+  const char* functions = in.array(function_count, sizeof(Identity));
+  if (!in.ok()) return std::nullopt;
+  copy_array<Identity>(functions, function_count, notes.functions);
+  std::uint32_t graph_count = in.u32();
+  if (!in.ok() || graph_count > in.left() / 32) return std::nullopt;  // 8 words at least each
+  for (std::uint32_t g = 0; g < graph_count; ++g)
+    if (!read_graph(in, file_count, notes.graphs.emplace_back(memory))) return std::nullopt;
+  if (!in.ok() || !in.at_end()) return std::nullopt;
+  // The mapping finds functions by binary search over ascending idents, and graphs by index.
+  for (std::size_t i = 0; i < notes.functions.size(); ++i) {
+    const auto& f = notes.functions[i];
+    if (i && f.ident < notes.functions[i - 1].ident) return std::nullopt;
+    if (f.graph != Identity::skipped && f.graph >= graph_count) return std::nullopt;
+  }
+  return notes;
+}
+
+Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,
+                        Buffer& buffer, std::pmr::memory_resource* memory) {
+  auto source = identify(gcno);
+  const std::string cache = cache_path(gcno);
+  if (source) {
+    std::optional<Notes> cached;
+    if (auto bytes = try_read_into(cache, buffer))  // (none yet, or unreadable: none)
+      cached = decode_notes(*bytes, *source, memory);
+    bool same = cached && cached->stamp == stamp;
+    for (std::size_t i = 0; same && i < cached->files.size(); ++i)
+      same = filter.keeps(cached->files[i]) == cached->kept[i];
+    if (same) return std::move(*cached);
+  }
+  Notes notes = read_notes(gcno, filter, buffer, memory);
+  // (only when the file did not change while it was read: a cache names the file it was made from)
+  if (source && identify(gcno) == source) write_whole(cache, encode_notes(notes, *source));
+  return notes;
+}
+
+}  // namespace attest::coverage::gcov::internal
