@@ -18,12 +18,10 @@ namespace {
 // The format: the magic, this format's number and a byte-order mark (a cache moved to another
 // machine, or left by another attest, is simply not this format); the notes file it was made
 // from; the notes (files with whether the filter kept each, every function's identity, the
-// graphs read: blocks, lines per block, arcs); a checksum of all that. Native 32- and 64-bit
-// words. What the graphs imply (counted arcs, arcs per block, branches) is derived again on
-// reading (complete_graph), so that a cache cannot hold a graph the notes' reader would not
-// make.
+// graphs read: blocks, lines per block, arcs, the arcs out of and into each block, the counted
+// arcs, the branches); a checksum of all that. Native 32- and 64-bit words.
 constexpr char magic[8] = {'a', 't', 't', 'e', 's', 't', 'N', 'C'};
-constexpr std::uint32_t format = 1;
+constexpr std::uint32_t format = 2;
 constexpr std::uint32_t byte_order = 0x01020304;
 
 class Writer {
@@ -95,8 +93,35 @@ void copy_array(const char* from, std::size_t count, Vector& into) {
   if (count) std::memcpy(into.data(), from, count * sizeof(T));
 }
 
-constexpr std::uint32_t arc_unknown_flags = ~(arc_on_tree | arc_fake | arc_fall_through);
+// Arc flags as the cache keeps them: the notes' three, and gcov's reading of the graph.
+constexpr std::uint32_t arc_unconditional = 8, arc_call_non_return = 16;
+constexpr std::uint32_t arc_known_flags =
+    arc_on_tree | arc_fake | arc_fall_through | arc_unconditional | arc_call_non_return;
 
+// A per-block list of `length` entries in all, read and checked: begin[0] is 0, begin ascends to
+// `length`, and each entry passes `fits(block, entry, previous entry in the block or nullptr)`.
+template <typename T, typename Fits>
+bool read_per_block(Cursor& in, std::uint32_t blocks, std::size_t length, PerBlock<T>& list,
+                    Fits&& fits) {
+  const char* items = in.array(length, sizeof(T));
+  const char* begin = in.array(std::size_t{blocks} + 1, sizeof(std::uint32_t));
+  if (!in.ok()) return false;
+  copy_array<T>(items, length, list.items);
+  copy_array<std::uint32_t>(begin, std::size_t{blocks} + 1, list.begin);
+  if (list.begin.front() != 0 || list.begin.back() != length) return false;
+  for (std::uint32_t b = 0; b < blocks; ++b) {
+    if (list.begin[b] > list.begin[b + 1]) return false;
+    for (auto i = list.begin[b]; i < list.begin[b + 1]; ++i)
+      if (!fits(b, list.items[i], i > list.begin[b] ? &list.items[i - 1] : nullptr)) return false;
+  }
+  return true;
+}
+
+// A function's graph as the notes' reader makes it (read_notes, complete_graph), every index
+// checked against what it indexes: the arcs out of and into each block are exactly the arcs
+// with that source and destination, in ascending order; the counted arcs exactly those off the
+// tree; each branch leaves a block with a line (its line is the block's last). Stored rather
+// than derived again: deriving them was a third of reading the caches.
 bool read_graph(Cursor& in, std::size_t files, Function& f) {
   f.name = in.str();
   std::uint32_t artificial = in.u32();
@@ -107,33 +132,56 @@ bool read_graph(Cursor& in, std::size_t files, Function& f) {
   f.blocks = in.u32();
   if (!in.ok() || artificial > 1 || f.file >= files) return false;
   std::uint32_t line_count = in.u32();
-  const char* lines = in.array(line_count, sizeof(Where));
-  const char* begin = in.array(std::size_t{f.blocks} + 1, sizeof(std::uint32_t));
-  if (!in.ok()) return false;
-  copy_array<Where>(lines, line_count, f.lines.items);
-  copy_array<std::uint32_t>(begin, std::size_t{f.blocks} + 1, f.lines.begin);
-  for (const auto& w : f.lines.items)
-    if (w.file >= files) return false;
-  if (f.lines.begin.front() != 0 || f.lines.begin.back() != line_count) return false;
-  for (std::size_t b = 0; b < f.blocks; ++b)
-    if (f.lines.begin[b] > f.lines.begin[b + 1]) return false;
+  if (!read_per_block(in, f.blocks, line_count, f.lines,
+                      [&](std::uint32_t, const Where& w, const Where*) { return w.file < files; }))
+    return false;
   std::uint32_t arc_count = in.u32();
   const char* arcs = in.array(arc_count, 3 * sizeof(std::uint32_t));
   if (!in.ok()) return false;
   f.arcs.resize(arc_count);
+  std::size_t off_tree = 0;
   for (std::uint32_t a = 0; a < arc_count; ++a) {
     std::uint32_t word[3];
     std::memcpy(word, arcs + 12 * std::size_t{a}, 12);
-    if (word[0] >= f.blocks || word[1] >= f.blocks || (word[2] & arc_unknown_flags)) return false;
+    if (word[0] >= f.blocks || word[1] >= f.blocks || (word[2] & ~arc_known_flags)) return false;
     Arc& arc = f.arcs[a];
     arc.src = word[0];
     arc.dst = word[1];
     arc.on_tree = word[2] & arc_on_tree;
     arc.fake = word[2] & arc_fake;
     arc.fall_through = word[2] & arc_fall_through;
+    arc.unconditional = word[2] & arc_unconditional;
+    arc.call_non_return = word[2] & arc_call_non_return;
+    off_tree += !arc.on_tree;
   }
-  complete_graph(f);
+  auto arc_list = [&](bool out) {
+    return [&f, out](std::uint32_t b, std::uint32_t a, const std::uint32_t* previous) {
+      return a < f.arcs.size() && (out ? f.arcs[a].src : f.arcs[a].dst) == b &&
+             (!previous || *previous < a);
+    };
+  };
+  if (!read_per_block(in, f.blocks, arc_count, f.succ, arc_list(true)) ||
+      !read_per_block(in, f.blocks, arc_count, f.pred, arc_list(false)))
+    return false;
+  std::uint32_t counted = in.u32();
+  const char* counted_items = in.array(counted, sizeof(std::uint32_t));
+  std::uint32_t branches = in.u32();
+  const char* branch_items = in.array(branches, sizeof(std::uint32_t));
+  if (!in.ok() || counted != off_tree) return false;
+  copy_array<std::uint32_t>(counted_items, counted, f.counted);
+  copy_array<std::uint32_t>(branch_items, branches, f.branches);
+  for (std::size_t i = 0; i < f.counted.size(); ++i)
+    if (f.counted[i] >= arc_count || f.arcs[f.counted[i]].on_tree ||
+        (i && f.counted[i - 1] >= f.counted[i]))
+      return false;
+  for (auto a : f.branches)
+    if (a >= arc_count || f.lines[f.arcs[a].src].empty()) return false;
   return true;
+}
+
+void write_per_block(Writer& out, const auto& list) {
+  out.bytes(list.items.data(), list.items.size() * sizeof(list.items[0]));
+  out.bytes(list.begin.data(), list.begin.size() * sizeof(std::uint32_t));
 }
 
 void write_graph(Writer& out, const Function& f) {
@@ -144,15 +192,22 @@ void write_graph(Writer& out, const Function& f) {
   out.u32(f.last_line);
   out.u32(f.blocks);
   out.u32(static_cast<std::uint32_t>(f.lines.items.size()));
-  out.bytes(f.lines.items.data(), f.lines.items.size() * sizeof(Where));
-  out.bytes(f.lines.begin.data(), f.lines.begin.size() * sizeof(std::uint32_t));
+  write_per_block(out, f.lines);
   out.u32(static_cast<std::uint32_t>(f.arcs.size()));
   for (const auto& arc : f.arcs) {
     out.u32(arc.src);
     out.u32(arc.dst);
     out.u32((arc.on_tree ? arc_on_tree : 0) | (arc.fake ? arc_fake : 0) |
-            (arc.fall_through ? arc_fall_through : 0));
+            (arc.fall_through ? arc_fall_through : 0) |
+            (arc.unconditional ? arc_unconditional : 0) |
+            (arc.call_non_return ? arc_call_non_return : 0));
   }
+  write_per_block(out, f.succ);
+  write_per_block(out, f.pred);
+  out.u32(static_cast<std::uint32_t>(f.counted.size()));
+  out.bytes(f.counted.data(), f.counted.size() * sizeof(std::uint32_t));
+  out.u32(static_cast<std::uint32_t>(f.branches.size()));
+  out.bytes(f.branches.data(), f.branches.size() * sizeof(std::uint32_t));
 }
 
 void write_identity(Writer& out, const FileIdentity& id) {
