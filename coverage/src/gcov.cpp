@@ -323,6 +323,12 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
 
 Record Mapping::build(const std::vector<std::uint64_t>& totals, std::vector<TestContext> tests,
                       const std::vector<Delta>& deltas) {
+  return build([&](std::size_t offset) { return totals.data() + offset; }, std::move(tests),
+               deltas);
+}
+
+Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& totals_at,
+                      std::vector<TestContext> tests, const std::vector<Delta>& deltas) {
   if (state_->built) throw std::logic_error("gcov::Mapping::build called twice");
   state_->built = true;
   Record& record = state_->record;
@@ -335,8 +341,9 @@ Record Mapping::build(const std::vector<std::uint64_t>& totals, std::vector<Test
   std::vector<std::pair<LineCoverage*, std::int64_t>> line_counts;
   for (auto& r : functions) {
     // A function that never ran adds nothing (its lines are in the record already, at 0).
-    const auto* first = totals.data() + r.offset;
-    if (std::all_of(first, first + r.function->counted.size(), [](auto v) { return v == 0; }))
+    const auto* first = totals_at(r.offset);
+    if (!first ||
+        std::all_of(first, first + r.function->counted.size(), [](auto v) { return v == 0; }))
       continue;
     solve(*r.function, first, arc, block);
     line_counts.clear();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <ostream>
 #include <unordered_map>
 #include <utility>
 
@@ -138,20 +139,11 @@ void write_entry(std::string& out, std::initializer_list<std::uint64_t> numbers,
   out += ']';
 }
 
-}  // namespace
-
-std::string to_json(const Record& record) {
-  // Room for the whole document at once (a record is megabytes for a large suite; grown by
-  // doubling, every page of every size was touched): ~24 bytes an entry, 4 a test in one.
-  std::size_t estimate = 256 + 128 * record.tests.size();
-  for (const auto& [path, file] : record.files) {
-    estimate +=
-        path.size() + 64 + 24 * (file.lines.size() + file.branches.size() + file.functions.size());
-    for (const auto& [line, l] : file.lines) estimate += 4 * l.tests.size();
-    for (const auto& [key, b] : file.branches) estimate += 4 * b.tests.size();
-  }
-  std::string out;
-  out.reserve(estimate);
+// The record's JSON text appended to `out`; `flush(out)` is called between entries once `out`
+// holds `chunk` bytes or more (it takes them away), so that a stream is written a chunk at a
+// time rather than from a copy of the whole document.
+template <typename Flush>
+void json_text(const Record& record, std::string& out, std::size_t chunk, Flush&& flush) {
   out += "{";
   write_json_string(out, record_version_key);
   out += ':';
@@ -179,12 +171,14 @@ std::string to_json(const Record& record) {
     for (const auto& [line, l] : file.lines) {
       out += std::exchange(separator, ",");
       write_entry(out, {line, l.hits}, &l.tests);
+      if (out.size() >= chunk) flush(out);
     }
     out += "],\"branches\":[";
     separator = "";
     for (const auto& [key, b] : file.branches) {
       out += std::exchange(separator, ",");
       write_entry(out, {key.first, key.second, b.taken}, &b.tests);
+      if (out.size() >= chunk) flush(out);
     }
     out += "],\"functions\":[";
     separator = "";
@@ -195,7 +189,34 @@ std::string to_json(const Record& record) {
     out += "]}";
   }
   out += "}}\n";
+  flush(out);
+}
+}  // namespace
+
+std::string to_json(const Record& record) {
+  // Room for the whole document at once (a record is megabytes for a large suite; grown by
+  // doubling, every page of every size was touched): ~24 bytes an entry, 4 a test in one.
+  std::size_t estimate = 256 + 128 * record.tests.size();
+  for (const auto& [path, file] : record.files) {
+    estimate +=
+        path.size() + 64 + 24 * (file.lines.size() + file.branches.size() + file.functions.size());
+    for (const auto& [line, l] : file.lines) estimate += 4 * l.tests.size();
+    for (const auto& [key, b] : file.branches) estimate += 4 * b.tests.size();
+  }
+  std::string out;
+  out.reserve(estimate);
+  json_text(record, out, SIZE_MAX, [](std::string&) {});
   return out;
+}
+
+void write_json(std::ostream& stream, const Record& record) {
+  std::string out;
+  constexpr std::size_t chunk = std::size_t{1} << 16;
+  out.reserve(chunk + 4096);
+  json_text(record, out, chunk, [&](std::string& text) {
+    stream.write(text.data(), static_cast<std::streamsize>(text.size()));
+    text.clear();
+  });
 }
 
 namespace {

@@ -163,7 +163,7 @@ void write_cobertura(std::ostream& out, const Record& record, const ReportOption
 }
 
 void write_json(std::ostream& out, const Record& record, const ReportOptions&) {
-  out << to_json(record);
+  write_json(out, record);
 }
 
 const std::vector<ReportKind>& report_kinds() {

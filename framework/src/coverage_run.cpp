@@ -47,13 +47,15 @@ std::unique_ptr<CoverageRun> CoverageRun::start(const CoverageOptions& options,
   return run;
 }
 
-void CoverageRun::test_unit_start(const ut::test_unit& tu) {
+// (the recorder's hooks: see ATTEST_COVERAGE_UNMEASURED)
+ATTEST_COVERAGE_UNMEASURED void CoverageRun::test_unit_start(const ut::test_unit& tu) {
   if (tu.p_type != ut::TUT_CASE) return;
   recorder_->begin_test();
   in_test_ = true;
 }
 
-void CoverageRun::test_unit_finish(const ut::test_unit& tu, unsigned long) {
+ATTEST_COVERAGE_UNMEASURED void CoverageRun::test_unit_finish(const ut::test_unit& tu,
+                                                              unsigned long) {
   if (tu.p_type != ut::TUT_CASE || !in_test_) return;
   in_test_ = false;
   coverage::TestContext context{binary_, tu.full_name(), {}};

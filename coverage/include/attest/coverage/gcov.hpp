@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,29 +44,44 @@ void read_gcda(std::string_view bytes, const std::string& gcda_path, Layout* lay
 /// What a test changed: (counter index, increase), ascending by index.
 using Delta = std::vector<std::pair<std::uint32_t, std::uint64_t>>;
 
+/// Code that runs between a test's two snapshots on the recorder's behalf (the snapshots, the
+/// comparison, the runner's hooks around them) is not instrumented itself: instrumented, its
+/// own counters move while it reads them and every test would be credited with the
+/// recorder's lines — when attest measures itself, as its own coverage build does — and the
+/// comparison would pay a counter increment per iteration. Only such code carries it.
+#if defined(__GNUC__) || defined(__clang__)
+#define ATTEST_COVERAGE_UNMEASURED __attribute__((no_profile_instrument_function))
+#else
+#define ATTEST_COVERAGE_UNMEASURED
+#endif
+
 /// Appends to `delta` what grew from `before[at..]` to `now[0..n)` and advances `at` by what it
 /// read: a process's counters are compared block by block where they live, without a copy.
 /// Counters are signed in libgcov and unsigned in Clang's profile runtime; both only grow.
 template <typename Counter>
-void add_growth(const Counter* now, std::size_t n, const std::vector<std::uint64_t>& before,
-                std::size_t& at, Delta& delta) {
+ATTEST_COVERAGE_UNMEASURED void add_growth(const Counter* now, std::size_t n,
+                                           const std::vector<std::uint64_t>& before,
+                                           std::size_t& at, Delta& delta) {
   n = std::min(n, before.size() - std::min(at, before.size()));
   const std::uint64_t* old = before.data() + at;
-  auto compare = [&](std::size_t i) {
-    auto value = static_cast<std::uint64_t>(now[i]);
-    if (value > old[i]) delta.emplace_back(static_cast<std::uint32_t>(at + i), value - old[i]);
-  };
-  std::size_t i = 0;
   // A test moves few of a binary's counters: eight at a time are first asked whether any
-  // differs (a loop the compiler vectorises), and only then looked at one by one.
+  // differs (a loop the compiler vectorises), and only then looked at one by one. (No lambda:
+  // it would be a function of its own, instrumented.)
+  std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t differs = 0;
     for (std::size_t k = 0; k < 8; ++k)
       differs |= static_cast<std::uint64_t>(now[i + k]) ^ old[i + k];
-    if (differs)
-      for (std::size_t k = 0; k < 8; ++k) compare(i + k);
+    if (!differs) continue;
+    for (std::size_t k = i; k < i + 8; ++k)
+      if (static_cast<std::uint64_t>(now[k]) > old[k])
+        delta.emplace_back(static_cast<std::uint32_t>(at + k),
+                           static_cast<std::uint64_t>(now[k]) - old[k]);
   }
-  for (; i < n; ++i) compare(i);
+  for (; i < n; ++i)
+    if (static_cast<std::uint64_t>(now[i]) > old[i])
+      delta.emplace_back(static_cast<std::uint32_t>(at + i),
+                         static_cast<std::uint64_t>(now[i]) - old[i]);
   at += n;
 }
 
@@ -98,6 +114,10 @@ class Mapping {
   /// `tests[i]` executed (counters outside measured() are ignored). Once per mapping.
   Record build(const std::vector<std::uint64_t>& totals, std::vector<TestContext> tests,
                const std::vector<Delta>& deltas);
+  /// The same, the last snapshot given function by function: `totals_at(offset)` is where the
+  /// counters of the measured() function starting at `offset` are (null: none of them ran).
+  Record build(const std::function<const std::uint64_t*(std::size_t offset)>& totals_at,
+               std::vector<TestContext> tests, const std::vector<Delta>& deltas);
 
  private:
   struct State;

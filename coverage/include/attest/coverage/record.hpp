@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <set>
 #include <string>
@@ -85,6 +86,8 @@ inline constexpr int record_version = 1;
 /// "files": {"path": {"lines": [[line, hits, [tests]]...], "branches": [[line, index,
 /// taken, [tests]]...], "functions": [[first, last]...]}}} ("functions" optional). Compact arrays: a record of 10,000 tests stays small.
 std::string to_json(const Record& record);
+/// The same text written to `out` a chunk at a time (no copy of a document of megabytes).
+void write_json(std::ostream& out, const Record& record);
 /// Throws attest::InputError naming `origin` (and the JSON path) on bad input.
 Record from_json(std::string_view text, const std::string& origin);
 

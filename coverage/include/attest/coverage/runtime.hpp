@@ -52,6 +52,8 @@ class Recorder {
   /// Groups the measured functions' counter arrays (all when `mapping_` is empty) into the
   /// runs they form in memory (direct reads).
   void find_runs();
+  /// The counters of runs_, in memory order (the layout's order translated by layout_index_).
+  void copy_runs(std::vector<std::uint64_t>& values) const;
 
   gcov::Filter filter_;
   gcov::Layout layout_;
@@ -64,6 +66,8 @@ class Recorder {
   };
   std::vector<Run> runs_;                    // contiguous counters, ascending in memory
   std::vector<std::uint32_t> layout_index_;  // each counter's index in the layout, memory order
+  // Each measured function's first counter: (layout offset, index in memory order), ascending.
+  std::vector<std::pair<std::size_t, std::size_t>> function_starts_;
   std::vector<TestContext> tests_;
   std::vector<gcov::Delta> deltas_;
   std::string buffer_;
