@@ -17,11 +17,12 @@ namespace {
 
 // The format: the magic, this format's number and a byte-order mark (a cache moved to another
 // machine, or left by another attest, is simply not this format); the notes file it was made
-// from; the notes (files with whether the filter kept each, every function's identity, the
+// from and the filter it was read with (its prefixes as given); the notes (the files, named
+// only where the filter kept them, every function's identity, the
 // graphs read: blocks, lines per block, arcs, the arcs out of and into each block, the counted
 // arcs, the branches); a checksum of all that. Native 32- and 64-bit words.
 constexpr char magic[8] = {'a', 't', 't', 'e', 's', 't', 'N', 'C'};
-constexpr std::uint32_t format = 2;
+constexpr std::uint32_t format = 3;
 constexpr std::uint32_t byte_order = 0x01020304;
 
 class Writer {
@@ -273,19 +274,22 @@ std::optional<FileIdentity> identify(const std::string& path) {
 
 std::string cache_path(const std::string& gcno) { return gcno + ".attest-cache"; }
 
-std::string encode_notes(const Notes& notes, const FileIdentity& source) {
+std::string encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter) {
   std::string bytes;
   Writer out(bytes);
   out.bytes(magic, sizeof magic);
   out.u32(format);
   out.u32(byte_order);
   write_identity(out, source);
+  out.u32(static_cast<std::uint32_t>(filter.include.size()));
+  for (const auto& prefix : filter.include) out.str(prefix);
   out.u32(notes.version);
   out.u32(notes.stamp);
   out.u32(static_cast<std::uint32_t>(notes.files.size()));
   for (std::size_t i = 0; i < notes.files.size(); ++i) {
-    out.str(notes.files[i]);
-    out.u32(i < notes.kept.size() && notes.kept[i]);
+    bool kept = i < notes.kept.size() && notes.kept[i];
+    out.str(kept ? std::string_view(notes.files[i]) : std::string_view());  // (only kept names)
+    out.u32(kept);
   }
   out.u32(static_cast<std::uint32_t>(notes.functions.size()));
   out.bytes(notes.functions.data(), notes.functions.size() * sizeof(Identity));
@@ -296,7 +300,7 @@ std::string encode_notes(const Notes& notes, const FileIdentity& source) {
 }
 
 std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& source,
-                                  std::pmr::memory_resource* memory) {
+                                  const Filter& filter, std::pmr::memory_resource* memory) {
   if (bytes.size() < sizeof magic + 8 || std::memcmp(bytes.data(), magic, sizeof magic) != 0)
     return std::nullopt;
   std::uint64_t sum;
@@ -312,6 +316,9 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
   id.size = in.u64();
   id.mtime_ns = in.u64();
   if (!in.ok() || id != source) return std::nullopt;
+  if (in.u32() != filter.include.size()) return std::nullopt;
+  for (const auto& prefix : filter.include)
+    if (in.str() != prefix) return std::nullopt;
   Notes notes(memory);
   notes.version = in.u32();
   notes.stamp = in.u32();
@@ -320,9 +327,10 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
   notes.files.reserve(file_count);
   notes.kept.reserve(file_count);
   for (std::uint32_t i = 0; i < file_count && in.ok(); ++i) {
-    notes.files.emplace_back(in.str());
+    auto name = in.str();
     std::uint32_t kept = in.u32();
-    if (kept > 1) return std::nullopt;
+    if (kept > 1 || (!kept && !name.empty())) return std::nullopt;
+    notes.files.emplace_back(name);
     notes.kept.push_back(kept != 0);
   }
   std::uint32_t function_count = in.u32();
@@ -350,15 +358,12 @@ Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filt
   if (source) {
     std::optional<Notes> cached;
     if (auto bytes = try_read_into(cache, buffer))  // (none yet, or unreadable: none)
-      cached = decode_notes(*bytes, *source, memory);
-    bool same = cached && cached->stamp == stamp;
-    for (std::size_t i = 0; same && i < cached->files.size(); ++i)
-      same = filter.keeps(cached->files[i]) == cached->kept[i];
-    if (same) return std::move(*cached);
+      cached = decode_notes(*bytes, *source, filter, memory);
+    if (cached && cached->stamp == stamp) return std::move(*cached);
   }
   Notes notes = read_notes(gcno, filter, buffer, memory);
   // (only when the file did not change while it was read: a cache names the file it was made from)
-  if (source && identify(gcno) == source) write_whole(cache, encode_notes(notes, *source));
+  if (source && identify(gcno) == source) write_whole(cache, encode_notes(notes, *source, filter));
   return notes;
 }
 

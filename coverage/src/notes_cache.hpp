@@ -1,9 +1,8 @@
 // An object's notes as a run read them, kept beside its .gcno for the next run ("x.gcno" →
-// "x.gcno.attest-cache"): the next run with the same notes and a filter that keeps the same
-// files of them reads a few hundred kilobytes instead of parsing megabytes (most of a --cov
+// "x.gcno.attest-cache"): the next run with the same notes and the same filter reads a few megabytes instead of parsing tens of them (most of a --cov
 // run's own time, for a short suite; and once per process when CTest runs each case alone).
-// Anything unexpected in a cache (another attest's format, another notes file, a filter that
-// keeps other files, a checksum or an index that does not fit) is not an error: the notes are
+// Anything unexpected in a cache (another attest's format, another notes file, another filter,
+// a checksum or an index that does not fit) is not an error: the notes are
 // read from the .gcno as without a cache, and the cache written anew.
 #pragma once
 
@@ -35,18 +34,18 @@ std::string cache_path(const std::string& gcno);
 /// file, not an adversary — a cache is as trusted as the notes beside it.
 std::uint64_t cache_checksum(std::string_view bytes);
 
-/// The cache's bytes for `notes`, read from the notes file `source`.
-std::string encode_notes(const Notes& notes, const FileIdentity& source);
+/// The cache's bytes for `notes`, read from the notes file `source` with `filter`.
+std::string encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter);
 
 /// The notes in `bytes` when they are a whole cache of this format (checksum, every count and
-/// index within bounds) made from the notes file `source`; nullopt otherwise. Never throws for
-/// what the bytes hold.
+/// index within bounds) made from the notes file `source` with `filter` (its prefixes, as given);
+/// nullopt otherwise. The files the filter does not keep have no name. Never throws for what
+/// the bytes hold.
 std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& source,
-                                  std::pmr::memory_resource* memory);
+                                  const Filter& filter, std::pmr::memory_resource* memory);
 
-/// An object's notes: from the cache beside `gcno` when it was made from this file, holds the
-/// notes of the build stamped `stamp` (the running object's) and `filter` keeps the same files
-/// of them; else read from `gcno` (read_notes; InputError as there) and the cache written for
+/// An object's notes: from the cache beside `gcno` when it was made from this file with the
+/// same `filter` and holds the notes of the build stamped `stamp` (the running object's); else read from `gcno` (read_notes; InputError as there) and the cache written for
 /// the next run where the directory lets it (nothing is left half-written: the file appears
 /// whole or not at all).
 Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,

@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(the_gate_names_the_file_and_the_requirement_below,
 }
 
 // The notes a run parsed are kept beside each .gcno for the next run (notes_cache.hpp): used
-// when they still describe that file for the build and the filter, ignored and written anew
+// when they still describe that file for the build and the --cov sources, ignored and written anew
 // when not — never a different record.
 BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
                      *attest::requirement("FR-169")) {
@@ -222,8 +222,8 @@ BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
   BOOST_TEST(record_of({src}, "cache-4.json") == first);
   BOOST_TEST((fs::last_write_time(cache) != written_at));
 
-  // A filter keeping other files of the object (here none of calc.cpp's) reads the notes for
-  // itself and leaves its own cache; the first filter's record is the same afterwards.
+  // Another filter (here keeping none of calc.cpp's files) reads the notes for itself and
+  // leaves its own cache; the first filter's record is the same afterwards.
   const auto current = attest_test::read_file(cache);
   auto other = record_of({"--cov=" + (p.source / "calc_tests.cpp").string()}, "cache-5.json");
   BOOST_TEST(!contains(other, "calc.cpp"), other);

@@ -16,13 +16,14 @@ namespace internal = attest::coverage::gcov::internal;
 namespace {
 
 const internal::FileIdentity source{1, 2, 3, 4};
+const attest::coverage::gcov::Filter filter;
 
 void check(std::string_view bytes) {
   attest::coverage::detail::Arena arena;
-  auto notes = internal::decode_notes(bytes, source, arena.resource());
+  auto notes = internal::decode_notes(bytes, source, filter, arena.resource());
   if (!notes) return;
   // What decodes is what encoding it gives back.
-  std::string again = internal::encode_notes(*notes, source);
+  std::string again = internal::encode_notes(*notes, source, filter);
   if (again != bytes) std::abort();
 }
 
@@ -35,12 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string bytes = "attestNC";
   auto word32 = [&](std::uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), 4); };
   auto word64 = [&](std::uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), 8); };
-  word32(2);
+  word32(3);
   word32(0x01020304);
   word64(source.device);
   word64(source.inode);
   word64(source.size);
   word64(source.mtime_ns);
+  word32(0);  // the filter: no prefixes
   bytes.append(input);
   word64(internal::cache_checksum(bytes));
   check(bytes);
