@@ -244,7 +244,9 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     if (line >= dense_lines) return &d.file->lines[line];
     if (line >= d.lines.size()) d.lines.resize(std::max<std::size_t>(line + 1, 2 * d.lines.size()));
     auto*& slot = d.lines[line];
-    if (!slot) slot = &d.file->lines[line];
+    // (functions come in the order they are written, so a new line is mostly the file's last
+    // so far: inserted at the end without a search when it is)
+    if (!slot) slot = &d.file->lines.try_emplace(d.file->lines.end(), line)->second;
     return slot;
   };
   auto branch_of = [&](Dense& d, std::uint32_t line, std::uint32_t number) {
@@ -254,7 +256,8 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     auto& numbers = d.branches[line];
     if (number >= numbers.size()) numbers.resize(number + 1);
     auto*& slot = numbers[number];
-    if (!slot) slot = &d.file->branches[{line, number}];
+    if (!slot)
+      slot = &d.file->branches.try_emplace(d.file->branches.end(), BranchKey{line, number})->second;
     return slot;
   };
   std::uint32_t object_number = 0;

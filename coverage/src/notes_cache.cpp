@@ -110,8 +110,10 @@ bool read_per_block(Cursor& in, std::uint32_t blocks, std::size_t length, PerBlo
   copy_array<T>(items, length, list.items);
   copy_array<std::uint32_t>(begin, std::size_t{blocks} + 1, list.begin);
   if (list.begin.front() != 0 || list.begin.back() != length) return false;
-  for (std::uint32_t b = 0; b < blocks; ++b) {
+  // (ascending first, all of it: then no block's entries run past the end)
+  for (std::uint32_t b = 0; b < blocks; ++b)
     if (list.begin[b] > list.begin[b + 1]) return false;
+  for (std::uint32_t b = 0; b < blocks; ++b) {
     for (auto i = list.begin[b]; i < list.begin[b + 1]; ++i)
       if (!fits(b, list.items[i], i > list.begin[b] ? &list.items[i - 1] : nullptr)) return false;
   }

@@ -217,6 +217,12 @@ bool layout_in_place(const gcov_info_head* head, unsigned version, std::size_t& 
   object.stamp = info->stamp;
 #endif
   object.functions.clear();
+#if ATTEST_GCOV_DIRECT
+  // (sized once, not grown by doubling: twice the pages touched; only for structures of this
+  // GCC, which for_each_function_of checks again)
+  if (version && info->version == version && info->n_functions < (1u << 20))
+    object.functions.reserve(info->n_functions);
+#endif
   return for_each_function_of(head, version, [&](const auto& fn, auto arcs) {
     object.functions.push_back(
         {fn.ident, fn.lineno_checksum, fn.cfg_checksum, offset, arcs.size()});

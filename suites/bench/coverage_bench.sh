@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue #25's figures, side by side in one run (medians, runs interleaved):
 #   1. per-test coverage's run time: attest's unit suite and the dblayer suite (64 tests) run
-#      with --cov (per test) vs the same --coverage binary without it (whole run, the anchor)
-#      vs a build without coverage
+#      with --cov (per test; again with no cache of parsed notes, as the first run after a build
+#      is) vs the same --coverage binary without it (whole run, the anchor) vs a build without
+#      coverage
 #   2. --affected-since over 10,000 tests: the selection (git diff + a 10,000-test record) on
 #      top of collecting them (the anchor)
 # usage: suites/bench/coverage_bench.sh BUILD_DIR COVERAGE_BUILD_DIR [ROUNDS]
@@ -29,15 +30,26 @@ def timed(cmd, cwd, env=None):
     assert p.returncode == 0, (cmd, p.stderr.decode()[-2000:])
     return dt
 
-def interleaved(variants, cwd, env=None):
-    """{name: median seconds}: every variant once per round, after one warm-up each."""
-    for cmd in variants.values():
+def interleaved(variants, cwd, env=None, before=None):
+    """{name: median seconds}: every variant once per round, after one warm-up each;
+    before[name](), when given, runs untimed before each run of that variant."""
+    before = before or {}
+    for k, cmd in variants.items():
+        before.get(k, lambda: None)()
         timed(cmd, cwd, env)
     times = {k: [] for k in variants}
     for _ in range(rounds):
         for k, cmd in variants.items():
+            before.get(k, lambda: None)()
             times[k].append(timed(cmd, cwd, env))
     return {k: statistics.median(v) for k, v in times.items()}
+
+def drop_notes_caches():
+    """The first run after a build: no cache of parsed notes beside any .gcno."""
+    for dirpath, _, files in os.walk(cov):
+        for f in files:
+            if f.endswith(".gcno.attest-cache"):
+                os.remove(os.path.join(dirpath, f))
 
 rows = []
 # 1. Per-test coverage on attest's own suites.
@@ -49,13 +61,17 @@ suites = {
                                              {"DBLAYER_MIGRATIONS": dblayer + "/migrations"}),
 }
 for name, (binary, cwd, env) in suites.items():
+    per_test = [f"{cov}/{binary}"] + srcs + [f"--cov-report=json:{work}/rec.json"]
     m = interleaved({
         "none": [f"{build}/{binary}"],
         "whole": [f"{cov}/{binary}"],
-        "per_test": [f"{cov}/{binary}"] + srcs + [f"--cov-report=json:{work}/rec.json"],
-    }, cwd, env)
+        "per_test": per_test,
+        "per_test_cold": per_test,
+    }, cwd, env, before={"per_test_cold": drop_notes_caches})
     rows.append((f"{name}: --cov per test vs --coverage whole run", m["per_test"], m["whole"],
                  "goal ≤ 1.3×"))
+    rows.append((f"{name}: --cov per test, first run after a build (no notes cache) vs whole run",
+                 m["per_test_cold"], m["whole"], "goal ≤ 1.3×"))
     rows.append((f"{name}: --coverage whole run vs no coverage", m["whole"], m["none"], ""))
 
 # For scale: a whole-run number the usual way, the --coverage run then gcovr's JSON report over
