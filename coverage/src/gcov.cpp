@@ -116,9 +116,10 @@ void read_all_notes(std::map<std::string, NotesSlot>& notes, const Filter& filte
     largest = std::max<std::size_t>(largest, size);
   }
   Buffer buffer(largest + 1);  // (taken once, when a file is parsed: caches are mapped)
+  std::string scratch;
   for (auto& [path, slot] : notes)
-    slot.notes =
-        std::make_unique<Notes>(read_notes_cached(path, slot.stamp, filter, buffer, memory));
+    slot.notes = std::make_unique<Notes>(
+        read_notes_cached(path, slot.stamp, filter, buffer, scratch, memory));
   arena.adopt(buffer.release());  // (its pages, touched already, for what is built next)
 }
 

@@ -276,8 +276,9 @@ std::optional<FileIdentity> identify(const std::string& path) {
 
 std::string cache_path(const std::string& gcno) { return gcno + ".attest-cache"; }
 
-std::string encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter) {
-  std::string bytes;
+void encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter,
+                  std::string& bytes) {
+  bytes.clear();
   Writer out(bytes);
   out.bytes(magic, sizeof magic);
   out.u32(format);
@@ -298,7 +299,6 @@ std::string encode_notes(const Notes& notes, const FileIdentity& source, const F
   out.u32(static_cast<std::uint32_t>(notes.graphs.size()));
   for (const auto& f : notes.graphs) write_graph(out, f);
   out.u64(cache_checksum(bytes));
-  return bytes;
 }
 
 std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& source,
@@ -354,7 +354,7 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
 }
 
 Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,
-                        Buffer& buffer, std::pmr::memory_resource* memory) {
+                        Buffer& buffer, std::string& scratch, std::pmr::memory_resource* memory) {
   auto source = identify(gcno);
   const std::string cache = cache_path(gcno);
   if (source) {
@@ -365,7 +365,10 @@ Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filt
   }
   Notes notes = read_notes(gcno, filter, buffer, memory);
   // (only when the file did not change while it was read: a cache names the file it was made from)
-  if (source && identify(gcno) == source) write_whole(cache, encode_notes(notes, *source, filter));
+  if (source && identify(gcno) == source) {
+    encode_notes(notes, *source, filter, scratch);
+    write_whole(cache, scratch);
+  }
   return notes;
 }
 

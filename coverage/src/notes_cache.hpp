@@ -34,8 +34,10 @@ std::string cache_path(const std::string& gcno);
 /// file, not an adversary — a cache is as trusted as the notes beside it.
 std::uint64_t cache_checksum(std::string_view bytes);
 
-/// The cache's bytes for `notes`, read from the notes file `source` with `filter`.
-std::string encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter);
+/// The cache's bytes for `notes`, read from the notes file `source` with `filter`, in `bytes`
+/// (what it held is replaced).
+void encode_notes(const Notes& notes, const FileIdentity& source, const Filter& filter,
+                  std::string& bytes);
 
 /// The notes in `bytes` when they are a whole cache of this format (checksum, every count and
 /// index within bounds) made from the notes file `source` with `filter` (its prefixes, as given);
@@ -48,7 +50,9 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
 /// same `filter` and holds the notes of the build stamped `stamp` (the running object's); else read from `gcno` (read_notes; InputError as there) and the cache written for
 /// the next run where the directory lets it (nothing is left half-written: the file appears
 /// whole or not at all).
+/// `scratch` holds the cache while it is written: one string for all objects (each its own was
+/// as many fresh pages again).
 Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,
-                        Buffer& buffer, std::pmr::memory_resource* memory);
+                        Buffer& buffer, std::string& scratch, std::pmr::memory_resource* memory);
 
 }  // namespace attest::coverage::gcov::internal

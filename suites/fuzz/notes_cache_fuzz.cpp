@@ -23,7 +23,8 @@ void check(std::string_view bytes) {
   auto notes = internal::decode_notes(bytes, source, filter, arena.resource());
   if (!notes) return;
   // What decodes is what encoding it gives back.
-  std::string again = internal::encode_notes(*notes, source, filter);
+  std::string again;
+  internal::encode_notes(*notes, source, filter, again);
   if (again != bytes) std::abort();
 }
 
