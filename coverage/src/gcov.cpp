@@ -97,6 +97,7 @@ void solve(const Function& f, const std::uint64_t* counters, std::vector<std::in
 struct NotesSlot {
   std::uint32_t stamp = 0;
   std::unique_ptr<Notes> notes;
+  FileIdentity source;  // the notes file, as found before reading it
 };
 
 // Reads every object's notes (the keys of `notes`), one buffer for all, each from its cache
@@ -107,19 +108,19 @@ void read_all_notes(std::map<std::string, NotesSlot>& notes, const Filter& filte
   auto* memory = arena.resource();
   std::size_t largest = 0;
   for (auto& [path, slot] : notes) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(path, ec);
-    if (ec)
+    auto source = identify(path);  // (what the cache is checked against, asked once)
+    if (!source)
       throw InputError({path},
                        "no such file: the notes of an object the binary measures "
                        "(was the build directory moved or cleaned?)");
-    largest = std::max<std::size_t>(largest, size);
+    slot.source = *source;
+    largest = std::max<std::size_t>(largest, source->size);
   }
-  Buffer buffer(largest + 1);  // (taken once, when a file is parsed: caches are mapped)
+  Buffer buffer(largest + 1);  // (taken once, when the first file is read)
   std::string scratch;
   for (auto& [path, slot] : notes)
     slot.notes = std::make_unique<Notes>(
-        read_notes_cached(path, slot.stamp, filter, buffer, scratch, memory));
+        read_notes_cached(path, slot.source, slot.stamp, filter, buffer, scratch, memory));
   arena.adopt(buffer.release());  // (its pages, touched already, for what is built next)
 }
 

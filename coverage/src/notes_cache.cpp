@@ -47,7 +47,6 @@ class Cursor {
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == bytes_.size(); }
   std::size_t left() const { return bytes_.size() - pos_; }
-  void bad() { ok_ = false; }
   const char* take(std::size_t n) {
     if (!ok_ || n > left()) {
       ok_ = false;
@@ -353,20 +352,18 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
   return notes;
 }
 
-Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,
-                        Buffer& buffer, std::string& scratch, std::pmr::memory_resource* memory) {
-  auto source = identify(gcno);
+Notes read_notes_cached(const std::string& gcno, const FileIdentity& source, std::uint32_t stamp,
+                        const Filter& filter, Buffer& buffer, std::string& scratch,
+                        std::pmr::memory_resource* memory) {
   const std::string cache = cache_path(gcno);
-  if (source) {
-    std::optional<Notes> cached;
-    if (auto bytes = try_read_into(cache, buffer))  // (none yet, or unreadable: none)
-      cached = decode_notes(*bytes, *source, filter, memory);
-    if (cached && cached->stamp == stamp) return std::move(*cached);
-  }
+  std::optional<Notes> cached;
+  if (auto bytes = try_read_into(cache, buffer))  // (none yet, or unreadable: none)
+    cached = decode_notes(*bytes, source, filter, memory);
+  if (cached && cached->stamp == stamp) return std::move(*cached);
   Notes notes = read_notes(gcno, filter, buffer, memory);
   // (only when the file did not change while it was read: a cache names the file it was made from)
-  if (source && identify(gcno) == source) {
-    encode_notes(notes, *source, filter, scratch);
+  if (identify(gcno) == source) {
+    encode_notes(notes, source, filter, scratch);
     write_whole(cache, scratch);
   }
   return notes;

@@ -46,13 +46,14 @@ void encode_notes(const Notes& notes, const FileIdentity& source, const Filter& 
 std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& source,
                                   const Filter& filter, std::pmr::memory_resource* memory);
 
-/// An object's notes: from the cache beside `gcno` when it was made from this file with the
-/// same `filter` and holds the notes of the build stamped `stamp` (the running object's); else read from `gcno` (read_notes; InputError as there) and the cache written for
-/// the next run where the directory lets it (nothing is left half-written: the file appears
-/// whole or not at all).
-/// `scratch` holds the cache while it is written: one string for all objects (each its own was
-/// as many fresh pages again).
-Notes read_notes_cached(const std::string& gcno, std::uint32_t stamp, const Filter& filter,
-                        Buffer& buffer, std::string& scratch, std::pmr::memory_resource* memory);
+/// An object's notes: from the cache beside `gcno` when it was made from this file (`source`,
+/// its identity as the caller found it) with the same `filter` and holds the notes of the build
+/// stamped `stamp` (the running object's); else read from `gcno` (read_notes; InputError as
+/// there) and the cache written for the next run where the directory lets it (nothing is left
+/// half-written: the file appears whole or not at all). `scratch` holds the cache while it is
+/// written: one string for all objects (each its own was as many fresh pages again).
+Notes read_notes_cached(const std::string& gcno, const FileIdentity& source, std::uint32_t stamp,
+                        const Filter& filter, Buffer& buffer, std::string& scratch,
+                        std::pmr::memory_resource* memory);
 
 }  // namespace attest::coverage::gcov::internal
