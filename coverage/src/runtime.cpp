@@ -9,83 +9,14 @@
 #include <memory>
 #include <span>
 
-// libgcov's interface, weak so that a binary built without coverage links and says why
-// --cov cannot work. __gcov_root (the list of this executable's objects) has hidden
-// visibility but links statically like any symbol; attest_enable_coverage() asks the
-// linker for __gcov_info_to_gcda, which nothing else would pull from libgcov.a.
-// Every shared library built with --coverage keeps a root of its own (libgcov is linked into
-// each); libgcov chains all of a process's roots on __gcov_master, a default-visibility symbol
-// that resolves to one definition, so that a dump can reach them all — and so can attest.
-namespace {
-struct gcov_info_head {
-  unsigned version;
-  gcov_info_head* next;
-};
-struct gcov_root_head {  // gcc/libgcov.h's struct gcov_root (GCC 5 and later)
-  gcov_info_head* list;
-  unsigned dumped : 1;
-  unsigned run_counted : 1;
-  gcov_root_head* next;
-  gcov_root_head* prev;
-};
-struct gcov_master_head {  // struct gcov_master
-  unsigned version;
-  gcov_root_head* root;
-};
-
-// GCC 12's libgcov structures (gcc/libgcov.h), private to each GCC version: read only when
-// this is GCC 12 and the objects say they are GCC 12's, and used only after a snapshot read
-// this way equals libgcov's own serialisation of the same counters (Recorder::create).
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#define ATTEST_GCOV_DIRECT 1
-constexpr unsigned kGcovCounters = 8;  // arcs, interval, pow2, topn, indirect, average, ior, time
-struct gcov_ctr_info {
-  unsigned num;
-  std::int64_t* values;
-};
-struct gcov_fn_info;
-struct gcov_info {
-  unsigned version;
-  gcov_info* next;
-  unsigned stamp;
-  unsigned checksum;
-  const char* filename;
-  void (*merge[kGcovCounters])(std::int64_t*, unsigned);
-  unsigned n_functions;
-  const gcov_fn_info* const* functions;
-};
-struct gcov_fn_info {
-  const gcov_info* key;
-  unsigned ident, lineno_checksum, cfg_checksum;
-  gcov_ctr_info ctrs[1];
-};
-#else
-#define ATTEST_GCOV_DIRECT 0
-#endif
-}  // namespace
-
-extern "C" {
-extern gcov_root_head __gcov_root __attribute__((weak));
-extern gcov_master_head __gcov_master __attribute__((weak));
-void __gcov_info_to_gcda(const void* info, void (*filename_fn)(const char*, void*),
-                         void (*dump_fn)(const void*, unsigned, void*),
-                         void* (*allocate_fn)(unsigned, void*), void* arg) __attribute__((weak));
-}
+#include "gcda_dump.hpp"
+#include "libgcov.hpp"
 
 namespace attest::coverage {
-namespace {
 
-// Every object of the process with coverage counters: those of each root libgcov chained on
-// __gcov_master (the executable's and each shared library's), else the executable's own.
-template <typename F>
-void for_each_gcov_object(F&& f) {
-  if (&__gcov_master != nullptr && __gcov_master.root) {
-    for (auto* root = __gcov_master.root; root; root = root->next)
-      for (auto* info = root->list; info; info = info->next) f(info);
-  } else if (&__gcov_root != nullptr) {
-    for (auto* info = __gcov_root.list; info; info = info->next) f(info);
-  }
-}
+using namespace internal;
+
+namespace {
 
 bool any_gcov_object() {
   bool any = false;
@@ -421,11 +352,15 @@ ATTEST_COVERAGE_UNMEASURED void Recorder::end_test(TestContext context) {
   deltas_.push_back(std::move(delta));
 }
 
+Recorder::~Recorder() { wait_for_gcda_dump(); }
+
 Record Recorder::finish() {
   if (mapping_ && !runs_.empty()) {
     // The measured functions' counters alone, where the tests' were copied (the memory of a
     // whole snapshot is as many pages more to fault in, for counters the mapping never reads).
     copy_runs(before_);
+    // The .gcda files: written now, on a thread of their own, while the record is built.
+    if (direct_) start_gcda_dump();
     return mapping_->build(
         [&](std::size_t offset) {
           auto it = std::lower_bound(function_starts_.begin(), function_starts_.end(),

@@ -232,6 +232,36 @@ BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
   BOOST_TEST(attest_test::read_file(cache) == current);
 }
 
+// --cov writes the .gcda files when the tests end, beside its own work (gcda_dump.hpp): they
+// must hold what a run without --cov leaves, counts included — also of the code that runs after
+// the last test (calc_tests.cpp's static destructor calls sign(-1) once more).
+BOOST_AUTO_TEST_CASE(the_gcda_files_of_a_cov_run_hold_the_whole_run,
+                     *attest::requirement("FR-170")) {
+  const auto& p = measured();
+  auto counts_after = [&](const strings& args) {
+    for (const auto& e : fs::recursive_directory_iterator(p.build))
+      if (e.path().extension() == ".gcda") fs::remove(e.path());
+    auto r = run_tests(p, args);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    auto gcovr = run_command({"gcovr", "-r", p.source.string(), "--json", "-", p.build.string()});
+    BOOST_TEST_REQUIRE(gcovr.exit_code == 0, gcovr.out + gcovr.err);
+    return boost::json::parse(gcovr.out).as_object().at("files");
+  };
+  auto plain = counts_after({});
+  auto per_test = counts_after({"--cov=" + (p.source / "src").string()});
+  BOOST_TEST(plain == per_test, boost::json::serialize(plain) << "\n"
+                                                              << boost::json::serialize(per_test));
+  // sign(-4) in a test, sign(-1) after them: twice, in both.
+  auto file = p.source / "src" / "calc.cpp";
+  auto line = line_of(file, "if (x < 0) return -1;");
+  std::int64_t count = -1;
+  for (const auto& f : per_test.as_array())
+    for (const auto& l : f.at("lines").as_array())
+      if (l.at("line_number").to_number<std::size_t>() == line)
+        count = l.at("count").to_number<std::int64_t>();
+  BOOST_TEST(count == 2, boost::json::serialize(per_test));
+}
+
 BOOST_AUTO_TEST_CASE(trace_check_shows_the_code_each_requirement_reaches,
                      *attest::requirement("FR-163")) {
   const auto& p = measured();
