@@ -203,10 +203,12 @@ bool Filter::keeps(const std::string& path) const {
 }
 
 struct Mapping::State {
-  detail::Arena arena;  // the notes' graphs and what points into them: first made, last gone
+  // The notes' graphs, what points into them and the record's lines and branches: first made,
+  // last gone (the record keeps it: Record::memory).
+  std::shared_ptr<detail::Arena> arena = std::make_shared<detail::Arena>();
   std::map<std::string, NotesSlot> notes_by_path;
   Record record;  // every kept file's lines, branches and functions, at 0
-  std::pmr::vector<Resolved> functions{arena.resource()};  // ascending by offset, into `record`
+  std::pmr::vector<Resolved> functions{arena->resource()};  // ascending by offset, into `record`
   std::vector<std::size_t> measured;
   bool built = false;
 };
@@ -224,11 +226,11 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     notes_by_path.try_emplace(
         std::filesystem::path(object.gcda).replace_extension(".gcno").string(),
         NotesSlot{object.stamp, nullptr});
-  read_all_notes(notes_by_path, filter, state_->arena);
+  read_all_notes(notes_by_path, filter, *state_->arena);
   // A line is named by the blocks of every function that has code on it, in every object that
   // compiled it (a header's inline functions): tens of thousands of names for a few thousand
   // lines. Each is looked up in the record's map once, then by its number in these tables.
-  auto* memory = state_->arena.resource();
+  auto* memory = state_->arena->resource();
   struct Dense {
     Dense(FileCoverage* f, std::pmr::memory_resource* m)
         : file(f), lines(m), branches(m), next_number(m), numbered_in(m) {}
@@ -289,7 +291,7 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
     std::vector<Dense*> files(notes->files.size(), nullptr);  // null: a file not kept
     for (std::size_t i = 0; i < notes->files.size(); ++i)
       if (notes->kept[i]) {
-        auto* file = &record.files[notes->files[i]];
+        auto* file = &record.files.try_emplace(notes->files[i], memory).first->second;
         files[i] = &dense.try_emplace(file, file, memory).first->second;
       }
     for (const auto& fc : object.functions) {
@@ -400,6 +402,7 @@ Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& to
   for (auto it = record.files.begin(); it != record.files.end();)
     it = it->second.lines.empty() && it->second.branches.empty() ? record.files.erase(it)
                                                                  : std::next(it);
+  record.memory = state_->arena;  // (where its lines and branches are)
   return std::move(record);
 }
 
