@@ -4,6 +4,8 @@
 
 #include <attest/input_error.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -144,13 +146,27 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
     by_written_name.emplace(name, it->second);
     return it->second;
   };
-  std::string_view last_name;  // block after block names the same file: asked of the map once
-  std::uint32_t last_file = 0;
+  // Block after block names the same few files (a function's own and the headers inlined into
+  // it, in turn): the last ones named are asked first, the map only when none is it (of the
+  // unit binary's 227,000 names, 128,000 were map lookups with the last one alone, 22,000 with
+  // the last eight; reading its notes took ~1 ms less).
+  struct Recent {
+    std::string_view name;
+    std::uint32_t file = 0;
+  };
+  std::array<Recent, 8> recent{};  // most recent first
   auto file_of = [&](std::string_view name) {
-    if (!last_name.empty() && name == last_name) return last_file;
-    last_name = name;
-    last_file = lookup(name);
-    return last_file;
+    for (std::size_t i = 0; i < recent.size(); ++i)
+      if (!recent[i].name.empty() && recent[i].name == name) {
+        auto hit = recent[i];
+        std::move_backward(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(i),
+                           recent.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        recent[0] = hit;
+        return hit.file;
+      }
+    std::move_backward(recent.begin(), recent.end() - 1, recent.end());
+    recent[0] = {name, lookup(name)};
+    return recent[0].file;
   };
 
   bool in_function = false;  // a function record was read: the records after it are its
