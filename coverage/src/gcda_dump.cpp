@@ -3,6 +3,7 @@
 #include "libgcov.hpp"
 
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -17,9 +18,8 @@ namespace {
 struct State {
   std::mutex mutex;
   std::thread worker;
-  bool started = false;
-  pid_t by = 0;  // the process that started it (a child forked since has no such thread)
-  std::vector<const gcov_root_head*> roots;  // the roots this dump wrote
+  pid_t by = 0;  // the process that started it, 0 before (a child forked since has no thread)
+  std::vector<gcov_root_head*> roots;  // the roots it writes
 };
 State& state() {
   static auto* s = new State;
@@ -72,7 +72,7 @@ void dump(const std::vector<gcov_root_head*>& roots) {
 __attribute__((destructor(101))) void write_what_ran_since() {
 #if ATTEST_GCOV_DIRECT
   State& s = state();
-  if (!s.started || s.by != getpid()) return;
+  if (s.by != getpid()) return;
   wait_for_gcda_dump();
   std::vector<gcov_info_head*> objects;
   std::vector<gcov_info_head*> next;  // each object's link, restored afterwards
@@ -106,18 +106,15 @@ bool start_gcda_dump() {
   if (&__gcov_dump_one == nullptr) return false;
   State& s = state();
   std::lock_guard lock(s.mutex);
-  if (s.started) return false;
-  std::vector<gcov_root_head*> roots;
+  if (s.by) return false;
   for_each_root([&](gcov_root_head* root) {
-    if (!root->dumped) roots.push_back(root);  // (one dumped already is left as libgcov leaves it)
+    if (!root->dumped) s.roots.push_back(root);  // (one dumped already is left as libgcov left it)
   });
-  s.roots.assign(roots.begin(), roots.end());
-  s.started = true;
   s.by = getpid();
   try {
-    s.worker = std::thread(dump, roots);
+    s.worker = std::thread(dump, std::cref(s.roots));  // (not changed again: read by both)
   } catch (const std::system_error&) {
-    dump(roots);  // (no thread to be had: here, then)
+    dump(s.roots);  // (no thread to be had: here, then)
   }
   return true;
 #else
