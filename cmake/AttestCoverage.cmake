@@ -62,6 +62,26 @@ function(attest_enable_coverage)
   endforeach()
 endfunction()
 
+# attest_prepare_coverage(<test target>...): after each link the test binary reads its GCC
+# coverage notes once (--cov-prepare) and keeps them parsed beside each .gcno, so that the first
+# --cov run after a build starts as a later run does (the notes of a large binary are tens of MB).
+# attest_discover_tests() needs none: its discovery run does the same. A binary without coverage
+# counters, or built by Clang (its mapping is in the binary), has nothing to prepare.
+function(attest_prepare_coverage)
+  foreach(target IN LISTS ARGN)
+    if(NOT TARGET ${target})
+      message(FATAL_ERROR "attest_prepare_coverage: '${target}' is not a target")
+    endif()
+    if(CMAKE_CROSSCOMPILING OR NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+      continue()
+    endif()
+    add_custom_command(TARGET ${target} POST_BUILD
+      COMMAND ${target} --cov-prepare
+      COMMENT "attest: the coverage notes of ${target}, kept parsed for --cov"
+      VERBATIM)
+  endforeach()
+endfunction()
+
 if(ATTEST_COVERAGE)
   _attest_coverage_supported(_attest_coverage_ok)
   if(_attest_coverage_ok)

@@ -1,10 +1,12 @@
 # Run by attest_discover_tests() (cmake -P after a build, or included by CTest): lists the
-# binary's tests with --collect-only=json and has attest-discover write CTest's script.
+# binary's tests with --collect-only=json (and, in a GCC coverage build, keeps its notes parsed
+# for --cov: --cov-prepare) and has attest-discover write CTest's script.
 # Reads ATTEST_ARGS_FILE (what attest_discover_tests() recorded).
 include("${ATTEST_ARGS_FILE}")
 set(manifest "${ATTEST_CTEST_FILE}.manifest.json")
 execute_process(
-  COMMAND "${ATTEST_EXECUTABLE}" ${ATTEST_EXTRA_ARGS} --collect-only=json
+  # (--cov-prepare: a coverage build's notes are read now, not by the first --cov run)
+  COMMAND "${ATTEST_EXECUTABLE}" ${ATTEST_EXTRA_ARGS} --collect-only=json --cov-prepare
   WORKING_DIRECTORY "${ATTEST_WORKING_DIRECTORY}"
   TIMEOUT ${ATTEST_TIMEOUT}
   OUTPUT_FILE "${manifest}"

@@ -202,6 +202,18 @@ bool Filter::keeps(const std::string& path) const {
   return false;
 }
 
+bool Filter::covers(const Filter& narrower) const {
+  if (include.empty()) {  // everything but /usr/: a prefix that reaches into /usr/ is not covered
+    if (narrower.include.empty()) return true;
+    return std::none_of(narrower.include.begin(), narrower.include.end(), [](const auto& p) {
+      return p.rfind("/usr/", 0) == 0 || p == "/usr" || p == "/";
+    });
+  }
+  if (narrower.include.empty()) return false;
+  return std::all_of(narrower.include.begin(), narrower.include.end(),
+                     [&](const auto& p) { return keeps(p); });
+}
+
 struct Mapping::State {
   // The notes' graphs, what points into them and the record's lines and branches: first made,
   // last gone (the record keeps it: Record::memory).

@@ -20,26 +20,25 @@ namespace {
 
 // gcov's reading of the graph (gcov.cc read_graph_file, solve_flow_graph): which arcs
 // are unconditional, which are calls that may not return, and the branch order.
-void classify(Function& f) {
-  for (std::uint32_t a = 0; a < f.arcs.size(); ++a) {
-    auto& arc = f.arcs[a];
-    if (arc.fake && arc.src != 0) arc.call_non_return = true;
-  }
+void classify(Function& f, std::span<Arc> arcs, std::pmr::memory_resource* memory) {
+  for (auto& arc : arcs)
+    if (arc.fake() && arc.src != 0) arc.flags |= arc_call_non_return;
   for (std::uint32_t b = 0; b < f.blocks; ++b) {
     std::size_t non_fake = 0;
-    for (auto a : f.succ[b]) non_fake += !f.arcs[a].fake;
+    for (auto a : f.succ[b]) non_fake += !arcs[a].fake();
     if (non_fake == 1)
       for (auto a : f.succ[b])
-        if (!f.arcs[a].fake) f.arcs[a].unconditional = true;
+        if (!arcs[a].fake()) arcs[a].flags |= arc_unconditional;
   }
-  static thread_local std::vector<std::uint32_t> succ;
+  static thread_local std::vector<std::uint32_t> succ, branches;
+  branches.clear();
   for (std::uint32_t b = 0; b < f.blocks; ++b) {
     if (f.lines[b].empty()) continue;
     // gcov sorts successors by destination, stably. A block has one or two, rarely more than a
     // few: an insertion sort, where std::stable_sort asked for a buffer every time (kept for a
     // switch's many).
     succ.assign(f.succ[b].begin(), f.succ[b].end());
-    auto by_destination = [&](auto x, auto y) { return f.arcs[x].dst < f.arcs[y].dst; };
+    auto by_destination = [&](auto x, auto y) { return arcs[x].dst < arcs[y].dst; };
     if (succ.size() > 16) {
       std::stable_sort(succ.begin(), succ.end(), by_destination);
     } else {
@@ -48,27 +47,33 @@ void classify(Function& f) {
           std::swap(succ[k], succ[k - 1]);
     }
     for (auto a : succ)
-      if (!f.arcs[a].unconditional && !f.arcs[a].call_non_return) f.branches.push_back(a);
+      if (!arcs[a].unconditional() && !arcs[a].call_non_return()) branches.push_back(a);
   }
+  auto list = allocate_array<std::uint32_t>(memory, branches.size());
+  std::copy(branches.begin(), branches.end(), list.begin());
+  f.branches = list;
 }
 
 }  // namespace
 
-void complete_graph(Function& f) {
+void complete_graph(Function& f, std::span<Arc> arcs, std::pmr::memory_resource* memory) {
   static thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> succ, pred;
   succ.clear();
   pred.clear();
-  f.counted.clear();
-  f.counted.reserve(f.arcs.size());
-  for (std::uint32_t a = 0; a < f.arcs.size(); ++a) {
-    if (!f.arcs[a].on_tree) f.counted.push_back(a);
-    succ.emplace_back(f.arcs[a].src, a);
-    pred.emplace_back(f.arcs[a].dst, a);
+  std::size_t off_tree = 0;
+  for (std::uint32_t a = 0; a < arcs.size(); ++a) {
+    off_tree += !arcs[a].on_tree();
+    succ.emplace_back(arcs[a].src, a);
+    pred.emplace_back(arcs[a].dst, a);
   }
-  f.succ.assign(f.blocks, succ);
-  f.pred.assign(f.blocks, pred);
-  f.branches.clear();
-  classify(f);
+  auto counted = allocate_array<std::uint32_t>(memory, off_tree);
+  for (std::uint32_t a = 0, i = 0; a < arcs.size(); ++a)
+    if (!arcs[a].on_tree()) counted[i++] = a;
+  f.counted = counted;
+  f.succ.assign(f.blocks, succ, memory);
+  f.pred.assign(f.blocks, pred, memory);
+  classify(f, arcs, memory);
+  f.arcs = arcs;
 }
 
 std::optional<std::string_view> try_read_into(const std::string& path, Buffer& buffer) {
@@ -184,8 +189,11 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
     in_function = false;
     if (f_kept) {
       notes.functions.back().graph = static_cast<std::uint32_t>(notes.graphs.size());
-      Function& f = notes.graphs.emplace_back(memory);
-      f.name = head.name;
+      Function& f = notes.graphs.emplace_back();
+      // (the name is kept in the arena: the bytes read are the next file's soon)
+      auto name = allocate_array<char>(memory, head.name.size());
+      std::copy(head.name.begin(), head.name.end(), name.begin());
+      f.name = std::string_view(name.data(), name.size());
       f.artificial = head.artificial;
       f.file = head.file;
       f.first_line = head.first_line;
@@ -194,26 +202,23 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
       // (sized once: grown arc by arc, the vectors' reallocations were a tenth of reading)
       std::size_t arc_count = 0;
       for (auto [from, end] : arc_records) arc_count += end - from >= 4 ? (end - from - 4) / 8 : 0;
-      f.arcs.reserve(arc_count);
+      auto arcs = allocate_array<Arc>(memory, arc_count);
+      std::size_t n = 0;
       std::size_t resume = in.pos();
       for (auto [from, end] : arc_records) {
         in.seek(from);
         std::uint32_t src = in.u32();
         while (in.pos() + 8 <= end) {
-          Arc arc;
+          Arc& arc = arcs[n++];
           arc.src = src;
           arc.dst = in.u32();
-          std::uint32_t flags = in.u32();
-          arc.on_tree = flags & arc_on_tree;
-          arc.fake = flags & arc_fake;
-          arc.fall_through = flags & arc_fall_through;
+          arc.flags = in.u32() & (arc_on_tree | arc_fake | arc_fall_through);
           if (src >= f_blocks || arc.dst >= f_blocks) in.fail("arc out of range");
-          f.arcs.push_back(arc);
         }
       }
       in.seek(resume);
-      f.lines.assign(f_blocks, f_lines);
-      complete_graph(f);
+      f.lines.assign(f_blocks, f_lines, memory);
+      complete_graph(f, arcs.first(n), memory);
     }
     arc_records.clear();
     f_lines.clear();

@@ -5,25 +5,36 @@
 
 #include <attest/coverage/gcov.hpp>
 
+#include "gcov_format.hpp"
 #include "huge_pages.hpp"
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <memory_resource>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace attest::coverage::gcov::internal {
 
+// An arc of a function's flow graph: its blocks, the notes' flags (gcov_format.hpp) and
+// gcov's reading of them (below). Three words, as the notes' cache keeps it (read in place).
+constexpr std::uint32_t arc_unconditional = 8, arc_call_non_return = 16;
+constexpr std::uint32_t arc_known_flags =
+    arc_on_tree | arc_fake | arc_fall_through | arc_unconditional | arc_call_non_return;
 struct Arc {
-  std::uint32_t src = 0, dst = 0;
-  bool on_tree = false, fake = false, fall_through = false;
-  bool unconditional = false, call_non_return = false;
+  std::uint32_t src = 0, dst = 0, flags = 0;
+  bool on_tree() const { return flags & arc_on_tree; }
+  bool fake() const { return flags & arc_fake; }
+  bool fall_through() const { return flags & arc_fall_through; }
+  bool unconditional() const { return flags & arc_unconditional; }
+  bool call_non_return() const { return flags & arc_call_non_return; }
 };
 
 struct Where {
@@ -31,28 +42,39 @@ struct Where {
   std::uint32_t line = 0;
 };
 
+// `n` elements of trivial type T in `memory`, not initialised (the caller writes them all).
+template <typename T>
+std::span<T> allocate_array(std::pmr::memory_resource* memory, std::size_t n) {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+  if (n == 0) return {};
+  return {static_cast<T*>(memory->allocate(n * sizeof(T), alignof(T))), n};
+}
+
 // Per-block lists stored flat: block b's entries are items[begin[b], begin[b + 1]). A large
 // binary's notes hold hundreds of thousands of blocks; three vectors each made their
-// allocations (and the page faults of a growing heap) the larger part of reading them.
+// allocations (and the page faults of a growing heap) the larger part of reading them. Views:
+// of the notes' arena when parsed, of the cache's bytes when read from one (not copied).
 template <typename T>
 struct PerBlock {
-  explicit PerBlock(std::pmr::memory_resource* memory) : items(memory), begin(memory) {}
-  std::pmr::vector<T> items;
-  std::pmr::vector<std::uint32_t> begin;  // block count + 1 entries
+  std::span<const T> items;
+  std::span<const std::uint32_t> begin;  // block count + 1 entries
 
   std::span<const T> operator[](std::size_t b) const {
-    return {items.data() + begin[b], items.data() + begin[b + 1]};
+    return items.subspan(begin[b], begin[b + 1] - begin[b]);
   }
   // From (block, item) pairs in reading order: a counting sort, stable within a block.
   template <typename Pairs>
-  void assign(std::size_t blocks, const Pairs& pairs) {
-    begin.assign(blocks + 1, 0);
-    for (const auto& [b, item] : pairs) ++begin[b + 1];
-    for (std::size_t b = 0; b < blocks; ++b) begin[b + 1] += begin[b];
-    items.resize(pairs.size());
+  void assign(std::size_t blocks, const Pairs& pairs, std::pmr::memory_resource* memory) {
+    auto starts = allocate_array<std::uint32_t>(memory, blocks + 1);
+    std::fill(starts.begin(), starts.end(), 0u);
+    for (const auto& [b, item] : pairs) ++starts[b + 1];
+    for (std::size_t b = 0; b < blocks; ++b) starts[b + 1] += starts[b];
+    auto list = allocate_array<T>(memory, pairs.size());
     std::vector<std::uint32_t>& at = scratch();
-    at.assign(begin.begin(), begin.end() - 1);
-    for (const auto& [b, item] : pairs) items[at[b]++] = item;
+    at.assign(starts.begin(), starts.end() - 1);
+    for (const auto& [b, item] : pairs) list[at[b]++] = item;
+    items = list;
+    begin = starts;
   }
 
  private:
@@ -63,25 +85,17 @@ struct PerBlock {
 };
 
 // A function of the notes whose graph was read: one with a line in a file the filter keeps.
-// Its storage is the notes' arena (see Notes).
+// Views into the notes' arena or the cache's bytes (see Notes).
 struct Function {
-  explicit Function(std::pmr::memory_resource* memory)
-      : name(memory),
-        lines(memory),
-        succ(memory),
-        pred(memory),
-        arcs(memory),
-        counted(memory),
-        branches(memory) {}
-  std::pmr::string name;
+  std::string_view name;
   bool artificial = false;
   std::uint32_t file = 0, first_line = 0, last_line = 0;  // where it is written
   std::uint32_t blocks = 0;
   PerBlock<Where> lines;
   PerBlock<std::uint32_t> succ, pred;  // arc indices
-  std::pmr::vector<Arc> arcs;
-  std::pmr::vector<std::uint32_t> counted;   // arcs off the spanning tree, in counter order
-  std::pmr::vector<std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
+  std::span<const Arc> arcs;
+  std::span<const std::uint32_t> counted;   // arcs off the spanning tree, in counter order
+  std::span<const std::uint32_t> branches;  // arcs gcov reports as branches, in gcov's order
 };
 
 // Every function of the notes, read or not: what a running binary's function is checked
@@ -98,6 +112,8 @@ struct Identity {
 // read) lives in an arena the caller owns: built once, dropped together, in huge pages.
 struct Notes {
   explicit Notes(std::pmr::memory_resource* memory) : functions(memory), graphs(memory) {}
+  /// The cache's bytes the graphs point into, when read from one (notes_cache.hpp).
+  std::shared_ptr<const void> bytes;
   std::uint32_t version = 0, stamp = 0;
   std::vector<std::string> files;
   std::vector<bool> kept;                // per file: the filter keeps it
@@ -136,11 +152,11 @@ class Buffer {
   std::size_t planned_ = 0;
 };
 
-/// The rest of a graph from its blocks, arcs (ends, on_tree, fake, fall_through) and lines:
-/// the counted arcs, each block's arcs out and in, and gcov's reading of them (which arcs are
-/// unconditional, which calls may not return, the branches in gcov's order). Arcs must name
-/// blocks below `blocks`.
-void complete_graph(Function& f);
+/// The rest of a graph from its blocks, lines and `arcs` (ends and the notes' flags; `f.arcs`
+/// is made to view them): the counted arcs, each block's arcs out and in, and gcov's reading of
+/// them (which arcs are unconditional, which calls may not return, the branches in gcov's
+/// order), in `memory`. Arcs must name blocks below `blocks`.
+void complete_graph(Function& f, std::span<Arc> arcs, std::pmr::memory_resource* memory);
 
 /// A file's bytes, read into `buffer`. InputError when it cannot be read.
 std::string_view read_into(const std::string& path, Buffer& buffer);

@@ -2,13 +2,17 @@
 
 #include "gcov_format.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
+#include <span>
 #include <type_traits>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,9 +24,10 @@ namespace {
 // from and the filter it was read with (its prefixes as given); the notes (the files, named
 // only where the filter kept them, every function's identity, the
 // graphs read: blocks, lines per block, arcs, the arcs out of and into each block, the counted
-// arcs, the branches); a checksum of all that. Native 32- and 64-bit words.
+// arcs, the branches); a checksum of all that. Native 32- and 64-bit words; strings padded to
+// a word, so that every array starts on one and the graphs are read in place, not copied.
 constexpr char magic[8] = {'a', 't', 't', 'e', 's', 't', 'N', 'C'};
-constexpr std::uint32_t format = 3;
+constexpr std::uint32_t format = 4;
 constexpr std::uint32_t byte_order = 0x01020304;
 
 class Writer {
@@ -34,6 +39,7 @@ class Writer {
   void str(std::string_view s) {
     u32(static_cast<std::uint32_t>(s.size()));
     bytes(s.data(), s.size());
+    out_.append((4 - s.size() % 4) % 4, '\0');
   }
 
  private:
@@ -69,15 +75,22 @@ class Cursor {
   std::string_view str() {
     std::uint32_t n = u32();
     const char* p = take(n);
-    return p ? std::string_view(p, n) : std::string_view();
+    std::size_t padding = (4 - n % 4) % 4;
+    if (const char* pad = take(padding))  // (zeros, as written: one cache, one encoding)
+      for (std::size_t i = 0; i < padding; ++i) ok_ = ok_ && pad[i] == 0;
+    return p && ok_ ? std::string_view(p, n) : std::string_view();
   }
-  // `count` elements of `size` bytes each, when that many are left.
-  const char* array(std::size_t count, std::size_t size) {
-    if (size && count > left() / size) {
+  // `count` elements of T in place, when that many are left where a T may be.
+  template <typename T>
+  std::span<const T> array(std::size_t count) {
+    static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
+    if (count > left() / sizeof(T) ||
+        reinterpret_cast<std::uintptr_t>(bytes_.data() + pos_) % alignof(T) != 0) {
       ok_ = false;
-      return nullptr;
+      return {};
     }
-    return take(count * size);
+    const char* p = take(count * sizeof(T));
+    return p ? std::span<const T>(reinterpret_cast<const T*>(p), count) : std::span<const T>();
   }
 
  private:
@@ -86,28 +99,15 @@ class Cursor {
   bool ok_ = true;
 };
 
-template <typename T, typename Vector>
-void copy_array(const char* from, std::size_t count, Vector& into) {
-  static_assert(std::is_trivially_copyable_v<T> && std::has_unique_object_representations_v<T>);
-  into.resize(count);
-  if (count) std::memcpy(into.data(), from, count * sizeof(T));
-}
-
-// Arc flags as the cache keeps them: the notes' three, and gcov's reading of the graph.
-constexpr std::uint32_t arc_unconditional = 8, arc_call_non_return = 16;
-constexpr std::uint32_t arc_known_flags =
-    arc_on_tree | arc_fake | arc_fall_through | arc_unconditional | arc_call_non_return;
-
-// A per-block list of `length` entries in all, read and checked: begin[0] is 0, begin ascends to
-// `length`, and each entry passes `fits(block, entry, previous entry in the block or nullptr)`.
+// A per-block list of `length` entries in all, in place and checked: begin[0] is 0, begin
+// ascends to `length`, and each entry passes `fits(block, entry, previous entry in the block or
+// nullptr)`.
 template <typename T, typename Fits>
 bool read_per_block(Cursor& in, std::uint32_t blocks, std::size_t length, PerBlock<T>& list,
                     Fits&& fits) {
-  const char* items = in.array(length, sizeof(T));
-  const char* begin = in.array(std::size_t{blocks} + 1, sizeof(std::uint32_t));
+  list.items = in.array<T>(length);
+  list.begin = in.array<std::uint32_t>(std::size_t{blocks} + 1);
   if (!in.ok()) return false;
-  copy_array<T>(items, length, list.items);
-  copy_array<std::uint32_t>(begin, std::size_t{blocks} + 1, list.begin);
   if (list.begin.front() != 0 || list.begin.back() != length) return false;
   // (ascending first, all of it: then no block's entries run past the end)
   for (std::uint32_t b = 0; b < blocks; ++b)
@@ -138,23 +138,12 @@ bool read_graph(Cursor& in, std::size_t files, Function& f) {
                       [&](std::uint32_t, const Where& w, const Where*) { return w.file < files; }))
     return false;
   std::uint32_t arc_count = in.u32();
-  const char* arcs = in.array(arc_count, 3 * sizeof(std::uint32_t));
+  f.arcs = in.array<Arc>(arc_count);
   if (!in.ok()) return false;
-  f.arcs.resize(arc_count);
   std::size_t off_tree = 0;
-  for (std::uint32_t a = 0; a < arc_count; ++a) {
-    std::uint32_t word[3];
-    std::memcpy(word, arcs + 12 * std::size_t{a}, 12);
-    if (word[0] >= f.blocks || word[1] >= f.blocks || (word[2] & ~arc_known_flags)) return false;
-    Arc& arc = f.arcs[a];
-    arc.src = word[0];
-    arc.dst = word[1];
-    arc.on_tree = word[2] & arc_on_tree;
-    arc.fake = word[2] & arc_fake;
-    arc.fall_through = word[2] & arc_fall_through;
-    arc.unconditional = word[2] & arc_unconditional;
-    arc.call_non_return = word[2] & arc_call_non_return;
-    off_tree += !arc.on_tree;
+  for (const Arc& arc : f.arcs) {
+    if (arc.src >= f.blocks || arc.dst >= f.blocks || (arc.flags & ~arc_known_flags)) return false;
+    off_tree += !arc.on_tree();
   }
   auto arc_list = [&](bool out) {
     return [&f, out](std::uint32_t b, std::uint32_t a, const std::uint32_t* previous) {
@@ -166,14 +155,12 @@ bool read_graph(Cursor& in, std::size_t files, Function& f) {
       !read_per_block(in, f.blocks, arc_count, f.pred, arc_list(false)))
     return false;
   std::uint32_t counted = in.u32();
-  const char* counted_items = in.array(counted, sizeof(std::uint32_t));
+  f.counted = in.array<std::uint32_t>(counted);
   std::uint32_t branches = in.u32();
-  const char* branch_items = in.array(branches, sizeof(std::uint32_t));
+  f.branches = in.array<std::uint32_t>(branches);
   if (!in.ok() || counted != off_tree) return false;
-  copy_array<std::uint32_t>(counted_items, counted, f.counted);
-  copy_array<std::uint32_t>(branch_items, branches, f.branches);
   for (std::size_t i = 0; i < f.counted.size(); ++i)
-    if (f.counted[i] >= arc_count || f.arcs[f.counted[i]].on_tree ||
+    if (f.counted[i] >= arc_count || f.arcs[f.counted[i]].on_tree() ||
         (i && f.counted[i - 1] >= f.counted[i]))
       return false;
   for (auto a : f.branches)
@@ -196,14 +183,7 @@ void write_graph(Writer& out, const Function& f) {
   out.u32(static_cast<std::uint32_t>(f.lines.items.size()));
   write_per_block(out, f.lines);
   out.u32(static_cast<std::uint32_t>(f.arcs.size()));
-  for (const auto& arc : f.arcs) {
-    out.u32(arc.src);
-    out.u32(arc.dst);
-    out.u32((arc.on_tree ? arc_on_tree : 0) | (arc.fake ? arc_fake : 0) |
-            (arc.fall_through ? arc_fall_through : 0) |
-            (arc.unconditional ? arc_unconditional : 0) |
-            (arc.call_non_return ? arc_call_non_return : 0));
-  }
+  out.bytes(f.arcs.data(), f.arcs.size() * sizeof(Arc));
   write_per_block(out, f.succ);
   write_per_block(out, f.pred);
   out.u32(static_cast<std::uint32_t>(f.counted.size()));
@@ -242,6 +222,48 @@ void write_whole(const std::string& path, std::string_view bytes) {
     ::linkat(AT_FDCWD, self, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
   }
   ::close(fd);
+}
+
+// Notes read with a filter that covers `filter`, made as if read with `filter`: the files it
+// does not keep are no longer kept (nor named), and a function none of whose lines is in a
+// file it keeps loses its graph, as read_notes would have skipped it. (The graphs kept may
+// hold more lines in files not kept than read_notes would have collected: the mapping passes
+// over those, and a branch is reported at its block's last line, which both hold.)
+void narrow(Notes& notes, const Filter& filter) {
+  for (std::size_t i = 0; i < notes.files.size(); ++i)
+    if (notes.kept[i] && !filter.keeps(notes.files[i])) {
+      notes.kept[i] = false;
+      notes.files[i].clear();
+    }
+  for (auto& id : notes.functions) {
+    if (id.graph == Identity::skipped) continue;
+    const Function& f = notes.graphs[id.graph];
+    bool kept =
+        notes.kept[f.file] || std::any_of(f.lines.items.begin(), f.lines.items.end(),
+                                          [&](const Where& w) { return notes.kept[w.file]; });
+    if (!kept) id.graph = Identity::skipped;
+  }
+}
+
+// A cache's bytes as the page cache holds them, mapped (no copy, and no fresh pages to zero:
+// reading them into memory of their own was most of a run's start); null when there is no
+// such file or it cannot be mapped. The graphs read from it point into it, so it lives as
+// long as the notes (Notes::bytes). A cache is replaced by a new file, never rewritten in place
+// (write_whole), so what a run maps does not change under it.
+std::shared_ptr<const void> map_file(const std::string& path, std::size_t& size) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    size = static_cast<std::size_t>(st.st_size);
+    // (populated at once: a fault per page cost more than the reading)
+    p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  }
+  ::close(fd);
+  if (p == MAP_FAILED) return nullptr;
+  return std::shared_ptr<const void>(
+      p, [size](const void* q) { ::munmap(const_cast<void*>(q), size); });
 }
 
 }  // namespace
@@ -317,9 +339,15 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
   id.size = in.u64();
   id.mtime_ns = in.u64();
   if (!in.ok() || id != source) return std::nullopt;
-  if (in.u32() != filter.include.size()) return std::nullopt;
-  for (const auto& prefix : filter.include)
-    if (in.str() != prefix) return std::nullopt;
+  // The filter the cache was made with: the run's own, or one that keeps all the run's does
+  // (the build's --cov-prepare, every file but system headers', serves a run of any --cov=DIR).
+  Filter made_with;
+  std::uint32_t prefixes = in.u32();
+  if (prefixes > in.left() / 4) return std::nullopt;
+  for (std::uint32_t i = 0; i < prefixes && in.ok(); ++i) made_with.include.emplace_back(in.str());
+  if (!in.ok()) return std::nullopt;
+  bool narrower = made_with.include != filter.include;
+  if (narrower && !made_with.covers(filter)) return std::nullopt;
   Notes notes(memory);
   notes.version = in.u32();
   notes.stamp = in.u32();
@@ -335,13 +363,13 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
     notes.kept.push_back(kept != 0);
   }
   std::uint32_t function_count = in.u32();
-  const char* functions = in.array(function_count, sizeof(Identity));
+  auto functions = in.array<Identity>(function_count);
   if (!in.ok()) return std::nullopt;
-  copy_array<Identity>(functions, function_count, notes.functions);
+  notes.functions.assign(functions.begin(), functions.end());  // (copied: narrow() edits them)
   std::uint32_t graph_count = in.u32();
   if (!in.ok() || graph_count > in.left() / 32) return std::nullopt;  // 8 words at least each
   for (std::uint32_t g = 0; g < graph_count; ++g)
-    if (!read_graph(in, file_count, notes.graphs.emplace_back(memory))) return std::nullopt;
+    if (!read_graph(in, file_count, notes.graphs.emplace_back())) return std::nullopt;
   if (!in.ok() || !in.at_end()) return std::nullopt;
   // The mapping finds functions by binary search over ascending idents, and graphs by index.
   for (std::size_t i = 0; i < notes.functions.size(); ++i) {
@@ -349,6 +377,7 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
     if (i && f.ident < notes.functions[i - 1].ident) return std::nullopt;
     if (f.graph != Identity::skipped && f.graph >= graph_count) return std::nullopt;
   }
+  if (narrower) narrow(notes, filter);
   return notes;
 }
 
@@ -356,10 +385,15 @@ Notes read_notes_cached(const std::string& gcno, const FileIdentity& source, std
                         const Filter& filter, Buffer& buffer, std::string& scratch,
                         std::pmr::memory_resource* memory) {
   const std::string cache = cache_path(gcno);
-  std::optional<Notes> cached;
-  if (auto bytes = try_read_into(cache, buffer))  // (none yet, or unreadable: none)
-    cached = decode_notes(*bytes, source, filter, memory);
-  if (cached && cached->stamp == stamp) return std::move(*cached);
+  std::size_t size = 0;
+  if (auto bytes = map_file(cache, size)) {  // (none yet, or unreadable: none)
+    auto cached =
+        decode_notes({static_cast<const char*>(bytes.get()), size}, source, filter, memory);
+    if (cached && cached->stamp == stamp) {
+      cached->bytes = std::move(bytes);
+      return std::move(*cached);
+    }
+  }
   Notes notes = read_notes(gcno, filter, buffer, memory);
   // (only when the file did not change while it was read: a cache names the file it was made from)
   if (identify(gcno) == source) {

@@ -92,6 +92,23 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
   return r;
 }
 
+bool Recorder::prepare(const gcov::Filter& filter, std::string& summary) {
+  if (llvm::runtime_linked()) {
+    summary = "Clang's coverage mapping is read from the binary itself: nothing to prepare";
+    return false;
+  }
+  if (!any_gcov_object() || &__gcov_info_to_gcda == nullptr) {
+    create(filter, summary);  // (says why there are no counters to record)
+    return false;
+  }
+  Recorder r;
+  r.learn_layout();
+  gcov::Mapping mapping(r.layout_, filter);
+  summary = "the notes of " + std::to_string(r.layout_.objects.size()) +
+            " objects kept parsed beside their .gcno files";
+  return true;
+}
+
 // Each function one object counts (not the COMDAT copies counted in another object), in the
 // order of its serialised stream: f(fn, arcs) with its arc counters (none when the object has
 // no arc counters); false when this GCC's structures are not known (or not this GCC's: the
@@ -352,15 +369,15 @@ ATTEST_COVERAGE_UNMEASURED void Recorder::end_test(TestContext context) {
   deltas_.push_back(std::move(delta));
 }
 
-Recorder::~Recorder() { wait_for_gcda_dump(); }
+Recorder::~Recorder() = default;
 
 Record Recorder::finish() {
   if (mapping_ && !runs_.empty()) {
     // The measured functions' counters alone, where the tests' were copied (the memory of a
     // whole snapshot is as many pages more to fault in, for counters the mapping never reads).
     copy_runs(before_);
-    // The .gcda files: written now, on a thread of their own, while the record is built.
-    if (direct_) start_gcda_dump();
+    // The .gcda files: attest's to write at exit (gcda_dump.hpp).
+    if (direct_) write_gcda_at_exit();
     return mapping_->build(
         [&](std::size_t offset) {
           auto it = std::lower_bound(function_starts_.begin(), function_starts_.end(),

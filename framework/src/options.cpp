@@ -147,6 +147,8 @@ Options parse_options(int argc, const char* const argv[]) {
       o.config = v;
     } else if (arg == "--cov") {
       o.coverage.enabled = true;
+    } else if (arg == "--cov-prepare") {
+      o.coverage.prepare = true;
     } else if (take_value(args, i, "--cov-report", v)) {
       o.coverage.enabled = true;
       o.coverage.reports.push_back(*v);
@@ -220,6 +222,9 @@ const char* options_help() {
                               loaded); needs --durations-from FILE|DIR (results JSON or JUnit)
   --cov[=DIR]                 per-test code coverage (binary built with attest_enable_coverage());
                               =DIR (repeatable): only files below DIR; default: all but /usr
+  --cov-prepare               read the notes of a GCC coverage build now and keep them parsed
+                              for the next --cov run (a build step: attest_discover_tests runs
+                              it); leaves no coverage data; runs no test unless --collect-only
   --cov-report=KIND[:FILE]    term-missing, lcov, cobertura, json, html (repeatable; default
                               term-missing; files default to coverage.info/.xml/.json/.html)
   --cov-fail-under=SPEC       fail (exit 1) below line=N[,branch=N] percent, overall

@@ -26,14 +26,15 @@ enum class ColorMode { automatic, yes, no };
 
 // --cov and friends (coverage_run.hpp).
 struct CoverageOptions {
-  bool enabled = false;                              // --cov[=DIR]
-  std::vector<std::string> sources;                  // --cov=DIR (repeatable): only files below
-  std::vector<std::string> reports;                  // --cov-report=KIND[:FILE] (repeatable)
-  std::optional<std::string> fail_under;             // --cov-fail-under=line=N[,branch=N]
-  std::optional<std::string> fail_under_file;        // --cov-fail-under-file=...
-  std::optional<std::string> fail_under_requirement; // --cov-fail-under-req=...
-  std::optional<std::string> affected_since;         // --affected-since=REF
-  std::optional<std::string> affected_record;        // --affected-record=FILE (the json report)
+  bool enabled = false;                               // --cov[=DIR]
+  std::vector<std::string> sources;                   // --cov=DIR (repeatable): only files below
+  bool prepare = false;                               // --cov-prepare (a build step)
+  std::vector<std::string> reports;                   // --cov-report=KIND[:FILE] (repeatable)
+  std::optional<std::string> fail_under;              // --cov-fail-under=line=N[,branch=N]
+  std::optional<std::string> fail_under_file;         // --cov-fail-under-file=...
+  std::optional<std::string> fail_under_requirement;  // --cov-fail-under-req=...
+  std::optional<std::string> affected_since;          // --affected-since=REF
+  std::optional<std::string> affected_record;         // --affected-record=FILE (the json report)
 };
 
 struct Options {
@@ -44,7 +45,7 @@ struct Options {
   std::vector<std::string> requirements;   // --req ID (repeatable)
   std::vector<std::string> exact;       // --test ID (repeatable): a case, or a suite and all in it
   std::optional<std::string> junitxml;  // --junitxml FILE
-  std::optional<std::string> junit_family;  // --junit-family xunit1|xunit2 (else attest.json's)
+  std::optional<std::string> junit_family;    // --junit-family xunit1|xunit2 (else attest.json's)
   std::optional<std::string> report_json;     // --report-json FILE
   std::optional<int> durations;               // --durations N (0 = all)
   std::size_t maxfail = 0;                    // -x (1) / --maxfail N; 0: run everything

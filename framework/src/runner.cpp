@@ -504,6 +504,18 @@ int kept_servers(KeptAction action) {
   return exit_ok;
 }
 
+// A --cov-prepare run (a build step: with --collect-only, the discovery after a build) leaves
+// no coverage data: its counts (static initialisers, the collection) are not a test run's, yet
+// libgcov would add them to the .gcda files at exit, and Clang's runtime write a .profraw. The
+// process ends without the exit handlers that write them; nothing of attest's is left to do
+// by then (such a run starts no service and keeps no file open).
+[[noreturn]] void end_without_coverage_data(int code) {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
+}
+
 }  // namespace
 
 int run(int argc, char* argv[], bool (*init)()) {
@@ -528,6 +540,10 @@ int run(int argc, char* argv[], bool (*init)()) {
     options.coverage.affected_record = record;
   if (options.help) std::cout << options_help();
   if (options.kept != KeptAction::none) return kept_servers(options.kept);
+  if (options.coverage.prepare) {
+    prepare_coverage(options.coverage, std::cerr);
+    if (options.collect == CollectFormat::none) end_without_coverage_data(exit_ok);
+  }
   if (options.keep_failed) attest::set_keep_failed(true);
 
   Config config;
@@ -565,6 +581,7 @@ int run(int argc, char* argv[], bool (*init)()) {
   } catch (...) {
     std::cerr << "attest: error: Boost.Test shutdown failed\n";
   }
+  if (options.coverage.prepare) end_without_coverage_data(code);
   return code;
 }
 

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "test_support.hpp"
@@ -191,6 +192,9 @@ BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
     return attest_test::read_file(p.build / name);
   };
+  // (the build's own cache, for every source, gone: the first run writes the one of its sources)
+  for (const auto& e : fs::recursive_directory_iterator(p.build))
+    if (e.path().extension() == ".attest-cache") fs::remove(e.path());
   auto first = record_of({src}, "cache-1.json");
   // calc.cpp's notes (the object of the measured library) and their cache beside them.
   fs::path gcno, cache;
@@ -232,26 +236,94 @@ BOOST_AUTO_TEST_CASE(parsed_notes_are_cached_and_a_bad_cache_changes_nothing,
   BOOST_TEST(attest_test::read_file(cache) == current);
 }
 
+// The build reads the notes once after linking (attest_prepare_coverage: --cov-prepare) for
+// every source but system headers'; the first --cov run, with any --cov=DIR, reads those and
+// makes the record a run without them makes. The build's run leaves no .gcda file.
+BOOST_AUTO_TEST_CASE(the_build_keeps_the_notes_parsed_for_the_first_cov_run,
+                     *attest::requirement("FR-171")) {
+  const auto& p = measured();
+  auto src = "--cov=" + (p.source / "src").string();
+  auto clear = [&](const std::string& extension) {
+    for (const auto& e : fs::recursive_directory_iterator(p.build))
+      if (e.path().string().ends_with(extension)) fs::remove(e.path());
+  };
+  auto record = [&](const std::string& name) {
+    auto r = run_tests(p, {src, "--cov-report=json:" + name});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    return attest_test::read_file(p.build / name);
+  };
+  clear(".attest-cache");
+  const auto parsed = record("prepare-0.json");  // the notes read by the run itself
+  clear(".attest-cache");
+  clear(".gcda");
+  fs::remove(p.build / "calc_tests");  // linked again: the build's step runs
+  auto b = run_command({ATTEST_CMAKE, "--build", p.build.string()});
+  BOOST_TEST_REQUIRE(b.exit_code == 0, b.out + b.err);
+  fs::path cache;
+  std::size_t gcda = 0;
+  for (const auto& e : fs::recursive_directory_iterator(p.build)) {
+    if (e.path().filename() == "calc.cpp.gcno.attest-cache") cache = e.path();
+    gcda += e.path().extension() == ".gcda";
+  }
+  BOOST_TEST_REQUIRE(!cache.empty(), b.out);
+  BOOST_TEST(gcda == 0u);
+  const auto prepared = attest_test::read_file(cache);
+  const auto prepared_at = fs::last_write_time(cache);
+  // Used as the build left it (not read again nor rewritten), the same record.
+  BOOST_TEST(record("prepare-1.json") == parsed);
+  BOOST_TEST((fs::last_write_time(cache) == prepared_at));
+  BOOST_TEST(attest_test::read_file(cache) == prepared);
+  // The discovery's run (attest_discover_tests) prepares with its listing, which stays whole.
+  clear(".attest-cache");
+  auto listed = run_tests(p, {"--collect-only=json", "--cov-prepare"});
+  BOOST_TEST_REQUIRE(listed.exit_code == 0, listed.out + listed.err);
+  BOOST_TEST(boost::json::parse(listed.out).as_object().at("tests").as_array().size() == 3u,
+             listed.out);
+  BOOST_TEST(attest_test::read_file(cache) == prepared);
+  // A run whose sources the build's do not cover (a system directory) reads the notes itself.
+  auto usr = run_tests(p, {"--cov=/usr/include", "--cov-report=json:prepare-2.json"});
+  BOOST_TEST(usr.exit_code == 0, usr.out + usr.err);
+  BOOST_TEST(attest_test::read_file(cache) != prepared);
+}
+
 // --cov writes the .gcda files when the tests end, beside its own work (gcda_dump.hpp): they
 // must hold what a run without --cov leaves, counts included — also of the code that runs after
 // the last test (calc_tests.cpp's static destructor calls sign(-1) once more).
 BOOST_AUTO_TEST_CASE(the_gcda_files_of_a_cov_run_hold_the_whole_run,
                      *attest::requirement("FR-170")) {
   const auto& p = measured();
-  auto counts_after = [&](const strings& args) {
+  // The .gcda files after `runs` runs from none (the second merges into the first's files).
+  auto files_after = [&](const strings& args, int runs) {
     for (const auto& e : fs::recursive_directory_iterator(p.build))
       if (e.path().extension() == ".gcda") fs::remove(e.path());
-    auto r = run_tests(p, args);
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    for (int i = 0; i < runs; ++i) {
+      auto r = run_tests(p, args);
+      BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    }
+    std::map<std::string, std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(p.build))
+      if (e.path().extension() == ".gcda")
+        files[e.path().string()] = attest_test::read_file(e.path());
+    BOOST_TEST_REQUIRE(!files.empty());
+    return files;
+  };
+  auto counts = [&] {
     auto gcovr = run_command({"gcovr", "-r", p.source.string(), "--json", "-", p.build.string()});
     BOOST_TEST_REQUIRE(gcovr.exit_code == 0, gcovr.out + gcovr.err);
     return boost::json::parse(gcovr.out).as_object().at("files");
   };
-  auto plain = counts_after({});
-  auto per_test = counts_after({"--cov=" + (p.source / "src").string()});
-  BOOST_TEST(plain == per_test, boost::json::serialize(plain) << "\n"
-                                                              << boost::json::serialize(per_test));
-  // sign(-4) in a test, sign(-1) after them: twice, in both.
+  const strings cov{"--cov=" + (p.source / "src").string()};
+  // Written by attest, merged as libgcov merges: libgcov's bytes, first run and second.
+  for (int runs : {1, 2}) {
+    auto plain = files_after({}, runs);
+    auto plain_counts = counts();
+    auto per_test = files_after(cov, runs);
+    BOOST_TEST((per_test == plain), runs << " run(s)");
+    BOOST_TEST(counts() == plain_counts);
+  }
+  // sign(-4) in a test, sign(-1) after them: twice.
+  files_after(cov, 1);
+  auto per_test = counts();
   auto file = p.source / "src" / "calc.cpp";
   auto line = line_of(file, "if (x < 0) return -1;");
   std::int64_t count = -1;

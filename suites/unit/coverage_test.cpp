@@ -154,6 +154,24 @@ BOOST_AUTO_TEST_CASE(corrupt_counts_are_refused_before_memory_is_asked_for_them,
                         });
 }
 
+// The notes kept with one filter serve a run with another only when they hold all of its files.
+BOOST_AUTO_TEST_CASE(a_filter_covers_the_filters_that_keep_less, *attest::requirement("FR-171")) {
+  const gcov::Filter every{};  // every file but system headers'
+  const gcov::Filter project{{"/src/app"}}, lib{{"/src/app/lib"}}, sibling{{"/src/application"}};
+  BOOST_TEST(every.covers(every));
+  BOOST_TEST(every.covers(project));
+  BOOST_TEST(every.covers(gcov::Filter{{"/src/app", "/home/me/x"}}));
+  for (const char* system : {"/usr/include", "/usr", "/", "/usr/"})
+    BOOST_TEST(!every.covers(gcov::Filter{{system}}), system);
+  BOOST_TEST(every.covers(gcov::Filter{{"/usrx/src"}}));
+  BOOST_TEST(project.covers(lib));
+  BOOST_TEST(project.covers(project));
+  BOOST_TEST(!project.covers(sibling));
+  BOOST_TEST(!lib.covers(project));
+  BOOST_TEST(!project.covers(every));
+  BOOST_TEST(!project.covers(gcov::Filter{{"/src/app/lib", "/src/other"}}));
+}
+
 BOOST_AUTO_TEST_CASE(lcov_has_one_section_per_test, *attest::requirement("FR-153")) {
   std::ostringstream out;
   write_lcov(out, sample(), {});

@@ -92,6 +92,9 @@ struct Filter {
   /// Path prefixes to keep; empty: every file except system headers (/usr/).
   std::vector<std::string> include;
   bool keeps(const std::string& path) const;
+  /// Every file `narrower` keeps, this filter keeps too (then notes read with this filter hold
+  /// all that a reading with `narrower` would: the notes' cache is shared that way).
+  bool covers(const Filter& narrower) const;
 };
 
 /// The running binary's counters mapped onto its objects' notes (the .gcno files beside them):

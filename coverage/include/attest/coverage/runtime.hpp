@@ -1,8 +1,8 @@
 // Per-test counters in the running process. With GCC (--coverage), libgcov's counters are
 // streamed in memory by __gcov_info_to_gcda before and after each test; the difference is
 // what the test executed. The .gcda files stay whole-run data, so gcov, gcovr and lcov read
-// the same run as always (finish() has libgcov write them while it builds the record, and what
-// runs after is added at exit: gcda_dump.hpp). With Clang (-fprofile-instr-generate
+// the same run as always (attest writes them at exit as libgcov would, faster: gcda_dump.hpp).
+// With Clang (-fprofile-instr-generate
 // -fcoverage-mapping), the profile runtime's counters are copied the same way (llvm.hpp)
 // and its .profraw file stays the whole run's, for llvm-profdata and llvm-cov.
 //
@@ -29,14 +29,21 @@ class Recorder {
   /// reason in `why`. `filter` says which sources are measured: with GCC, the notes are read
   /// now, and a test's counters are compared only where they can reach those sources.
   static std::unique_ptr<Recorder> create(const gcov::Filter& filter, std::string& why);
+
+  /// What a build runs once a test binary is linked (`--cov-prepare`): with GCC, this binary's
+  /// notes read with `filter` and kept parsed beside each .gcno, as a --cov run keeps them —
+  /// the first --cov run after the build then reads them as any later run does (a run with
+  /// --cov=DIR reads those made for every source). True with what was done in `summary`;
+  /// false with why there was nothing to do (no counters; Clang reads its mapping from the
+  /// binary). InputError when the notes cannot be read (as --cov would report them).
+  static bool prepare(const gcov::Filter& filter, std::string& summary);
   ~Recorder();
 
   void begin_test();
   /// The test that began last ended; its counters are kept as `tests.size()`th context.
   void end_test(TestContext context);
   /// Maps the counters to lines and branches (reads the .gcno files, unless create() could).
-  /// With GCC 12, the .gcda files are written meanwhile on a thread of their own, which the
-  /// destructor waits for (gcda_dump.hpp).
+  /// With GCC 12, the .gcda files are then attest's to write at exit (gcda_dump.hpp).
   Record finish();
 
  private:
