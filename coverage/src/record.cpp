@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <initializer_list>
 #include <ostream>
 #include <unordered_map>
@@ -119,24 +120,39 @@ using detail::write_json_number;
 using detail::write_json_string;
 
 // `[n1,n2,...]`, then `,[tests]` inside it when given: an entry of a file's lines, branches or
-// functions.
+// functions. Written into a buffer of its own and appended once: the record's text is mostly
+// test indices, tens of thousands of them, and a call and an append per number was most of
+// writing it.
 void write_entry(std::string& out, std::initializer_list<std::uint64_t> numbers,
                  const TestSet* tests = nullptr) {
+  char buffer[1024];
+  char* const end = buffer + sizeof buffer;
+  char* p = buffer;
+  auto number = [&](char before, std::uint64_t n) {
+    if (end - p < 32) {  // (room for a separator, any number and the closing brackets)
+      out.append(buffer, static_cast<std::size_t>(p - buffer));
+      p = buffer;
+    }
+    *p++ = before;
+    p = std::to_chars(p, end, n).ptr;
+  };
   char separator = '[';
   for (auto n : numbers) {
-    out += separator;
+    number(separator, n);
     separator = ',';
-    write_json_number(out, n);
   }
   if (tests) {
-    out += ",[";
-    for (std::size_t i = 0; i < tests->size(); ++i) {
-      if (i) out += ',';
-      write_json_number(out, (*tests)[i]);
+    separator = '[';
+    *p++ = ',';  // (the numbers left room for it)
+    for (auto t : *tests) {
+      number(separator, t);
+      separator = ',';
     }
-    out += ']';
+    if (tests->empty()) *p++ = '[';
+    *p++ = ']';
   }
-  out += ']';
+  *p++ = ']';
+  out.append(buffer, static_cast<std::size_t>(p - buffer));
 }
 
 // The record's JSON text appended to `out`; `flush(out)` is called between entries once `out`
@@ -167,23 +183,23 @@ void json_text(const Record& record, std::string& out, std::size_t chunk, Flush&
     first_file = false;
     write_json_string(out, path);
     out += ":{\"lines\":[";
-    const char* separator = "";
+    bool first = true;
     for (const auto& [line, l] : file.lines) {
-      out += std::exchange(separator, ",");
+      if (!std::exchange(first, false)) out += ',';
       write_entry(out, {line, l.hits}, &l.tests);
       if (out.size() >= chunk) flush(out);
     }
     out += "],\"branches\":[";
-    separator = "";
+    first = true;
     for (const auto& [key, b] : file.branches) {
-      out += std::exchange(separator, ",");
+      if (!std::exchange(first, false)) out += ',';
       write_entry(out, {key.first, key.second, b.taken}, &b.tests);
       if (out.size() >= chunk) flush(out);
     }
     out += "],\"functions\":[";
-    separator = "";
+    first = true;
     for (const auto& [begin, end] : file.functions) {
-      out += std::exchange(separator, ",");
+      if (!std::exchange(first, false)) out += ',';
       write_entry(out, {begin, end});
     }
     out += "]}";
