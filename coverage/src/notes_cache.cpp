@@ -124,7 +124,10 @@ bool read_per_block(Cursor& in, std::uint32_t blocks, std::size_t length, PerBlo
 // with that source and destination, in ascending order; the counted arcs exactly those off the
 // tree; each branch leaves a block with a line (its line is the block's last). Stored rather
 // than derived again: deriving them was a third of reading the caches.
-bool read_graph(Cursor& in, std::size_t files, Function& f) {
+// With `kept` (a narrower run's files), a function none of whose lines is in a kept file is
+// only stepped over (`dropped`): its arcs are neither checked nor kept.
+bool read_graph(Cursor& in, std::size_t files, Function& f, const std::vector<bool>* kept,
+                bool& dropped) {
   f.name = in.str();
   std::uint32_t artificial = in.u32();
   f.artificial = artificial != 0;
@@ -140,6 +143,18 @@ bool read_graph(Cursor& in, std::size_t files, Function& f) {
   std::uint32_t arc_count = in.u32();
   f.arcs = in.array<Arc>(arc_count);
   if (!in.ok()) return false;
+  dropped = kept && !(*kept)[f.file] &&
+            std::none_of(f.lines.items.begin(), f.lines.items.end(),
+                         [&](const Where& w) { return (*kept)[w.file]; });
+  if (dropped) {
+    for (int list = 0; list < 2; ++list) {  // the arcs out of and into each block
+      in.array<std::uint32_t>(arc_count);
+      in.array<std::uint32_t>(std::size_t{f.blocks} + 1);
+    }
+    for (int list = 0; list < 2; ++list) in.array<std::uint32_t>(in.u32());  // counted, branches
+    f = Function{};
+    return in.ok();
+  }
   std::size_t off_tree = 0;
   for (const Arc& arc : f.arcs) {
     if (arc.src >= f.blocks || arc.dst >= f.blocks || (arc.flags & ~arc_known_flags)) return false;
@@ -225,8 +240,9 @@ void write_whole(const std::string& path, std::string_view bytes) {
 }
 
 // Notes read with a filter that covers `filter`, made as if read with `filter`: the files it
-// does not keep are no longer kept (nor named), and a function none of whose lines is in a
-// file it keeps loses its graph, as read_notes would have skipped it. (The graphs kept may
+// does not keep are no longer kept (nor named) — and, as the graphs are read, a function none
+// of whose lines is in a file it keeps loses its graph, as read_notes would have skipped it
+// (read_graph, `dropped`). (The graphs kept may
 // hold more lines in files not kept than read_notes would have collected: the mapping passes
 // over those, and a branch is reported at its block's last line, which both hold.)
 void narrow(Notes& notes, const Filter& filter) {
@@ -235,14 +251,6 @@ void narrow(Notes& notes, const Filter& filter) {
       notes.kept[i] = false;
       notes.files[i].clear();
     }
-  for (auto& id : notes.functions) {
-    if (id.graph == Identity::skipped) continue;
-    const Function& f = notes.graphs[id.graph];
-    bool kept =
-        notes.kept[f.file] || std::any_of(f.lines.items.begin(), f.lines.items.end(),
-                                          [&](const Where& w) { return notes.kept[w.file]; });
-    if (!kept) id.graph = Identity::skipped;
-  }
 }
 
 // A cache's bytes as the page cache holds them, mapped (no copy, and no fresh pages to zero:
@@ -368,8 +376,15 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
   notes.functions.assign(functions.begin(), functions.end());  // (copied: narrow() edits them)
   std::uint32_t graph_count = in.u32();
   if (!in.ok() || graph_count > in.left() / 32) return std::nullopt;  // 8 words at least each
-  for (std::uint32_t g = 0; g < graph_count; ++g)
-    if (!read_graph(in, file_count, notes.graphs.emplace_back())) return std::nullopt;
+  if (narrower) narrow(notes, filter);
+  std::vector<bool> dropped(graph_count);
+  for (std::uint32_t g = 0; g < graph_count; ++g) {
+    bool gone = false;
+    if (!read_graph(in, file_count, notes.graphs.emplace_back(), narrower ? &notes.kept : nullptr,
+                    gone))
+      return std::nullopt;
+    dropped[g] = gone;
+  }
   if (!in.ok() || !in.at_end()) return std::nullopt;
   // The mapping finds functions by binary search over ascending idents, and graphs by index.
   for (std::size_t i = 0; i < notes.functions.size(); ++i) {
@@ -377,7 +392,8 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
     if (i && f.ident < notes.functions[i - 1].ident) return std::nullopt;
     if (f.graph != Identity::skipped && f.graph >= graph_count) return std::nullopt;
   }
-  if (narrower) narrow(notes, filter);
+  for (auto& id : notes.functions)
+    if (id.graph != Identity::skipped && dropped[id.graph]) id.graph = Identity::skipped;
   return notes;
 }
 
