@@ -306,8 +306,9 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
         auto* file = &record.files.try_emplace(notes->files[i], memory).first->second;
         files[i] = &dense.try_emplace(file, file, memory).first->second;
       }
+    std::size_t next = 0;  // (where the next function is looked for first)
     for (const auto& fc : object.functions) {
-      const Identity* id = notes->find(fc.ident);
+      const Identity* id = notes->find(fc.ident, next);
       if (!id) continue;
       const Function* graph = id->graph == Identity::skipped ? nullptr : &notes->graphs[id->graph];
       if (id->cfg_checksum != fc.cfg_checksum || id->lineno_checksum != fc.lineno_checksum ||

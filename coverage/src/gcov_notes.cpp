@@ -279,9 +279,6 @@ Notes read_notes(const std::string& path, const Filter& filter, Buffer& buffer,
     in.seek(end);  // records and fields of later versions are skipped
   }
   finish_function();
-  // (stable: of two functions with one ident, the first is found, as before)
-  std::stable_sort(notes.functions.begin(), notes.functions.end(),
-                   [](const Identity& x, const Identity& y) { return x.ident < y.ident; });
   return notes;
 }
 

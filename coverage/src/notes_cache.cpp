@@ -22,12 +22,12 @@ namespace {
 // The format: the magic, this format's number and a byte-order mark (a cache moved to another
 // machine, or left by another attest, is simply not this format); the notes file it was made
 // from and the filter it was read with (its prefixes as given); the notes (the files, named
-// only where the filter kept them, every function's identity, the
+// only where the filter kept them, every function's identity in the notes' order, the
 // graphs read: blocks, lines per block, arcs, the arcs out of and into each block, the counted
 // arcs, the branches); a checksum of all that. Native 32- and 64-bit words; strings padded to
 // a word, so that every array starts on one and the graphs are read in place, not copied.
 constexpr char magic[8] = {'a', 't', 't', 'e', 's', 't', 'N', 'C'};
-constexpr std::uint32_t format = 4;
+constexpr std::uint32_t format = 5;
 constexpr std::uint32_t byte_order = 0x01020304;
 
 class Writer {
@@ -386,12 +386,9 @@ std::optional<Notes> decode_notes(std::string_view bytes, const FileIdentity& so
     dropped[g] = gone;
   }
   if (!in.ok() || !in.at_end()) return std::nullopt;
-  // The mapping finds functions by binary search over ascending idents, and graphs by index.
-  for (std::size_t i = 0; i < notes.functions.size(); ++i) {
-    const auto& f = notes.functions[i];
-    if (i && f.ident < notes.functions[i - 1].ident) return std::nullopt;
+  // The mapping finds graphs by index.
+  for (const auto& f : notes.functions)
     if (f.graph != Identity::skipped && f.graph >= graph_count) return std::nullopt;
-  }
   for (auto& id : notes.functions)
     if (id.graph != Identity::skipped && dropped[id.graph]) id.graph = Identity::skipped;
   return notes;

@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string bytes = "attestNC";
   auto word32 = [&](std::uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), 4); };
   auto word64 = [&](std::uint64_t v) { bytes.append(reinterpret_cast<const char*>(&v), 8); };
-  word32(4);  // (the format's number)
+  word32(5);  // (the format's number)
   word32(0x01020304);
   word64(source.device);
   word64(source.inode);
