@@ -6,8 +6,10 @@
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <map>
+#include <random>
 #include <set>
 
 #include "test_support.hpp"
@@ -286,9 +288,10 @@ BOOST_AUTO_TEST_CASE(the_build_keeps_the_notes_parsed_for_the_first_cov_run,
   BOOST_TEST(attest_test::read_file(cache) != prepared);
 }
 
-// --cov writes the .gcda files when the tests end, beside its own work (gcda_dump.hpp): they
-// must hold what a run without --cov leaves, counts included — also of the code that runs after
-// the last test (calc_tests.cpp's static destructor calls sign(-1) once more).
+// A --cov run's .gcda files are written by attest, not libgcov (gcda_dump.hpp): they must be
+// libgcov's bytes — after one run and after a second merged into them — counts included, also
+// of the code that runs after the last test (calc_tests.cpp's static destructor calls sign(-1)
+// once more); and what attest leaves to libgcov (damaged files, GCOV_PREFIX) must end as it does.
 BOOST_AUTO_TEST_CASE(the_gcda_files_of_a_cov_run_hold_the_whole_run,
                      *attest::requirement("FR-170")) {
   const auto& p = measured();
@@ -321,6 +324,71 @@ BOOST_AUTO_TEST_CASE(the_gcda_files_of_a_cov_run_hold_the_whole_run,
     BOOST_TEST((per_test == plain), runs << " run(s)");
     BOOST_TEST(counts() == plain_counts);
   }
+  // What attest does not merge itself is left to libgcov, with libgcov's choices: a file that
+  // is not coverage data (reported, left as it is), files relocated by GCOV_PREFIX.
+  auto command = [&](const strings& args) {
+    strings argv{(p.build / "calc_tests").string(), "--config",
+                 (p.source / "attest.json").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  };
+  fs::path calc_gcda;
+  for (const auto& [path, bytes] : files_after({}, 1))
+    if (path.ends_with("calc.cpp.gcda")) calc_gcda = path;
+  BOOST_TEST_REQUIRE(!calc_gcda.empty());
+  std::map<std::string, std::string> left;  // what each run leaves in the file, and says
+  for (const auto& [name, args] : {std::pair<std::string, strings>{"plain", {}}, {"cov", cov}}) {
+    attest_test::write_file(calc_gcda, "not coverage data");
+    auto r = run_command(command(args), p.build);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+    BOOST_TEST(contains(r.err, "Not a gcov data file"), name << ": " << r.err);
+    left[name] = attest_test::read_file(calc_gcda);
+  }
+  BOOST_TEST(left["plain"] == left["cov"]);
+  // Damaged files (cut short, a byte or a word changed), each run over by both: the same bytes
+  // left and the same complaints, whether attest merged the file or left it to libgcov.
+  auto valid = files_after({}, 1).at(calc_gcda.string());
+  std::mt19937 random(170);
+  auto profiling_lines = [](const std::string& err) {
+    std::string out;
+    for (std::size_t at = 0; at < err.size();) {
+      auto end = std::min(err.find('\n', at), err.size());
+      auto line = err.substr(at, end - at);
+      if (line.find("profiling") != std::string::npos) out += line + "\n";
+      at = end + 1;
+    }
+    return out;
+  };
+  for (int i = 0; i < 48; ++i) {
+    std::string damaged = valid;
+    auto at = std::uniform_int_distribution<std::size_t>(0, valid.size() - 1)(random);
+    if (i % 3 == 0) damaged.resize(at);
+    if (i % 3 == 1) damaged[at] = static_cast<char>(random());
+    if (i % 3 == 2) damaged.replace(at / 4 * 4, 4, std::string("\x02\0\0\0", 4));
+    // (bytes left, complaints, how the run ended: libgcov aborts on some, the plain run too)
+    std::map<std::string, std::array<std::string, 3>> after;
+    for (const auto& [name, args] : {std::pair<std::string, strings>{"plain", {}}, {"cov", cov}}) {
+      attest_test::write_file(calc_gcda, damaged);
+      auto r = run_command(command(args), p.build);
+      after[name] = {attest_test::read_file(calc_gcda), profiling_lines(r.err),
+                     r.describe_status()};
+    }
+    BOOST_TEST((after["plain"] == after["cov"]),
+               "damage " << i << " at byte " << at << ": " << after["plain"][1] << after["plain"][2]
+                         << " / " << after["cov"][1] << after["cov"][2]);
+  }
+  TempDir relocated;
+  for (const auto& [name, args] : {std::pair<std::string, strings>{"plain", {}}, {"cov", cov}}) {
+    auto r =
+        run_command(command(args), p.build, {{"GCOV_PREFIX", (relocated.path / name).string()}});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.out + r.err);
+  }
+  auto relocated_copy = fs::path(relocated.path / "cov") / calc_gcda.relative_path();
+  BOOST_TEST_REQUIRE(fs::exists(relocated_copy), relocated_copy);
+  BOOST_TEST(
+      attest_test::read_file(relocated_copy) ==
+      attest_test::read_file(fs::path(relocated.path / "plain") / calc_gcda.relative_path()));
+
   // sign(-4) in a test, sign(-1) after them: twice.
   files_after(cov, 1);
   auto per_test = counts();
