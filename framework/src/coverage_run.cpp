@@ -24,11 +24,11 @@ coverage::gcov::Filter filter_of(const CoverageOptions& options) {
 
 }  // namespace
 
-void prepare_coverage(const CoverageOptions& options, std::ostream& info) {
+void prepare_coverage(const CoverageOptions& options, std::ostream& info, bool say_why_not) {
   std::string summary;
   try {
-    coverage::Recorder::prepare(filter_of(options), summary);
-    info << "attest: --cov-prepare: " << summary << '\n';
+    if (coverage::Recorder::prepare(filter_of(options), summary) || say_why_not)
+      info << "attest: --cov-prepare: " << summary << '\n';
   } catch (const std::exception& e) {
     info << "attest: --cov-prepare: nothing kept (the next --cov run reads the notes itself): "
          << e.what() << '\n';

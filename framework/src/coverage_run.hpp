@@ -53,9 +53,10 @@ class CoverageRun final : public boost::unit_test::test_observer {
 
 /// --cov-prepare: the notes of this binary read with --cov[=DIR]'s filter and kept parsed
 /// (coverage::Recorder::prepare), said on `info`. Never fails what it is combined with: a
-/// binary without GCC's counters has nothing to prepare, and notes that cannot be read are
-/// said (the next --cov run reports them as an error).
-void prepare_coverage(const CoverageOptions& options, std::ostream& info);
+/// binary without GCC's counters has nothing to prepare (said only when `say_why_not`: not in
+/// the discovery's listing of every binary), and notes that cannot be read are said (the next
+/// --cov run reports them as an error).
+void prepare_coverage(const CoverageOptions& options, std::ostream& info, bool say_why_not);
 
 /// --affected-since REF: narrows the selection to the tests the change since REF affects
 /// (git diff against REF, the coverage record of --affected-record). Returns the line that

@@ -541,7 +541,7 @@ int run(int argc, char* argv[], bool (*init)()) {
   if (options.help) std::cout << options_help();
   if (options.kept != KeptAction::none) return kept_servers(options.kept);
   if (options.coverage.prepare) {
-    prepare_coverage(options.coverage, std::cerr);
+    prepare_coverage(options.coverage, std::cerr, options.collect == CollectFormat::none);
     if (options.collect == CollectFormat::none) end_without_coverage_data(exit_ok);
   }
   if (options.keep_failed) attest::set_keep_failed(true);

@@ -282,6 +282,20 @@ BOOST_AUTO_TEST_CASE(the_build_keeps_the_notes_parsed_for_the_first_cov_run,
   BOOST_TEST(boost::json::parse(listed.out).as_object().at("tests").as_array().size() == 3u,
              listed.out);
   BOOST_TEST(attest_test::read_file(cache) == prepared);
+  // A binary without coverage counters (this one, in a build without coverage) has nothing to
+  // prepare: said when asked alone, not beside the discovery's listing; no test runs either way.
+  const auto self = fs::read_symlink("/proc/self/exe").string();
+  auto alone = run_command({self, "--cov-prepare"});
+  BOOST_TEST(alone.exit_code == 0, alone.out + alone.err);
+  BOOST_TEST(
+      (contains(alone.err, "carries no coverage counters") || contains(alone.err, "kept parsed")),
+      alone.err);
+  BOOST_TEST(!contains(alone.out, "passed"), alone.out);
+  auto listing = run_command({self, "--collect-only=json", "--cov-prepare"});
+  BOOST_TEST(listing.exit_code == 0, listing.err);
+  BOOST_TEST(boost::json::parse(listing.out).as_object().at("tests").as_array().size() >= 10u);
+  if (contains(alone.err, "carries no coverage counters"))
+    BOOST_TEST(!contains(listing.err, "--cov-prepare"), listing.err);
   // A run whose sources the build's do not cover (a system directory) reads the notes itself.
   auto usr = run_tests(p, {"--cov=/usr/include", "--cov-report=json:prepare-2.json"});
   BOOST_TEST(usr.exit_code == 0, usr.out + usr.err);
