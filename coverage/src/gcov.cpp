@@ -27,16 +27,22 @@ using namespace internal;
 // known, the last is the difference. The spanning tree GCC left uncounted makes the solution
 // unique, so the order of the deductions does not matter: a worklist of the blocks that
 // changed (gcov's solve_flow_graph), not sweeps over the whole graph until nothing changes —
-// solving was two thirds of building a record.
-void solve(const Function& f, const std::uint64_t* counters, std::vector<std::int64_t>& arc,
-           std::vector<std::int64_t>& block) {
-  // (solved once per function per test: scratch kept from call to call, not allocated)
+// solving was two thirds of building a record. One Solver per record built: its vectors are
+// kept from function to function (solved once per function per test), not allocated each
+// time, nor reached through thread-local storage.
+struct Solver {
+  std::vector<std::int64_t> arc, block;  // the solution: every arc's and block's count
+  void operator()(const Function& f, const std::uint64_t* counters);
+
+ private:
   struct Scratch {
     std::vector<char> arc_known, block_known;
     std::vector<std::uint32_t> unknown_out, unknown_in, work;
     std::vector<std::int64_t> sum_out, sum_in;
-  };
-  static thread_local Scratch s;
+  } s;
+};
+
+void Solver::operator()(const Function& f, const std::uint64_t* counters) {
   const std::size_t arcs = f.arcs.size(), blocks = f.blocks;
   arc.assign(arcs, 0);
   block.assign(blocks, 0);
@@ -354,7 +360,9 @@ Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& to
   Record& record = state_->record;
   record.tests = std::move(tests);
   const auto& functions = state_->functions;
-  std::vector<std::int64_t> arc, block;
+  Solver solve;
+  const auto& arc = solve.arc;
+  const auto& block = solve.block;
   // The whole run: a line's count is the largest of its blocks' within a function (gcov's
   // count for a line with one block; gcov also adds loops within one line), summed over
   // functions and objects.
@@ -365,7 +373,7 @@ Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& to
     if (!first ||
         std::all_of(first, first + r.function->counted.size(), [](auto v) { return v == 0; }))
       continue;
-    solve(*r.function, first, arc, block);
+    solve(*r.function, first);
     line_counts.clear();
     const auto& begin = r.function->lines.begin;
     for (std::size_t b = 0; b < r.function->blocks; ++b)
@@ -401,7 +409,7 @@ Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& to
       counters.assign(count, 0);
       for (; i < delta.size() && delta[i].first < r.offset + count; ++i)
         counters[delta[i].first - r.offset] = delta[i].second;
-      solve(*r.function, counters.data(), arc, block);
+      solve(*r.function, counters.data());
       const auto& begin = r.function->lines.begin;
       for (std::size_t b = 0; b < r.function->blocks; ++b)
         if (block[b] > 0)
