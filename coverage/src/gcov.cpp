@@ -99,18 +99,24 @@ void Solver::operator()(const Function& f, const std::uint64_t* counters) {
   }
 }
 
-// An object's notes, and the stamp of the running object they must belong to.
+// An object's notes, and the build (stamp, gcov version) of the running object they must be.
 struct NotesSlot {
-  std::uint32_t stamp = 0;
+  std::uint32_t stamp = 0, version = 0;
   std::unique_ptr<Notes> notes;
   FileIdentity source;  // the notes file, as found before reading it
 };
+using NotesByPath = std::map<std::string, NotesSlot>;  // by .gcno path
 
-// Reads every object's notes (the keys of `notes`), one buffer for all, each from its cache
-// when it has a valid one (notes_cache.hpp). On one thread: two (mapped files, malloc's
-// per-thread arenas) made the end of a run of attest's unit suite slower, 0.16 s against 0.11 s.
-void read_all_notes(std::map<std::string, NotesSlot>& notes, const Filter& filter,
-                    detail::Arena& arena) {
+// Reads the notes of every object of `layout` (the .gcno beside each .gcda), one buffer for
+// all, each from its cache when it has a valid one (notes_cache.hpp; a cache is written for
+// the next run where one was not). InputError when a .gcno is missing or belongs to another
+// build than the running object. On one thread: two (mapped files, malloc's per-thread
+// arenas) made the end of a run of attest's unit suite slower, 0.16 s against 0.11 s.
+NotesByPath read_all_notes(const Layout& layout, const Filter& filter, detail::Arena& arena) {
+  NotesByPath notes;
+  for (const auto& object : layout.objects)
+    notes.try_emplace(std::filesystem::path(object.gcda).replace_extension(".gcno").string(),
+                      NotesSlot{object.stamp, object.version, nullptr, {}});
   auto* memory = arena.resource();
   std::size_t largest = 0;
   for (auto& [path, slot] : notes) {
@@ -124,10 +130,16 @@ void read_all_notes(std::map<std::string, NotesSlot>& notes, const Filter& filte
   }
   Buffer buffer(largest + 1);  // (taken once, when the first file is read)
   std::string scratch;
-  for (auto& [path, slot] : notes)
+  for (auto& [path, slot] : notes) {
     slot.notes = std::make_unique<Notes>(
         read_notes_cached(path, slot.source, slot.stamp, filter, buffer, scratch, memory));
+    if (slot.notes->stamp != slot.stamp || slot.notes->version != slot.version)
+      throw InputError({path},
+                       "belongs to another build than the running binary (its stamp "
+                       "differs): rebuild the binary");
+  }
   arena.adopt(buffer.release());  // (its pages, touched already, for what is built next)
+  return notes;
 }
 
 // A function of an object, resolved against its notes, with the record entries its blocks
@@ -224,7 +236,7 @@ struct Mapping::State {
   // The notes' graphs, what points into them and the record's lines and branches: first made,
   // last gone (the record keeps it: Record::memory).
   std::shared_ptr<detail::Arena> arena = std::make_shared<detail::Arena>();
-  std::map<std::string, NotesSlot> notes_by_path;
+  NotesByPath notes_by_path;
   Record record;  // every kept file's lines, branches and functions, at 0
   std::pmr::vector<Resolved> functions{arena->resource()};  // ascending by offset, into `record`
   std::vector<std::size_t> measured;
@@ -240,11 +252,7 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   auto& notes_by_path = state_->notes_by_path;
   auto& record = state_->record;
   auto& functions = state_->functions;
-  for (const auto& object : layout.objects)
-    notes_by_path.try_emplace(
-        std::filesystem::path(object.gcda).replace_extension(".gcno").string(),
-        NotesSlot{object.stamp, nullptr});
-  read_all_notes(notes_by_path, filter, *state_->arena);
+  notes_by_path = read_all_notes(layout, filter, *state_->arena);
   // A line is named by the blocks of every function that has code on it, in every object that
   // compiled it (a header's inline functions): tens of thousands of names for a few thousand
   // lines. Each is looked up in the record's map once, then by its number in these tables.
@@ -286,11 +294,7 @@ Mapping::Mapping(const Layout& layout, const Filter& filter) : state_(std::make_
   for (const auto& object : layout.objects) {
     ++object_number;
     std::string gcno = std::filesystem::path(object.gcda).replace_extension(".gcno").string();
-    auto& notes = notes_by_path[gcno].notes;
-    if (notes->stamp != object.stamp || notes->version != object.version)
-      throw InputError({gcno},
-                       "belongs to another build than the running binary (its stamp "
-                       "differs): rebuild the binary");
+    auto& notes = notes_by_path[gcno].notes;  // (of this build: read_all_notes checked it)
     // A kept line's next branch number in this object (in a map beyond the tables' lines).
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> far_numbers;
     auto number_of = [&](Dense& d, const Where& w) {
@@ -425,6 +429,11 @@ Record Mapping::build(const std::function<const std::uint64_t*(std::size_t)>& to
                                                                  : std::next(it);
   record.memory = state_->arena;  // (where its lines and branches are)
   return std::move(record);
+}
+
+void keep_notes_parsed(const Layout& layout, const Filter& filter) {
+  detail::Arena arena;
+  read_all_notes(layout, filter, arena);
 }
 
 Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,

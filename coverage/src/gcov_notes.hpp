@@ -32,7 +32,6 @@ struct Arc {
   std::uint32_t src = 0, dst = 0, flags = 0;
   bool on_tree() const { return flags & arc_on_tree; }
   bool fake() const { return flags & arc_fake; }
-  bool fall_through() const { return flags & arc_fall_through; }
   bool unconditional() const { return flags & arc_unconditional; }
   bool call_non_return() const { return flags & arc_call_non_return; }
 };

@@ -50,6 +50,19 @@ void* on_allocate(unsigned size, void* arg) {
   return list.back().get();
 }
 
+// Why this binary's GCC counters cannot be recorded (none, or no __gcov_info_to_gcda to
+// stream them); empty when they can.
+std::string gcov_missing() {
+  if (!any_gcov_object())
+    return "this binary carries no coverage counters: build it with attest_enable_coverage() or "
+           "-DATTEST_COVERAGE=ON (GCC --coverage, Clang -fprofile-instr-generate "
+           "-fcoverage-mapping)";
+  if (&__gcov_info_to_gcda == nullptr)
+    return "this binary has coverage counters but not libgcov's __gcov_info_to_gcda (GCC 12 or "
+           "later, linked with -Wl,-u,__gcov_info_to_gcda as attest_enable_coverage() does)";
+  return {};
+}
+
 }  // namespace
 
 std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::string& why) {
@@ -62,18 +75,9 @@ std::unique_ptr<Recorder> Recorder::create(const gcov::Filter& filter, std::stri
     r->snapshot(r->before_, nullptr);
     return r;
   }
-  if (!any_gcov_object()) {
-    why = llvm::runtime_linked()
-              ? llvm_why  // Clang's runtime said why
-              : "this binary carries no coverage counters: build it with "
-                "attest_enable_coverage() or -DATTEST_COVERAGE=ON (GCC --coverage, Clang "
-                "-fprofile-instr-generate -fcoverage-mapping)";
-    return nullptr;
-  }
-  if (&__gcov_info_to_gcda == nullptr) {
-    why =
-        "this binary has coverage counters but not libgcov's __gcov_info_to_gcda (GCC 12 or "
-        "later, linked with -Wl,-u,__gcov_info_to_gcda as attest_enable_coverage() does)";
+  if (auto missing = gcov_missing(); !missing.empty()) {
+    why = !any_gcov_object() && llvm::runtime_linked() ? llvm_why  // Clang's runtime said why
+                                                       : missing;
     return nullptr;
   }
   std::unique_ptr<Recorder> r(new Recorder);
@@ -97,13 +101,13 @@ bool Recorder::prepare(const gcov::Filter& filter, std::string& summary) {
     summary = "Clang's coverage mapping is read from the binary itself: nothing to prepare";
     return false;
   }
-  if (!any_gcov_object() || &__gcov_info_to_gcda == nullptr) {
-    create(filter, summary);  // (says why there are no counters to record)
+  if (auto missing = gcov_missing(); !missing.empty()) {
+    summary = missing;
     return false;
   }
   Recorder r;
   r.learn_layout();
-  gcov::Mapping mapping(r.layout_, filter);
+  gcov::keep_notes_parsed(r.layout_, filter);  // (the notes alone: no record to map them onto)
   summary = "the notes of " + std::to_string(r.layout_.objects.size()) +
             " objects kept parsed beside their .gcno files";
   return true;

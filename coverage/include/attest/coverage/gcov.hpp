@@ -127,6 +127,11 @@ class Mapping {
   std::unique_ptr<State> state_;
 };
 
+/// What a Mapping reads first, alone: the notes of `layout`'s objects read with `filter` and
+/// kept parsed beside each .gcno for the next run (the build's --cov-prepare). InputError as
+/// Mapping's for the notes.
+void keep_notes_parsed(const Layout& layout, const Filter& filter);
+
 /// Mapping(layout, filter).build(totals, tests, deltas).
 Record build_record(const Layout& layout, const std::vector<std::uint64_t>& totals,
                     std::vector<TestContext> tests, const std::vector<Delta>& deltas,
